@@ -1,0 +1,4 @@
+from core.cli import main
+import sys
+
+sys.exit(main())
