@@ -1,4 +1,5 @@
-from core.cli import main
 import sys
+
+from core.cli import main
 
 sys.exit(main())

@@ -1,0 +1,78 @@
+"""A loaded image series: voxels plus the geometry that places them in the patient."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.model.imaging import Modality, Phase
+
+
+@dataclass(frozen=True, eq=False)
+class Volume:
+    """One series as a stack of parallel slices, ready to display and measure.
+
+    ``voxels`` is (slices, rows, columns) in modality units: Hounsfield units for CT,
+    rescaled stored values for MR. ``affine`` maps homogeneous indices (slice, row, column,
+    1) to DICOM patient coordinates (LPS, mm) of voxel centres. Slice 0 is the first slice
+    a reader expects to see: the most cranial one for axial series.
+    """
+
+    voxels: np.ndarray
+    affine: np.ndarray
+    spacing_mm: tuple[float, float, float]  # (slice, row, column)
+    sop_instance_uids: tuple[str, ...]
+    series_instance_uid: str
+    study_instance_uid: str
+    modality: Modality
+    phase: Phase
+    series_description: str
+    window: tuple[float, float] | None = None  # (centre, width) suggested by the header
+
+    def __post_init__(self) -> None:
+        if self.voxels.ndim != 3:
+            raise ValueError(f"voxels must be (slices, rows, columns), got {self.voxels.shape}")
+        if len(self.sop_instance_uids) != self.voxels.shape[0]:
+            raise ValueError("one SOP Instance UID per slice is required")
+        if self.affine.shape != (4, 4):
+            raise ValueError("affine must be 4x4")
+
+    @property
+    def n_slices(self) -> int:
+        """Number of slices."""
+        return int(self.voxels.shape[0])
+
+    @property
+    def normal(self) -> np.ndarray:
+        """Unit vector along increasing slice index, in patient coordinates."""
+        step = self.affine[:3, 0]
+        return step / np.linalg.norm(step)
+
+    def patient_position(self, index_krc: tuple[float, float, float]) -> np.ndarray:
+        """Patient coordinates (mm) of a (slice, row, column) index, fractional allowed."""
+        return (self.affine @ np.array([*index_krc, 1.0]))[:3]
+
+    def slice_position_mm(self, k: int) -> float:
+        """Signed position of slice *k* along the patient z axis (mm)."""
+        return float(self.patient_position((k, 0, 0))[2])
+
+    def nearest_slice(self, z_mm: float) -> int:
+        """The slice whose plane lies closest to patient z position *z_mm*."""
+        k0 = self.slice_position_mm(0)
+        dz = self.affine[2, 0]
+        if dz == 0:
+            return 0
+        k = round((z_mm - k0) / dz)
+        return min(max(k, 0), self.n_slices - 1)
+
+    def in_plane_rect_mm(self) -> tuple[float, float, float, float]:
+        """(x, y, width, height) in patient mm covered by a slice, pixel edges included.
+
+        Valid for axial slices (rows along +y, columns along +x), which is what the phase
+        viewer lays side by side so that views can be linked in patient coordinates.
+        """
+        x0, y0, _ = self.patient_position((0, 0, 0))
+        _, dy, dx = self.spacing_mm
+        rows, cols = self.voxels.shape[1:]
+        return (float(x0 - dx / 2), float(y0 - dy / 2), float(cols * dx), float(rows * dy))
