@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
+from pathlib import Path
 
 
 class Phase(StrEnum):
@@ -51,3 +54,13 @@ class Modality(StrEnum):
 
     CT = "CT"
     MR = "MR"
+
+
+@dataclass(frozen=True, slots=True)
+class StudyRef:
+    """Where one timepoint's images of a subject are: what a worklist entry points to."""
+
+    subject: str
+    timepoint_label: str
+    study_date: date
+    folder: Path

@@ -1,0 +1,94 @@
+"""Start the workstation: ``mrecist-workstation [--demo] [--screenshot FILE] [FOLDER]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop.demo_data import data_dir, demo_studies, ensure_demo_trial, first_target_level_mm
+from desktop.errors import install_excepthook
+from desktop.main_window import MainWindow
+from desktop.presets import load_window_presets
+
+ORGANISATION = "mRECIST"
+APPLICATION = "mrecist-workstation"
+SCREENSHOT_SIZE = (1600, 1000)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Command-line options of the GUI."""
+    parser = argparse.ArgumentParser(prog="mrecist-workstation",
+                                     description="mRECIST Workstation: the reading station.")
+    parser.add_argument("folder", nargs="?", type=Path, help="a study folder to open")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the demo trial (written to the data folder on first use)")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="data folder (default: $MRECIST_DATA_DIR or the OS location)")
+    parser.add_argument("--screenshot", type=Path, metavar="FILE.png",
+                        help="render the window once its images are drawn, save it, exit")
+    return parser.parse_args(argv)
+
+
+def _print_progress(fraction: float, message: str) -> None:
+    print(f"\r{fraction:6.1%}  {message:<48}", end="", file=sys.stderr, flush=True)
+
+
+def build_window(args: argparse.Namespace) -> MainWindow:
+    """Create the main window and open what the options ask for."""
+    interactive = args.screenshot is None
+    window = MainWindow(load_window_presets(), interactive=interactive)
+    if args.demo:
+        print("Preparing the demo trial (written once, under a minute)…", file=sys.stderr)
+        folder = ensure_demo_trial(data_dir(args.data_dir), _print_progress)
+        print(file=sys.stderr)
+        studies = demo_studies(folder)
+        window.set_worklist(studies)
+        if studies and window.open_study(studies[0]):  # subject 1, baseline
+            level = first_target_level_mm(studies[0])
+            if level is not None:
+                window.grid.go_to_position(level)
+    elif args.folder is not None:
+        window.open_folder(args.folder)
+    return window
+
+
+def _save_screenshot(window: MainWindow, path: Path) -> int:
+    QApplication.processEvents()
+    image = window.grab()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(path)):
+        print(f"could not write screenshot {path}", file=sys.stderr)
+        return 1
+    print(f"screenshot saved to {path} ({image.width()}x{image.height()})")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the workstation and return its exit status."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_excepthook(interactive=args.screenshot is None)
+    window = build_window(args)
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    if args.screenshot is not None:
+        status: list[int] = []
+        # Grab once the event loop has laid out and painted the images.
+        QTimer.singleShot(200, lambda: (status.append(_save_screenshot(window, args.screenshot)),
+                                        app.quit()))
+        app.exec()
+        return status[0] if status else 1
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""The main window: worklist on the left, the study's phases side by side in the centre."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QToolBar,
+)
+
+from core.dicom.study import load_study_phases
+from core.model.display import WindowPreset
+from core.model.imaging import StudyRef
+from core.model.volume import Volume
+from desktop.errors import reported_errors
+from widgets.phase_grid import PhaseGrid
+from widgets.study_browser import StudyBrowser
+
+APP_TITLE = "mRECIST Workstation"
+
+# Keyboard map, shown by Help ▸ Keyboard shortcuts. Slices: Up/Down one, PgUp/PgDn ten.
+SLICE_KEYS: tuple[tuple[str, int], ...] = (
+    ("Up", -1), ("Down", 1), ("PgUp", -10), ("PgDown", 10),
+)
+
+
+class MainWindow(QMainWindow):
+    """The reading station's window (no business rules here: it wires widgets and core)."""
+
+    def __init__(self, presets: Sequence[WindowPreset], *, interactive: bool = True) -> None:
+        super().__init__()
+        self._interactive = interactive
+        self._presets = tuple(presets)
+        self._current: StudyRef | None = None
+        self.setWindowTitle(APP_TITLE)
+
+        self.grid = PhaseGrid(columns=2)
+        self.grid.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCentralWidget(self.grid)
+
+        self.browser = StudyBrowser()
+        self.browser.study_selected.connect(self.open_study)
+        dock = QDockWidget("Worklist", self)
+        dock.setObjectName("worklist")
+        dock.setWidget(self.browser)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.resizeDocks([dock], [230], Qt.Orientation.Horizontal)
+
+        self._status = QLabel()
+        self.statusBar().addWidget(self._status, 1)
+        self._build_actions()
+        self._apply_dark_palette()
+
+    # -- studies ----------------------------------------------------------------------
+    def set_worklist(self, studies: Sequence[StudyRef]) -> None:
+        """Show *studies* in the worklist."""
+        self.browser.set_studies(studies)
+
+    def open_study(self, ref: StudyRef) -> bool:
+        """Load and show every phase of *ref*; return whether it worked."""
+        loaded: list[Volume] = []
+        with reported_errors(self, "Open study", interactive=self._interactive):
+            loaded = load_study_phases(ref.folder, self._progress_callback("Opening study"))
+        if not loaded:
+            return False
+        self._current = ref
+        context = f"{ref.subject}\n{ref.timepoint_label} · {ref.study_date.isoformat()}"
+        self.grid.set_volumes(loaded, context)
+        self.browser.select(ref)
+        self.setWindowTitle(f"{APP_TITLE} — {ref.subject} — {ref.timepoint_label}")
+        phases = ", ".join(v.phase.label for v in loaded)
+        self._status.setText(f"{ref.subject} {ref.timepoint_label}: {phases}")
+        self.grid.setFocus()
+        return True
+
+    def open_folder(self, folder: Path) -> bool:
+        """Open an arbitrary study folder (not on the worklist)."""
+        ref = StudyRef(folder.name, "Study", dt.date.today(), folder)
+        return self.open_study(ref)
+
+    # -- actions ----------------------------------------------------------------------
+    def _action(self, text: str, slot: Callable[[], object], shortcut: str = "",
+                context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(context)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self._action("&Open study folder…", self._choose_folder, "Ctrl+O"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))
+
+        view_menu = self.menuBar().addMenu("&View")
+        toolbar = QToolBar("Display", self)
+        toolbar.setObjectName("display")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(toolbar)
+        for preset in self._presets:
+            action = self._action(f"{preset.name} window",
+                                  lambda p=preset: self.grid.apply_window(p.window),
+                                  preset.shortcut)
+            action.setIconText(f"{preset.name} [{preset.shortcut}]")
+            view_menu.addAction(action)
+            toolbar.addAction(action)
+        view_menu.addSeparator()
+        toolbar.addSeparator()
+
+        layouts = QActionGroup(self)
+        for text, columns, key in (("Layout 2 × 2", 2, "Ctrl+2"), ("Layout 1 × 4", 4, "Ctrl+4")):
+            action = self._action(text, lambda c=columns: self.grid.set_columns(c), key)
+            action.setCheckable(True)
+            action.setChecked(columns == self.grid.columns)
+            layouts.addAction(action)
+            view_menu.addAction(action)
+            toolbar.addAction(action)
+        reset = self._action("Reset view", self.grid.reset_views, "R")
+        view_menu.addAction(reset)
+        toolbar.addAction(reset)
+        link = self._action("Link scrolling", self._toggle_link, "L")
+        link.setCheckable(True)
+        link.setChecked(True)
+        view_menu.addAction(link)
+        toolbar.addAction(link)
+
+        # Slice navigation acts on the viewers only, so the arrow keys still move through
+        # the worklist when it has the focus.
+        grid_only = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for key, delta in SLICE_KEYS:
+            self.grid.addAction(self._action(f"Scroll {delta:+d}",
+                                             lambda d=delta: self.grid.step_slice(d), key,
+                                             grid_only))
+        self.grid.addAction(self._action("First slice", lambda: self.grid.go_to_slice(0),
+                                         "Home", grid_only))
+        self.grid.addAction(self._action("Last slice", lambda: self.grid.go_to_slice(-1),
+                                         "End", grid_only))
+        self.grid.addAction(self._action("Next viewport", self._next_viewport, "Tab",
+                                         grid_only))
+
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, "F1"))
+        help_menu.addAction(self._action("&About", self._show_about))
+
+    def _toggle_link(self) -> None:
+        self.grid.link_scroll = not self.grid.link_scroll
+
+    def _next_viewport(self) -> None:
+        viewers = self.grid.viewers
+        if viewers and self.grid.active_viewer is not None:
+            self.grid.set_active((viewers.index(self.grid.active_viewer) + 1) % len(viewers))
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open study folder")
+        if folder:
+            self.open_folder(Path(folder))
+
+    def _show_shortcuts(self) -> None:
+        presets = "".join(f"<tr><td>{p.shortcut}</td><td>{p.name} window</td></tr>"
+                          for p in self._presets)
+        QMessageBox.information(self, "Keyboard shortcuts", (
+            "<table cellspacing=6>"
+            "<tr><td>Wheel, Up/Down</td><td>previous / next slice (phases follow)</td></tr>"
+            "<tr><td>PgUp/PgDn, Home/End</td><td>10 slices, first / last slice</td></tr>"
+            "<tr><td>Left drag</td><td>window / level</td></tr>"
+            "<tr><td>Middle drag, right drag</td><td>pan, zoom (Ctrl+wheel zooms)</td></tr>"
+            f"{presets}"
+            "<tr><td>Ctrl+2 / Ctrl+4</td><td>2 × 2 or 1 × 4 layout</td></tr>"
+            "<tr><td>R, L, Tab</td><td>reset view, link scrolling, next viewport</td></tr>"
+            "</table>"))
+
+    def _show_about(self) -> None:
+        QMessageBox.about(self, APP_TITLE, (
+            f"<b>{APP_TITLE}</b><br>Blinded dual-read mRECIST / RECIST 1.1 tumour-response "
+            "reading for HCC trials.<br>Not for primary diagnosis."))
+
+    # -- progress ---------------------------------------------------------------------
+    def _progress_callback(self, title: str) -> Callable[[float, str], None]:
+        if not self._interactive:
+            return lambda _f, _m: None
+        dialog = QProgressDialog(title, "", 0, 1000, self)
+        dialog.setWindowTitle(title)
+        dialog.setCancelButton(None)
+        dialog.setMinimumDuration(400)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def update(fraction: float, message: str) -> None:
+            dialog.setLabelText(message)
+            dialog.setValue(int(fraction * 1000))
+            QApplication.processEvents()
+
+        return update
+
+    def _apply_dark_palette(self) -> None:
+        # Reading rooms are dim: a dark frame keeps the eye adapted to the images.
+        self.setStyleSheet(
+            "QMainWindow, QDockWidget, QTreeWidget, QToolBar, QStatusBar, QMenuBar "
+            "{ background: #1e1f22; color: #d8d8d8; }"
+            "QTreeWidget::item:selected { background: #2d5d7b; }"
+            "QHeaderView::section { background: #2a2b2f; color: #bbbbbb; border: 0; "
+            "padding: 3px; }"
+            "QToolBar { border: 0; spacing: 4px; }"
+            "QToolButton { color: #d8d8d8; padding: 3px 6px; }"
+            "QToolButton:checked { background: #2d5d7b; border-radius: 3px; }"
+            "QDockWidget::title { background: #2a2b2f; padding: 4px; }"
+        )

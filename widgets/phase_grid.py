@@ -1,0 +1,149 @@
+"""The phases of one study side by side, linked so that they move together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from core.model.display import WindowLevel
+from core.model.volume import Volume
+from widgets.slice_viewer import SliceViewer
+
+
+class PhaseGrid(QWidget):
+    """Viewers of a study's contrast phases, linked by patient position.
+
+    Scrolling one viewer moves the others to the slice nearest the same patient z, so a
+    lesion seen on the arterial phase is on screen in the portal venous phase beside it.
+    Zoom and pan are linked through the view boxes (all images are placed in patient
+    millimetres), and window/level is shared between viewers of the same modality.
+
+    Signals
+    -------
+    active_changed(int)       index of the viewer keyboard commands now act on
+    """
+
+    active_changed = Signal(int)
+
+    def __init__(self, columns: int = 2, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._columns = columns
+        self._viewers: list[SliceViewer] = []
+        self._active = 0
+        self._syncing = False
+        self.link_scroll = True
+        self.link_window = True
+        self._layout = QGridLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
+
+    @property
+    def viewers(self) -> tuple[SliceViewer, ...]:
+        """The viewers, in display order."""
+        return tuple(self._viewers)
+
+    @property
+    def active_viewer(self) -> SliceViewer | None:
+        """The viewer keyboard commands act on."""
+        return self._viewers[self._active] if self._viewers else None
+
+    @property
+    def columns(self) -> int:
+        """Viewers per row."""
+        return self._columns
+
+    def set_volumes(self, volumes: Sequence[Volume], context: str = "") -> None:
+        """Show one viewer per volume, in the given order, and link them."""
+        for viewer in self._viewers:
+            viewer.setParent(None)
+            viewer.deleteLater()
+        self._viewers = []
+        for volume in volumes:
+            viewer = SliceViewer(self)
+            viewer.set_volume(volume, context)
+            viewer.slice_changed.connect(lambda _k, v=viewer: self._on_slice_changed(v))
+            viewer.window_changed.connect(lambda w, v=viewer: self._on_window_changed(v, w))
+            viewer.activated.connect(lambda v=viewer: self.set_active(self._viewers.index(v)))
+            self._viewers.append(viewer)
+        master = self._viewers[0].view_box if self._viewers else None
+        for viewer in self._viewers[1:]:
+            viewer.view_box.setXLink(master)
+            viewer.view_box.setYLink(master)
+        self._arrange()
+        self._active = 0
+        self.set_active(0)
+        if self._viewers:
+            self._on_slice_changed(self._viewers[0])
+
+    def set_columns(self, columns: int) -> None:
+        """Lay the viewers out *columns* to a row (e.g. 2 for 2×2, 4 for 1×4)."""
+        self._columns = max(1, columns)
+        self._arrange()
+
+    def set_active(self, index: int) -> None:
+        """Make viewer *index* the one keyboard commands act on."""
+        if not self._viewers:
+            return
+        self._active = max(0, min(index, len(self._viewers) - 1))
+        for i, viewer in enumerate(self._viewers):
+            viewer.set_active(i == self._active)
+        self.active_changed.emit(self._active)
+
+    def step_slice(self, delta: int) -> None:
+        """Scroll the active viewer by *delta* slices; linked viewers follow."""
+        if self.active_viewer is not None:
+            self.active_viewer.step_slice(delta)
+
+    def go_to_slice(self, index: int) -> None:
+        """Show slice *index* of the active viewer (negative counts from the end)."""
+        viewer = self.active_viewer
+        if viewer is not None and viewer.volume is not None:
+            viewer.set_slice(index % viewer.volume.n_slices)
+
+    def go_to_position(self, z_mm: float) -> None:
+        """Show the slice nearest patient position *z_mm* in the active viewer (others follow)."""
+        viewer = self.active_viewer
+        if viewer is not None and viewer.volume is not None:
+            viewer.set_slice(viewer.volume.nearest_slice(z_mm))
+
+    def apply_window(self, window: WindowLevel) -> None:
+        """Apply *window* to the active viewer and to those linked with it."""
+        viewer = self.active_viewer
+        if viewer is None:
+            return
+        viewer.set_window(window)
+        self._on_window_changed(viewer, window)
+
+    def reset_views(self) -> None:
+        """Fit every image to its viewport."""
+        for viewer in self._viewers:
+            viewer.reset_view()
+
+    # -- linking ----------------------------------------------------------------------
+    def _on_slice_changed(self, source: SliceViewer) -> None:
+        if self._syncing or not self.link_scroll or source.volume is None:
+            return
+        z = source.volume.slice_position_mm(source.current_slice)
+        self._syncing = True
+        try:
+            for viewer in self._viewers:
+                if viewer is not source and viewer.volume is not None:
+                    viewer.set_slice(viewer.volume.nearest_slice(z))
+        finally:
+            self._syncing = False
+
+    def _on_window_changed(self, source: SliceViewer, window: WindowLevel) -> None:
+        if not self.link_window or source.volume is None:
+            return
+        for viewer in self._viewers:
+            if viewer is not source and viewer.volume is not None \
+                    and viewer.volume.modality == source.volume.modality:
+                viewer.set_window(window)
+
+    def _arrange(self) -> None:
+        for viewer in self._viewers:
+            self._layout.removeWidget(viewer)
+        for i, viewer in enumerate(self._viewers):
+            self._layout.addWidget(viewer, i // self._columns, i % self._columns)

@@ -1,0 +1,5 @@
+"""The slice viewport of the reading station."""
+
+from widgets.slice_viewer._viewer import PHASE_COLOURS, SliceViewer
+
+__all__ = ["PHASE_COLOURS", "SliceViewer"]

@@ -1,0 +1,44 @@
+"""A pyqtgraph ViewBox with reading-station mouse bindings.
+
+Wheel scrolls slices (Ctrl+wheel zooms), left drag adjusts window/level, middle drag pans,
+right drag zooms: the bindings most PACS viewers share, so readers need not relearn them.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+
+
+class ReadingViewBox(pg.ViewBox):
+    """ViewBox that turns wheel and left-drag gestures into reading signals.
+
+    Signals
+    -------
+    slice_step_requested(int)        +1 / -1 per wheel notch (towards the feet is +1)
+    window_drag(float, float)        screen-pixel motion (dx, dy) of a left drag
+    """
+
+    slice_step_requested = Signal(int)
+    window_drag = Signal(float, float)
+
+    def __init__(self) -> None:
+        super().__init__(lockAspect=True, invertY=True, enableMenu=False)
+        self.setMouseEnabled(x=True, y=True)
+
+    def wheelEvent(self, ev, axis=None) -> None:
+        if ev.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            super().wheelEvent(ev, axis)
+            return
+        # One notch is 120 units; scrolling the wheel towards the user moves to the feet.
+        steps = -int(ev.delta() / 120) or (-1 if ev.delta() > 0 else 1)
+        self.slice_step_requested.emit(steps)
+        ev.accept()
+
+    def mouseDragEvent(self, ev, axis=None) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            delta = ev.screenPos() - ev.lastScreenPos()
+            self.window_drag.emit(float(delta.x()), float(delta.y()))
+            return
+        super().mouseDragEvent(ev, axis)
