@@ -15,6 +15,8 @@ from collections.abc import Sequence
 # Modules under core.cli that define a subcommand, in the order ``--help`` lists them.
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "core.cli.demo",
+    "core.cli.evaluate",
+    "core.cli.stats",
 )
 
 
