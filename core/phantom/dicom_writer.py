@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,6 @@ from pydicom.uid import (
     ExplicitVRLittleEndian,
     MRImageStorage,
     RLELossless,
-    generate_uid,
 )
 
 from core.model.imaging import Modality, Phase
@@ -36,9 +36,16 @@ IMPLEMENTATION_VERSION = "MRECIST_PHANTOM1"
 TRIAL_SPONSOR = "mRECIST Workstation demo"
 
 
+# Name-based (version 5) UUIDs of our own namespace: the same parts give the same UID.
+_UID_NAMESPACE = uuid.UUID("5b1f0c0e-8a55-4a1e-9d2c-6d7265636973")
+
+
 def make_uid(*parts: object) -> str:
-    """A deterministic DICOM UID (``2.25.<decimal>``) from *parts*."""
-    return generate_uid(prefix=None, entropy_srcs=[str(p) for p in parts])
+    """A deterministic DICOM UID from *parts*: ``2.25.`` and a name-based UUID as an integer.
+
+    The 2.25 root turns a UUID into a UID (PS3.5 B.2), so no registered root is needed.
+    """
+    return f"2.25.{uuid.uuid5(_UID_NAMESPACE, '|'.join(str(p) for p in parts)).int}"
 
 
 def opaque_file_name(sop_instance_uid: str) -> str:

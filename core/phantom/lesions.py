@@ -1,9 +1,10 @@
 """Tumour models of the phantom and their exact ground-truth diameters.
 
-An HCC is an ellipsoid whose long in-plane axis is turned off the pixel rows. Its necrotic
-(non-enhancing) part is the cap beyond a plane across the long axis, so the viable part is
-convex and its longest diameter is unambiguous — the quantity mRECIST asks the reader to
-measure "without including any major area of intervening necrosis" (Lencioni & Llovet
+An HCC is an ellipsoid whose long in-plane axis is turned off the pixel rows. Its viable
+(arterially enhancing) part is a smaller copy of it, scaled about one end of the long axis:
+the eccentric nodular residue typical after TACE, surrounded by non-enhancing necrosis.
+The viable part is then a convex ellipsoid whose longest diameter is unambiguous — the
+quantity mRECIST asks the reader to measure, not crossing necrosis (Lencioni & Llovet
 2010). Diameters are measured as a reader does: in the axial plane, on the slice where the
 lesion is largest, between the two farthest points of its outline.
 """
@@ -80,58 +81,23 @@ class LesionSpec:
         )
 
     @property
-    def necrosis_cut_mm(self) -> float:
-        """Position along the long axis (from the centre) beyond which tissue is necrotic."""
-        a, b = self.total_mm / 2, self.short_mm / 2
-        return cut_for_viable_diameter(a, b, self.viable_mm)
+    def viable_fraction(self) -> float:
+        """Scale of the viable nodule relative to the whole lesion (0: fully necrotic)."""
+        return self.viable_mm / self.total_mm
 
-
-def _outline(a: float, b: float, cut: float, n: int = 1440) -> np.ndarray:
-    """Extreme points of {ellipse (a, b)} ∩ {u ≤ cut} in the ellipse frame, shape (m, 2)."""
-    t = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
-    u, v = a * np.cos(t), b * np.sin(t)
-    keep = u <= cut
-    points = [np.column_stack([u[keep], v[keep]])]
-    if cut < a:
-        half = b * math.sqrt(max(0.0, 1.0 - (cut / a) ** 2))
-        points.append(np.array([[cut, half], [cut, -half]]))
-    return np.concatenate(points)
-
-
-def farthest_pair(points: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """The largest distance between two of *points* (m, 2) and the two points."""
-    if len(points) < 2:
-        return 0.0, points[0], points[0]
-    d2 = ((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=-1)
-    i, j = np.unravel_index(int(np.argmax(d2)), d2.shape)
-    return math.sqrt(float(d2[i, j])), points[i], points[j]
-
-
-def viable_diameter(a: float, b: float, cut: float, n: int = 1440) -> float:
-    """Longest diameter of the enhancing part of an ellipse cut across its long axis."""
-    if cut <= -a:
-        return 0.0
-    return farthest_pair(_outline(a, b, min(cut, a), n))[0]
-
-
-def cut_for_viable_diameter(a: float, b: float, viable_mm: float) -> float:
-    """The cut position that leaves a viable part of longest diameter *viable_mm*.
-
-    The viable part grows monotonically with the cut, so bisection converges. A coarse
-    outline (1° steps) is enough here: its error is second order, far below 0.01 mm.
-    """
-    if viable_mm <= 0:
-        return -a - 1.0  # everything is necrotic: no enhancing tissue left
-    if viable_mm >= 2 * a:
-        return a
-    lo, hi = -a, a
-    for _ in range(48):
-        mid = (lo + hi) / 2
-        if viable_diameter(a, b, mid, n=360) < viable_mm:
-            lo = mid
-        else:
-            hi = mid
-    return (lo + hi) / 2
+    @property
+    def viable_ellipsoid(self) -> Ellipsoid | None:
+        """The enhancing nodule: the lesion scaled by :attr:`viable_fraction` about the end
+        of its long axis at ``-u`` (a homothety about a boundary point stays inside)."""
+        f = self.viable_fraction
+        if f <= 0:
+            return None
+        a = math.radians(self.angle_deg)
+        shift = (1 - f) * self.total_mm / 2
+        cx, cy, cz = self.centre_mm
+        centre = (cx - shift * math.cos(a), cy - shift * math.sin(a), cz)
+        semi = (self.total_mm / 2 * f, self.short_mm / 2 * f, self.height_mm / 2 * f)
+        return Ellipsoid(centre, semi, self.angle_deg)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,47 +128,67 @@ def _to_patient(spec: LesionSpec, uv: np.ndarray, z: float) -> Vec3:
     return (round(x, 3), round(y, 3), round(z, 3))
 
 
+def _axial_long_axis(shape: Ellipsoid, z: float) -> Diameter:
+    """Long axis of *shape*'s cross-section at patient *z* (zero length if it misses)."""
+    a_mm, _, c_mm = shape.semi_axes_mm
+    scale2 = 1.0 - ((z - shape.centre_mm[2]) / c_mm) ** 2
+    half = a_mm * math.sqrt(scale2) if scale2 > 0 else 0.0
+    angle = math.radians(shape.angle_deg)
+    dx, dy = half * math.cos(angle), half * math.sin(angle)
+    cx, cy, _ = shape.centre_mm
+    start = (round(cx - dx, 3), round(cy - dy, 3), round(z, 3))
+    end = (round(cx + dx, 3), round(cy + dy, 3), round(z, 3))
+    return Diameter(2 * half, start, end)
+
+
 def measure_ground_truth(spec: LesionSpec, grid: ImageGrid) -> GroundTruth:
-    """Measure *spec* on the slices of *grid* as a perfect reader would."""
+    """Measure *spec* on the slices of *grid* as a perfect reader would.
+
+    Both the lesion and its viable nodule are centred on the same axial plane, so the
+    slice nearest that plane shows both at their largest, and each longest diameter is the
+    long axis of an ellipse.
+    """
     k = grid.nearest_slice(spec.centre_mm[2])
     z = float(grid.z_mm[k])
-    a, b, c = spec.total_mm / 2, spec.short_mm / 2, spec.height_mm / 2
-    scale2 = 1.0 - ((z - spec.centre_mm[2]) / c) ** 2
-    if scale2 <= 0:
+    total = _axial_long_axis(spec.ellipsoid, z)
+    if total.length_mm == 0:
         raise ValueError(f"{spec.lesion_id}: no slice of the grid passes through the lesion")
-    s = math.sqrt(scale2)
-    total_ends = np.array([[-a * s, 0.0], [a * s, 0.0]])
-    total = Diameter(2 * a * s, _to_patient(spec, total_ends[0], z),
-                     _to_patient(spec, total_ends[1], z))
-    cut = spec.necrosis_cut_mm
-    if cut <= -a * s:
-        viable = Diameter(0.0, total.start_mm, total.start_mm)
-    else:
-        length, p, q = farthest_pair(_outline(a * s, b * s, min(cut, a * s)))
-        viable = Diameter(length, _to_patient(spec, p, z), _to_patient(spec, q, z))
-    return GroundTruth(k, z, total, viable, 2 * b * s)
+    nodule = spec.viable_ellipsoid
+    viable = (_axial_long_axis(nodule, z) if nodule is not None
+              else Diameter(0.0, total.start_mm, total.start_mm))
+    short = total.length_mm * spec.short_mm / spec.total_mm
+    return GroundTruth(k, z, total, viable, short)
+
+
+# Liver lesions keep this much parenchyma around them, so every edge of a lesion is seen
+# against liver (as a reader needs to measure it) and never against fat or a vessel.
+PARENCHYMA_MARGIN_MM = 4.0
 
 
 def paint_lesion(labels: np.ndarray, grid: ImageGrid, spec: LesionSpec) -> None:
-    """Paint *spec* into *labels*; raise if any of it would fall outside its organ.
+    """Paint *spec* into *labels*; raise if it (with its margin) leaves its organ.
 
     A lesion clipped by the liver capsule would no longer match its ground truth, so the
     scenario must place lesions fully inside the organ.
     """
+    host = _HOST_TISSUES[spec.pattern]
+    margin = PARENCHYMA_MARGIN_MM if spec.pattern is not Pattern.LYMPH_NODE else 0.0
     shape = spec.ellipsoid
-    box = shape.box(grid)
+    padded = Ellipsoid(shape.centre_mm, tuple(s + margin for s in shape.semi_axes_mm),
+                       shape.angle_deg)
+    box = padded.box(grid)
     if box.empty:
         raise ValueError(f"{spec.lesion_id}: lesion lies outside the scanned volume")
-    mask = shape.inside(box)
     view = labels[box.k, box.r, box.c]
-    host = _HOST_TISSUES[spec.pattern]
-    if not np.isin(view[mask], host).all():
-        raise ValueError(f"{spec.lesion_id}: lesion extends outside the {spec.organ}")
+    if not np.isin(view[padded.inside(box)], host).all():
+        raise ValueError(f"{spec.lesion_id}: lesion comes within {margin:g} mm of the edge "
+                         f"of the {spec.organ}")
+    mask = shape.inside(box)
     if spec.pattern is Pattern.TYPICAL_HCC:
-        u, _, _ = shape.local_uvw(box)
-        necrotic = np.broadcast_to(u > spec.necrosis_cut_mm, mask.shape)
-        view[mask & ~necrotic] = Tissue.HCC_VIABLE
-        view[mask & necrotic] = Tissue.NECROSIS
+        view[mask] = Tissue.NECROSIS
+        nodule = spec.viable_ellipsoid
+        if nodule is not None:
+            view[mask & nodule.inside(box)] = Tissue.HCC_VIABLE
     else:
         view[mask] = _PATTERN_TISSUE[spec.pattern]
 

@@ -71,7 +71,7 @@ def stable() -> Scenario:
     nadir 45, SD). RECIST 1.1: 36 + 22 = 58 → 35 + 21 = 56 → 37 + 22 = 59 (SD, SD).
     The thrombus persists: non-target NON-CR/NON-PD.
     """
-    t1, t2 = (-100.0, -10.0, zc + 35), (-55.0, -40.0, zc + 55)
+    t1, t2 = (-100.0, -10.0, zc + 35), (-55.0, -30.0, zc + 50)
     sizes = (((36, 30), (22, 18)), ((35, 28), (21, 17)), ((37, 31), (22, 18)))
     lesions = tuple(
         (_hcc("T1", TARGET, t1, a[0], a[1], a[0] * 0.72, 70.0),
@@ -95,7 +95,7 @@ def progressor() -> Scenario:
     the overall response is PD under both criteria. An aortocaval node of 13 mm short
     axis is a pathological non-target node (10–15 mm, RECIST 1.1) and stays unchanged.
     """
-    t1, new, node = (-90.0, -15.0, zc + 25), (12.0, -38.0, zc + 40), (-2.0, 24.0, zc - 45)
+    t1, new, node = (-90.0, -15.0, zc + 25), (0.0, -35.0, zc + 36), (-2.0, 24.0, zc - 45)
     sizes = ((32, 26), (33, 27), (34, 28))
 
     def lymph_node() -> LesionSpec:

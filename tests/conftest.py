@@ -1,0 +1,59 @@
+"""Shared fixtures: real phantom DICOM files, written once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from core.model.imaging import Modality
+from core.phantom import (
+    PhantomSize,
+    WrittenStudy,
+    demo_scenarios,
+    write_demo_trial,
+    write_study,
+)
+from core.phantom.demo import scenario_study_spec
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests never need a screen: Qt renders offscreen (set before any test imports Qt)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _write(tmp_path_factory: pytest.TempPathFactory, name: str, **kwargs: object) -> WrittenStudy:
+    subject = int(kwargs.pop("subject", 1))  # type: ignore[call-overload]
+    timepoint = int(kwargs.pop("timepoint", 0))  # type: ignore[call-overload]
+    spec = scenario_study_spec(demo_scenarios()[subject - 1], subject, timepoint, **kwargs)
+    return write_study(spec, tmp_path_factory.mktemp(name))
+
+
+@pytest.fixture(scope="session")
+def small_ct_study(tmp_path_factory: pytest.TempPathFactory) -> WrittenStudy:
+    """Subject 2 (stable, with tumour thrombus) at baseline: small 4-phase CT."""
+    return _write(tmp_path_factory, "small_ct", subject=2, size=PhantomSize.SMALL,
+                  compress=False)
+
+
+@pytest.fixture(scope="session")
+def full_ct_study(tmp_path_factory: pytest.TempPathFactory) -> WrittenStudy:
+    """Subject 1 (responder) at week 6: full-size 4-phase CT, RLE compressed."""
+    return _write(tmp_path_factory, "full_ct", subject=1, timepoint=1, size=PhantomSize.FULL,
+                  compress=True)
+
+
+@pytest.fixture(scope="session")
+def small_mr_study(tmp_path_factory: pytest.TempPathFactory) -> WrittenStudy:
+    """Subject 3 (progressor) at week 12: small 4-series dynamic MR."""
+    return _write(tmp_path_factory, "small_mr", subject=3, timepoint=2, size=PhantomSize.SMALL,
+                  modality=Modality.MR, compress=False)
+
+
+@pytest.fixture(scope="session")
+def demo_trial(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo trial exactly as ``mrecist demo`` writes it (default size, RLE)."""
+    folder = tmp_path_factory.mktemp("data") / "demo-trial"
+    write_demo_trial(folder, PhantomSize.DEMO)
+    return folder
