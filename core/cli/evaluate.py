@@ -59,13 +59,13 @@ def read_case(path: str) -> Case:
     try:
         raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as error:
-        raise CaseError([Problem("", f"cannot read the file: {error.strerror}")]) from None
+        raise CaseError([Problem(None, f"cannot read the file: {error.strerror}")]) from None
     try:
         # utf-8-sig also accepts the byte-order mark some Windows editors write.
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         message = f"not UTF-8 text (invalid byte at offset {error.start})"
-        raise CaseError([Problem("", message)]) from None
+        raise CaseError([Problem(None, message)]) from None
     return parse_case(text)
 
 

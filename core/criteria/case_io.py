@@ -103,10 +103,10 @@ def parse_json(text: str) -> Any:
             object_pairs_hook=_object_from_pairs,
         )
     except json.JSONDecodeError as error:
-        problem = Problem("", f"not valid JSON: {error.msg}", error.lineno, error.colno)
+        problem = Problem(None, f"not valid JSON: {error.msg}", error.lineno, error.colno)
         raise CaseError([problem]) from None
     except RecursionError:
-        raise CaseError([Problem("", "not valid JSON: nested too deeply")]) from None
+        raise CaseError([Problem(None, "not valid JSON: nested too deeply")]) from None
     return data
 
 
@@ -114,15 +114,17 @@ def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
-def _duplicate_key_problems(value: Any, pointer: str) -> Iterator[Problem]:
-    if isinstance(value, dict):
-        for key in getattr(value, "duplicate_keys", ()):
-            yield Problem(f"{pointer}/{_escape(key)}", "key given more than once")
-        for key, item in value.items():
-            yield from _duplicate_key_problems(item, f"{pointer}/{_escape(key)}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _duplicate_key_problems(item, f"{pointer}/{index}")
+def _duplicate_key_problems(data: Any, root: str) -> Iterator[Problem]:
+    # An explicit stack, not recursion: JSON nested a thousand deep must not crash us.
+    stack: list[tuple[Any, str]] = [(data, root)]
+    while stack:
+        value, pointer = stack.pop()
+        if isinstance(value, dict):
+            for key in getattr(value, "duplicate_keys", ()):
+                yield Problem(f"{pointer}/{_escape(key)}", "key given more than once")
+            stack.extend((item, f"{pointer}/{_escape(key)}") for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, f"{pointer}/{index}") for index, item in enumerate(value))
 
 
 _TYPE_WORDS = {

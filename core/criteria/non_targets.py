@@ -91,7 +91,7 @@ def assess_non_targets(
             what = "no non-target lesion shows intratumoral arterial enhancement or persists"
         else:
             what = "every non-target lesion has disappeared and non-target nodes are normal"
-        return Assessment(ResponseCategory.CR, f"non-target CR: {what} ({_named(lesions)})", refs)
+        return Assessment(ResponseCategory.CR, f"non-target CR: {what}: {_named(lesions)}", refs)
     persisting = [lesion for lesion in lesions if lesion.state is not NonTargetState.ABSENT]
     verb = _verb(persisting, "persists", "persist")
     return Assessment(

@@ -173,7 +173,7 @@ def _cr_sentence(lesions: Sequence[TargetLesion], criteria: Criteria, sum_mm: De
             f"every target node is below {format_mm(NODE_NORMAL_SHORT_AXIS_MM)} mm short axis"
         )
     listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-    return f"target CR: {listed} (sum {format_mm(sum_mm)} mm)"
+    return f"target CR: {listed}; sum {format_mm(sum_mm)} mm"
 
 
 def assess_targets(

@@ -50,14 +50,15 @@ class Problem:
     Attributes
     ----------
     pointer
-        JSON pointer to the offending value (``""`` is the whole document).
+        JSON pointer to the offending value (``""`` is the whole document), or ``None``
+        for a problem with the file itself (unreadable, not JSON).
     message
         What is wrong, in one line.
     line, column
         Position in the file, for text that is not valid JSON.
     """
 
-    pointer: str
+    pointer: str | None
     message: str
     line: int | None = None
     column: int | None = None
@@ -65,6 +66,8 @@ class Problem:
     def __str__(self) -> str:
         if self.line is not None:
             return f"line {self.line}, column {self.column}: {self.message}"
+        if self.pointer is None:
+            return self.message
         return f"{self.pointer or '(document)'}: {self.message}"
 
 
@@ -318,10 +321,11 @@ def validate_case(case: Case, criteria: Criteria | None = None) -> tuple[Problem
     return tuple(sorted(problems, key=lambda problem: document_order(problem.pointer)))
 
 
-def document_order(pointer: str) -> tuple[tuple[int, int, str], ...]:
+def document_order(pointer: str | None) -> tuple[tuple[int, int, str], ...]:
     """Return a sort key for JSON pointers that puts /timepoints/2 before /timepoints/10."""
     return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in pointer.split("/")
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in (pointer or "").split("/")
     )
 
 
