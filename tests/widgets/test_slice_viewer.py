@@ -1,0 +1,94 @@
+"""SliceViewer: slices, window/level, overlays, signals — a real widget, offscreen."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+
+from core.model.display import WindowLevel
+from widgets.slice_viewer import SliceViewer
+
+
+def _viewer(qtbot, volume) -> SliceViewer:
+    viewer = SliceViewer()
+    qtbot.addWidget(viewer)
+    viewer.resize(400, 400)
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    viewer.set_volume(volume, "HCC-001\nBaseline")
+    return viewer
+
+
+def _wheel(viewer: SliceViewer, notches: int) -> None:
+    viewport = viewer._graphics.viewport()
+    centre = QPointF(viewport.width() / 2, viewport.height() / 2)
+    event = QWheelEvent(centre, viewport.mapToGlobal(centre), QPoint(0, 0),
+                        QPoint(0, 120 * notches), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.sendEvent(viewport, event)
+
+
+def test_opens_on_the_middle_slice_with_the_header_window(qtbot, volume):
+    viewer = _viewer(qtbot, volume)
+    assert viewer.current_slice == 10
+    assert viewer.window == WindowLevel(40.0, 400.0)
+    assert viewer._image.image[0, 0] == 100.0  # slice 10 encodes 10 * 10
+
+
+def test_wheel_scrolls_one_slice_per_notch(qtbot, volume):
+    viewer = _viewer(qtbot, volume)
+    with qtbot.waitSignal(viewer.slice_changed, timeout=1000) as blocker:
+        _wheel(viewer, -2)  # towards the user: towards the feet
+    assert blocker.args == [12]
+    _wheel(viewer, 1)
+    assert viewer.current_slice == 11
+
+
+def test_scrolling_stops_at_the_ends(qtbot, volume):
+    viewer = _viewer(qtbot, volume)
+    viewer.step_slice(1000)
+    assert viewer.current_slice == volume.n_slices - 1
+    viewer.step_slice(-1000)
+    assert viewer.current_slice == 0
+
+
+def test_window_drag_emits_new_window_and_set_window_does_not_echo(qtbot, volume):
+    viewer = _viewer(qtbot, volume)
+    with qtbot.waitSignal(viewer.window_changed, timeout=1000) as blocker:
+        viewer.view_box.window_drag.emit(50.0, -20.0)  # right and up: wider, higher level
+    window = blocker.args[0]
+    assert window.width > 400
+    assert window.centre > 40
+    assert viewer._image.levels is not None
+    assert tuple(viewer._image.levels) == window.limits
+    with qtbot.assertNotEmitted(viewer.window_changed):
+        viewer.set_window(WindowLevel(70, 160))
+    assert viewer.window == WindowLevel(70, 160)
+
+
+def test_image_is_placed_in_patient_millimetres(qtbot, volume):
+    viewer = _viewer(qtbot, volume)
+    rect = viewer._image.mapRectToParent(viewer._image.boundingRect())
+    assert (rect.x(), rect.y()) == (-24.0, -24.0)  # 64 pixels of 0.75 mm, centred
+    assert rect.width() == 48.0
+    assert rect.height() == 48.0
+
+
+def test_overlays_show_phase_position_and_no_patient_name(qtbot, volume):
+    viewer = _viewer(qtbot, volume)
+    viewer.set_slice(4)
+    assert "Arterial" in viewer._corners["tl"].text()
+    assert "Im 5/20" in viewer._corners["bl"].text()
+    assert "z -10.0 mm" in viewer._corners["bl"].text()
+    assert "HCC-001" in viewer._corners["tr"].text()
+
+
+def test_grab_shows_the_image(qtbot, volume):
+    viewer = _viewer(qtbot, volume)
+    image = viewer.grab().toImage()
+    grey = np.array([[image.pixelColor(x, y).value() for x in range(0, 400, 8)]
+                     for y in range(0, 400, 8)])
+    assert grey.std() > 20  # not a blank widget: the bright block and the frame show
