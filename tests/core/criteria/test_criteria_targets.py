@@ -51,6 +51,7 @@ def test_floating_point_would_get_both_boundaries_wrong():
     ("sums", "expected"),
     [
         pytest.param((21, "25.2"), ["PD"], id="LL2010-exactly-20pct-no-mm-rule-is-PD"),
+        pytest.param(("24.5", "29.4"), ["PD"], id="LL2010-exactly-20pct-and-4.9mm-is-PD"),
         pytest.param((100, "119.9"), ["SD"], id="LL2010-19.9pct-is-SD"),
         pytest.param((10, 12), ["PD"], id="LL2010-20pct-of-2mm-is-PD-without-mm-rule"),
         pytest.param((100, 120), ["PD"], id="LL2010-exactly-20pct-is-PD"),
@@ -64,6 +65,7 @@ def test_mrecist_pd_is_20pct_over_nadir_without_absolute_rule(sums, expected):
     ("sums", "expected"),
     [
         pytest.param((21, "25.2"), ["SD"], id="RECIST11-4.3.1-20pct-but-4.2mm-is-SD"),
+        pytest.param(("24.5", "29.4"), ["SD"], id="RECIST11-4.3.1-exactly-20pct-and-4.9mm-is-SD"),
         pytest.param((24, "28.9"), ["SD"], id="RECIST11-4.3.1-20.4pct-and-4.9mm-is-SD"),
         pytest.param((25, 30), ["PD"], id="RECIST11-4.3.1-exactly-20pct-and-5.0mm-is-PD"),
         pytest.param((24, "29.0"), ["PD"], id="RECIST11-4.3.1-20.8pct-and-5.0mm-is-PD"),
