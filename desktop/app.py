@@ -11,10 +11,12 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
+from core.progress import print_progress
 from desktop.demo_data import data_dir, demo_studies, ensure_demo_trial, first_target_level_mm
 from desktop.errors import install_excepthook
 from desktop.main_window import MainWindow
 from desktop.presets import load_window_presets
+from desktop.progress import progress_dialog
 
 ORGANISATION = "mRECIST"
 APPLICATION = "mrecist-workstation"
@@ -35,18 +37,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _print_progress(fraction: float, message: str) -> None:
-    print(f"\r{fraction:6.1%}  {message:<48}", end="", file=sys.stderr, flush=True)
-
-
 def build_window(args: argparse.Namespace) -> MainWindow:
     """Create the main window and open what the options ask for."""
     interactive = args.screenshot is None
     window = MainWindow(load_window_presets(), interactive=interactive)
     if args.demo:
-        print("Preparing the demo trial (written once, under a minute)…", file=sys.stderr)
-        folder = ensure_demo_trial(data_dir(args.data_dir), _print_progress)
-        print(file=sys.stderr)
+        # Written once, in under a minute: the reader sees a progress bar, CI a counter.
+        progress = (progress_dialog(None, "Preparing the demo trial") if interactive
+                    else print_progress)
+        folder = ensure_demo_trial(data_dir(args.data_dir), progress)
         studies = demo_studies(folder)
         window.set_worklist(studies)
         if studies and window.open_study(studies[0]):  # subject 1, baseline

@@ -9,13 +9,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QToolBar,
 )
 
@@ -24,6 +22,7 @@ from core.model.display import WindowPreset
 from core.model.imaging import StudyRef
 from core.model.volume import Volume
 from desktop.errors import reported_errors
+from desktop.progress import progress_dialog
 from widgets.phase_grid import PhaseGrid
 from widgets.study_browser import StudyBrowser
 
@@ -191,19 +190,8 @@ class MainWindow(QMainWindow):
     # -- progress ---------------------------------------------------------------------
     def _progress_callback(self, title: str) -> Callable[[float, str], None]:
         if not self._interactive:
-            return lambda _f, _m: None
-        dialog = QProgressDialog(title, "", 0, 1000, self)
-        dialog.setWindowTitle(title)
-        dialog.setCancelButton(None)
-        dialog.setMinimumDuration(400)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-
-        def update(fraction: float, message: str) -> None:
-            dialog.setLabelText(message)
-            dialog.setValue(int(fraction * 1000))
-            QApplication.processEvents()
-
-        return update
+            return lambda _fraction, _message: None
+        return progress_dialog(self, title)
 
     def _apply_dark_palette(self) -> None:
         # Reading rooms are dim: a dark frame keeps the eye adapted to the images.

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 from core.model.imaging import Modality
 from core.phantom import PhantomSize, demo_scenarios, write_demo_trial, write_study
 from core.phantom.demo import scenario_study_spec
+from core.progress import print_progress
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,15 +45,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     phantom.set_defaults(handler=_run_phantom)
 
 
-def _print_progress(fraction: float, message: str) -> None:
-    print(f"\r{fraction:6.1%}  {message:<48}", end="", file=sys.stderr, flush=True)
-
-
 def _run_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    manifest = write_demo_trial(args.folder, PhantomSize(args.size), _print_progress,
+    manifest = write_demo_trial(args.folder, PhantomSize(args.size), print_progress,
                                 workers=args.workers)
-    print(file=sys.stderr)
     print(f"demo trial written to {args.folder} in {time.perf_counter() - started:.1f} s "
           f"(manifest {manifest.name})")
     return 0
@@ -65,7 +60,6 @@ def _run_phantom(args: argparse.Namespace) -> int:
         scenario, args.subject, args.timepoint, PhantomSize(args.size), Modality(args.modality),
         compress=args.rle, mr_single_dynamic_series=args.dynamic,
     )
-    written = write_study(spec, args.folder, _print_progress)
-    print(file=sys.stderr)
+    written = write_study(spec, args.folder, print_progress)
     print(f"{written.n_files} files in {written.dicom_folder}")
     return 0
