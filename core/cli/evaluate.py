@@ -23,6 +23,7 @@ from core.criteria import (
     parse_case,
     result_to_data,
 )
+from core.criteria.validation import one_line
 
 # Exit status for input the command cannot use (argparse uses 2 for bad arguments too).
 EXIT_INVALID_INPUT = 2
@@ -76,7 +77,7 @@ def evaluate_file(path: str, criteria: str | None = None) -> Result:
 
 def report_problems(path: str, error: CaseError) -> None:
     """Print one line per problem on stderr, each naming the file."""
-    name = "<stdin>" if path == "-" else path
+    name = "<stdin>" if path == "-" else one_line(path)
     for problem in error.problems:
         print(f"{name}: {problem}", file=sys.stderr)
 

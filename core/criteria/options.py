@@ -38,6 +38,10 @@ def _pick(value: _T | None, default: _T) -> _T:
 def resolve_options(criteria: Criteria, recorded: CaseOptions | None = None) -> Options:
     """Return the effective options: what the case records, else the criteria's default.
 
+    Defaults: confirmation after 28 days (RECIST11 §4.4), SD from day 0, PD's absolute rule
+    0 mm for mRECIST (LL2010) and 5 mm for RECIST 1.1 (RECIST11 §4.3.1), at most 5 targets
+    and 2 per organ (RECIST11 §4.2).
+
     Parameters
     ----------
     criteria

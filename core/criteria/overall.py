@@ -64,7 +64,7 @@ def overall_without_targets(
 def assess_overall(
     target: Assessment | None, non_target: Assessment, new: Assessment
 ) -> Assessment:
-    """Decide the overall response and say which table row applied.
+    """Decide the overall response and say which table applied (RECIST11 Tables 1 and 2).
 
     Parameters
     ----------

@@ -43,6 +43,16 @@ PORTA_HEPATIS_NODE_MIN_MM = Decimal(20)
 _SIDE = re.compile(r"^(left|right)_|_(left|right)$")
 
 
+# Every character str.splitlines() breaks on: a problem must stay on one line even when it
+# quotes a label or an id that contains one.
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def one_line(text: str) -> str:
+    """Return *text* with line-breaking characters written as escapes (``\\u2028``)."""
+    return "".join(f"\\u{ord(ch):04x}" if ch in _LINE_BREAKS else ch for ch in text)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One reason a case cannot be evaluated, located in the case file.
@@ -65,10 +75,10 @@ class Problem:
 
     def __str__(self) -> str:
         if self.line is not None:
-            return f"line {self.line}, column {self.column}: {self.message}"
+            return one_line(f"line {self.line}, column {self.column}: {self.message}")
         if self.pointer is None:
-            return self.message
-        return f"{self.pointer or '(document)'}: {self.message}"
+            return one_line(self.message)
+        return one_line(f"{self.pointer or '(document)'}: {self.message}")
 
 
 class CaseError(CoreError, ValueError):
@@ -114,11 +124,11 @@ def _baseline_problems(case: Case, criteria: Criteria) -> Iterator[Problem]:
                 f"{_tp(0)}/target/{j}/state",
                 f"a baseline target must be measured, not '{lesion.state}'",
             )
-    for j, lesion in enumerate(baseline.non_target):
-        if lesion.state is not NonTargetState.PRESENT:
+    for j, non_target in enumerate(baseline.non_target):
+        if non_target.state is not NonTargetState.PRESENT:
             yield Problem(
                 f"{_tp(0)}/non_target/{j}/state",
-                f"a baseline non-target must be 'present', not '{lesion.state}'",
+                f"a baseline non-target must be 'present', not '{non_target.state}'",
             )
 
 
@@ -184,23 +194,24 @@ def _follow_up_problems(case: Case, i: int) -> Iterator[Problem]:
                 f"a lesion cannot change between node and non-node; at baseline "
                 f"'{lesion.id}' was {'a node' if base.is_node else 'not a node'}",
             )
-    for j, lesion in enumerate(timepoint.non_target):
-        nt_base = baseline_non_targets.get(lesion.id)
+    for j, non_target in enumerate(timepoint.non_target):
+        nt_base = baseline_non_targets.get(non_target.id)
         pointer = f"{_tp(i)}/non_target/{j}"
         if nt_base is None:
             yield Problem(
                 f"{pointer}/id",
-                f"'{lesion.id}' is not a baseline non-target; a lesion that appears later "
+                f"'{non_target.id}' is not a baseline non-target; a lesion that appears later "
                 "goes in 'new'",
             )
-        elif lesion.organ != nt_base.organ:
+        elif non_target.organ != nt_base.organ:
             yield Problem(
                 f"{pointer}/organ",
-                f"'{lesion.organ}' differs from '{nt_base.organ}' at baseline",
+                f"'{non_target.organ}' differs from '{nt_base.organ}' at baseline",
             )
-        elif lesion.kind != nt_base.kind:
+        elif non_target.kind != nt_base.kind:
             yield Problem(
-                f"{pointer}/kind", f"{lesion.kind!r} differs from {nt_base.kind!r} at baseline"
+                f"{pointer}/kind",
+                f"{non_target.kind!r} differs from {nt_base.kind!r} at baseline",
             )
     recorded_targets = {lesion.id for lesion in timepoint.target}
     for lesion_id in baseline_targets:
@@ -407,6 +418,8 @@ def _recording_warnings(case: Case) -> Iterator[str]:
 
 def case_warnings(case: Case, criteria: Criteria, options: Options) -> tuple[str, ...]:
     """Return the baseline-selection and recording warnings for a valid *case*.
+
+    Baseline selection follows RECIST11 §3.1 and §4.2 and LL2010 (response-criteria §2).
 
     Too many targets in total or per organ, targets below the measurable size, nodes below
     the target threshold, porta hepatis nodes below 20 mm (mRECIST), previously treated

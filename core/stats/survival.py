@@ -143,14 +143,14 @@ def kaplan_meier(
         raise ValueError(f"conf_level must be in (0, 1), not {conf_level}")
     event_array = raw_events.astype(bool)
 
-    distinct = np.unique(time_array)
+    distinct: FloatArray = np.unique(time_array)
     ordered = np.sort(time_array)
     n_risk = time_array.size - np.searchsorted(ordered, distinct, side="left")
     n_event = np.array([np.count_nonzero(event_array & (time_array == t)) for t in distinct])
     n_censor = np.array([np.count_nonzero(~event_array & (time_array == t)) for t in distinct])
     # Censored subjects tied with an event time are still at risk at that time, which
     # n_risk (everyone with time ≥ t) already says (statistics §2.1).
-    surv = np.cumprod(1.0 - n_event / n_risk)
+    surv: FloatArray = np.cumprod(1.0 - n_event / n_risk, dtype=np.float64)
     with np.errstate(divide="ignore"):
         # Greenwood's variance of log S; R lets it become infinite once S reaches 0.
         terms = np.where(n_event == 0, 0.0, n_event / (n_risk * (n_risk - n_event).astype(float)))

@@ -93,3 +93,36 @@ def test_every_cli_command_is_documented():
     text = DOC.read_text(encoding="utf-8")
     assert "mrecist evaluate" in text
     assert "mrecist stats" in text
+
+
+RULE_MODULES = (
+    "core.criteria.targets",
+    "core.criteria.non_targets",
+    "core.criteria.new_lesions",
+    "core.criteria.overall",
+    "core.criteria.best_response",
+    "core.criteria.validation",
+    "core.criteria.options",
+)
+# Helpers that implement no clinical rule.
+NOT_RULES = {"exact_sum", "one_line", "document_order"}
+CITATIONS = ("LL2010", "JNCI2008", "RECIST11", "EORTC-FAQ", "response-criteria")
+
+
+def _public_functions():
+    import importlib
+    import inspect
+
+    for module_name in RULE_MODULES:
+        module = importlib.import_module(module_name)
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module_name and not name.startswith("_"):
+                yield pytest.param(function, id=f"{module_name}.{name}")
+
+
+@pytest.mark.parametrize("function", list(_public_functions()))
+def test_every_public_rule_function_cites_its_source(function):
+    if function.__name__ in NOT_RULES:
+        return
+    doc = function.__doc__ or ""
+    assert any(citation in doc for citation in CITATIONS), function.__qualname__

@@ -161,3 +161,16 @@ def test_evaluate_is_listed_in_help(capsys):
     out = capsys.readouterr().out
     assert "evaluate" in out
     assert "stats" in out
+
+
+def test_line_breaks_inside_quoted_values_never_split_a_problem(tmp_path, capsys):
+    # Found by hypothesis: str.splitlines() also breaks on U+0085, U+2028 and U+2029.
+    data = json.loads(_valid_text())
+    data["criteria"] = "\x85"
+    data["timepoints"][0]["target"][0]["odd\nkey\u2028"] = 1
+    path = _write(tmp_path, json.dumps(data))
+    assert main(["evaluate", str(path)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f'{path}: /criteria: must be one of "mRECIST", "RECIST1.1", not the string "\\u0085"',
+        f"{path}: /timepoints/0/target/0/odd\\u000akey\\u2028: unknown key",
+    ]
