@@ -25,8 +25,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="cohort statistics over case files: response counts, ORR, DCR, PFS",
         description="Evaluate every case file and print, as JSON, the number of subjects, "
         "the count of each best overall response, ORR and DCR with exact Clopper-Pearson "
-        "95%% intervals, and progression-free survival by Kaplan-Meier with its median "
-        "and 95%% CI as R's survfit prints them.",
+        "95 % intervals, and progression-free survival by Kaplan-Meier with its median "
+        "and 95 % CI as R's survfit prints them.",
     )
     parser.add_argument("cases", metavar="CASE.json", nargs="+", help="mrecist-case/1 files")
     parser.add_argument(
