@@ -3,6 +3,7 @@
 Layout written under the chosen folder::
 
     trial.json                              manifest, written last
+    cases/HCC-001.json                      a perfect reader's case file (mrecist-case/1)
     HCC-001/20260105_baseline/dicom/...     one folder of opaque files per study
     HCC-001/20260105_baseline/ground_truth.json
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.model.imaging import Modality
+from core.phantom.cases import perfect_reader_case
 from core.phantom.grid import PhantomSize
 from core.phantom.scenarios import TIMEPOINT_LABELS, VISIT_INTERVAL_DAYS, Scenario, demo_scenarios
 from core.phantom.study import GROUND_TRUTH_NAME, StudySpec, write_study
@@ -27,6 +29,7 @@ from core.phantom.study import GROUND_TRUTH_NAME, StudySpec, write_study
 DEMO_TRIAL_NAME = "DEMO-HCC-P2"
 MANIFEST_NAME = "trial.json"
 MANIFEST_FORMAT = "mrecist-demo-trial/1"
+CASES_FOLDER = "cases"
 
 Progress = Callable[[float, str], None]
 
@@ -120,7 +123,19 @@ def write_demo_trial(
                 name = future.result()
                 if progress:
                     progress(done / len(studies), name)
-    return _write_manifest(folder, studies, size)
+    manifest = _write_manifest(folder, studies, size)
+    _write_cases(folder)
+    return manifest
+
+
+def _write_cases(folder: Path) -> None:
+    """A perfect reader's case file per subject, for ``mrecist evaluate`` and ``stats``."""
+    cases = folder / CASES_FOLDER
+    cases.mkdir(exist_ok=True)
+    for scenario in demo_scenarios():
+        case = perfect_reader_case(folder, scenario.subject)
+        path = cases / f"{scenario.subject}.json"
+        path.write_text(json.dumps(case, indent=2) + "\n")
 
 
 def _write_manifest(folder: Path, studies: list[DemoStudy], size: PhantomSize) -> Path:
