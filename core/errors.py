@@ -16,3 +16,60 @@ class DicomImportError(CoreError):
         super().__init__(f"{path}: {reason}")
         self.path = Path(path)
         self.reason = reason
+
+
+class StoreError(CoreError):
+    """A trial store file cannot be opened or used."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+class StoreLockedError(StoreError):
+    """Another process held the trial store for longer than the busy timeout."""
+
+
+class StoreVersionError(StoreError):
+    """The trial store was written by a newer version of the application."""
+
+
+class AuthenticationError(CoreError):
+    """A login failed: unknown user, wrong password or deactivated account."""
+
+    def __init__(self, login: str, reason: str) -> None:
+        super().__init__(f"user {login!r}: {reason}")
+        self.login = login
+        self.reason = reason
+
+
+class AccountLockedError(AuthenticationError):
+    """The account is locked after repeated failed logins; an admin must unlock it."""
+
+
+class SignatureError(CoreError):
+    """A signature was refused: wrong password on re-authentication, or nothing to sign."""
+
+    def __init__(self, entity: str, reason: str) -> None:
+        super().__init__(f"{entity}: {reason}")
+        self.entity = entity
+        self.reason = reason
+
+
+class PermissionDeniedError(CoreError):
+    """The acting user's role or ownership does not allow this (blinding, roles)."""
+
+    def __init__(self, entity: str, reason: str) -> None:
+        super().__init__(f"{entity}: {reason}")
+        self.entity = entity
+        self.reason = reason
+
+
+class WorkflowError(CoreError):
+    """The reading workflow forbids this now (date order, signed timepoint, frozen baseline)."""
+
+    def __init__(self, entity: str, reason: str) -> None:
+        super().__init__(f"{entity}: {reason}")
+        self.entity = entity
+        self.reason = reason

@@ -1,0 +1,159 @@
+"""The vocabulary of a trial's organisation: users, subjects, timepoints, tasks, results.
+
+Plain frozen values the store returns; nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.model.reading import Read, Role
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A user account (never carries the password hash)."""
+
+    user_id: int
+    login: str
+    display_name: str
+    role: Role
+    is_active: bool = True
+    is_locked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """Proof of a login: pass it to every store call. Only the store that issued it accepts it."""
+
+    token: str
+    user_id: int
+    login: str
+    display_name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """A trial subject, known by its trial code only (no patient identity)."""
+
+    subject_id: int
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimepointInfo:
+    """One imaging timepoint of a subject."""
+
+    timepoint_id: int
+    subject: str
+    label: str
+    date: dt.date
+    nominal_week: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRecord:
+    """One imaging series registered for a timepoint."""
+
+    series_id: int
+    timepoint_id: int
+    series_instance_uid: str
+    study_instance_uid: str
+    modality: str
+    phase: str
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A reading task: one reader reads one subject (reader slot 1 or 2)."""
+
+    task_id: int
+    subject: str
+    slot: int
+    reader_login: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """An electronic signature: who, when (UTC), what it means (21 CFR 11.50)."""
+
+    signature_id: int
+    signer: str
+    signed_utc: str
+    meaning: str
+    entity: str
+    content_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class AdjudicationView:
+    """What the adjudicator sees: two signed reads labelled A/B, and why they differ."""
+
+    adjudication_id: int
+    subject: str
+    through_label: str
+    triggers: tuple[str, ...]
+    read_a: Read
+    read_b: Read
+    result_a: dict[str, Any] = field(default_factory=dict)
+    result_b: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FinalResult:
+    """The final read of a subject up to one timepoint and the engine's result of it."""
+
+    subject: str
+    through_label: str
+    source: str
+    reader_slot: int
+    result: dict[str, Any]
+    adjudication_id: int | None = None
+    rationale: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderProgress:
+    """One reader's progress: subjects assigned, timepoints signed of those available."""
+
+    login: str
+    display_name: str
+    subjects: int
+    timepoints_signed: int
+    timepoints_total: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrialStatus:
+    """Progress of the trial as a coordinator sees it."""
+
+    trial: str
+    criteria: str
+    subjects: int
+    readers: tuple[ReaderProgress, ...]
+    open_adjudications: int
+    adjudicated: int
+    concordant: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrialInfo:
+    """The trial a store holds: its criteria, engine options and adjudication triggers."""
+
+    name: str
+    criteria: str
+    options: dict[str, Any]
+    triggers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AdjudicationTask:
+    """An open adjudication in the adjudicator's worklist (no reader identity)."""
+
+    adjudication_id: int
+    subject: str
+    through_label: str

@@ -1,0 +1,188 @@
+"""Open a trial store: one SQLite file per trial, durable and safe for two processes.
+
+Every store runs in WAL mode with ``synchronous=FULL`` (a commit that returned is on disk,
+even if the process is killed the next instant), foreign keys on, and a busy timeout so a
+second process waits for the first instead of failing. Every write goes through
+``Store.transaction()``, which starts ``BEGIN IMMEDIATE``: the write lock is taken before
+anything is read, so two processes can never both read the same audit head or the same
+row and overwrite each other's update.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from core.errors import StoreError, StoreLockedError, StoreVersionError
+from core.store.migrations import migrations
+
+Params = tuple[Any, ...] | dict[str, Any]
+
+# Seconds a process waits for another one's write to finish before giving up.
+DEFAULT_BUSY_TIMEOUT_S = 30.0
+
+
+def utc_now() -> str:
+    """The current UTC time as ISO 8601 with microseconds and a ``Z``."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _is_lock_error(error: sqlite3.OperationalError) -> bool:
+    text = str(error)
+    return "locked" in text or "busy" in text
+
+
+class Store:
+    """An open trial store. Use the functions of ``core.store``; rows never leave it."""
+
+    def __init__(self, path: Path, db: Database, busy_timeout_s: float) -> None:
+        self.path = path
+        self.db = db
+        self.busy_timeout_s = busy_timeout_s
+        # Sessions this store issued: token -> user id. A Session built by hand is refused.
+        self.sessions: dict[str, int] = {}
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection; the file stays consistent whatever happens next."""
+        self.sessions.clear()
+        self.db.close()
+
+    def _locked(self, error: sqlite3.OperationalError) -> StoreLockedError:
+        return StoreLockedError(
+            self.path,
+            f"another process kept the store busy for more than {self.busy_timeout_s:g} s "
+            f"({error}); try again",
+        )
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One user action: everything inside commits together or not at all.
+
+        Raises
+        ------
+        StoreLockedError
+            If another process held the write lock for longer than the busy timeout.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if _is_lock_error(error):
+                raise self._locked(error) from None
+            raise
+        try:
+            yield self.db
+        except BaseException:
+            self.db.rollback()
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            self.db.rollback()
+            if _is_lock_error(error):
+                raise self._locked(error) from None
+            raise
+
+    def rows(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
+        """Run a read query and return its rows as dicts (for ``core.store`` modules only)."""
+        try:
+            return list(self.db.query(sql, params))
+        except sqlite3.OperationalError as error:
+            if _is_lock_error(error):
+                raise self._locked(error) from None
+            raise
+
+    def row(self, sql: str, params: Params = ()) -> dict[str, Any] | None:
+        """The first row of a read query, or ``None``."""
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement inside ``transaction()``; return the last row id."""
+        if not self.db.conn.in_transaction:
+            raise RuntimeError("store writes must run inside Store.transaction()")
+        cursor = self.db.execute(sql, params)
+        return int(cursor.lastrowid or 0)
+
+
+def _connect(path: Path, busy_timeout_s: float) -> Database:
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_s)
+    db = Database(conn)
+    with db.ensure_autocommit_on():
+        mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    if mode != "wal":
+        raise StoreError(path, f"cannot switch to WAL journal mode (got {mode!r})")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+    return db
+
+
+def _migrate(store: Store) -> None:
+    db = store.db
+    known = {migration.name for migration in migrations._migrations}
+    applied = {migration.name for migration in migrations.applied(db)}
+    if applied - known:
+        newer = ", ".join(sorted(applied - known))
+        raise StoreVersionError(store.path, f"written by a newer application (schema {newer})")
+    if not migrations.pending(db):
+        return
+    # Two processes opening a new store at once: the write lock makes the second one wait
+    # and then find nothing pending, instead of creating the tables twice.
+    with store.transaction():
+        migrations.apply(db)
+
+
+def open_store(
+    path: Path | str, *, create: bool = False, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S
+) -> Store:
+    """Open the trial store at *path* and bring its schema up to date.
+
+    Parameters
+    ----------
+    path
+        The store file.
+    create
+        Create the file if it does not exist (``init_store`` does this).
+    busy_timeout_s
+        How long to wait for another process's write before ``StoreLockedError``.
+
+    Raises
+    ------
+    StoreError
+        If the file does not exist (and *create* is false) or is not an SQLite database.
+    StoreVersionError
+        If a newer application wrote it.
+    """
+    path = Path(path)
+    if not create and not path.is_file():
+        raise StoreError(path, "no trial store here (create one with `mrecist db init`)")
+    try:
+        db = _connect(path, busy_timeout_s)
+    except sqlite3.DatabaseError as error:
+        raise StoreError(path, f"not a trial store: {error}") from None
+    store = Store(path, db, busy_timeout_s)
+    try:
+        _migrate(store)
+    except sqlite3.DatabaseError as error:
+        store.close()
+        raise StoreError(path, f"not a trial store: {error}") from None
+    except BaseException:
+        store.close()
+        raise
+    return store

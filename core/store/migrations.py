@@ -1,0 +1,183 @@
+"""The trial store's schema, one ``sqlite_utils.Migrations`` step per version.
+
+Steps are never edited once released: a change is a new step, and
+``tests/core/store/test_migrations.py`` migrates a store from every earlier step.
+``CHECK`` constraints and triggers need SQL, so each step is a list of statements.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("mrecist_store")
+
+
+def _run(db: Database, statements: tuple[str, ...]) -> None:
+    for statement in statements:
+        db.execute(statement)
+
+
+@migrations()
+def m001_trial_users_subjects(db: Database) -> None:
+    """Trial, users, subjects, timepoints, series, reading tasks and the audit trail."""
+    _run(db, (
+        """CREATE TABLE trial (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL,
+            criteria TEXT NOT NULL CHECK (criteria IN ('mRECIST', 'RECIST1.1')),
+            options_json TEXT NOT NULL DEFAULT '{}',
+            triggers_json TEXT NOT NULL,
+            created_utc TEXT NOT NULL)""",
+        """CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            login TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL
+                CHECK (role IN ('reader', 'adjudicator', 'coordinator', 'admin')),
+            password_hash TEXT NOT NULL,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            is_locked INTEGER NOT NULL DEFAULT 0,
+            is_active INTEGER NOT NULL DEFAULT 1,
+            created_utc TEXT NOT NULL)""",
+        "CREATE TABLE subjects (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE)",
+        """CREATE TABLE timepoints (
+            id INTEGER PRIMARY KEY,
+            subject_id INTEGER NOT NULL REFERENCES subjects(id),
+            label TEXT NOT NULL,
+            date TEXT NOT NULL,
+            nominal_week INTEGER,
+            UNIQUE (subject_id, label),
+            UNIQUE (subject_id, date))""",
+        """CREATE TABLE series (
+            id INTEGER PRIMARY KEY,
+            timepoint_id INTEGER NOT NULL REFERENCES timepoints(id),
+            series_instance_uid TEXT NOT NULL UNIQUE,
+            study_instance_uid TEXT NOT NULL,
+            modality TEXT NOT NULL,
+            phase TEXT NOT NULL,
+            location TEXT NOT NULL)""",
+        """CREATE TABLE tasks (
+            id INTEGER PRIMARY KEY,
+            subject_id INTEGER NOT NULL REFERENCES subjects(id),
+            reader_id INTEGER NOT NULL REFERENCES users(id),
+            slot INTEGER NOT NULL CHECK (slot IN (1, 2)),
+            UNIQUE (subject_id, slot),
+            UNIQUE (subject_id, reader_id))""",
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            utc TEXT NOT NULL,
+            user_id INTEGER,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id INTEGER,
+            before_json TEXT,
+            after_json TEXT,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL)""",
+        """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END""",
+        """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END""",
+    ))
+
+
+@migrations()
+def m002_reads(db: Database) -> None:
+    """Per read: timepoint states, lesions, calipers, findings, signatures, amendments."""
+    _run(db, (
+        """CREATE TABLE signatures (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            signer_name TEXT NOT NULL,
+            signed_utc TEXT NOT NULL,
+            meaning TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id INTEGER NOT NULL,
+            content_sha256 TEXT NOT NULL)""",
+        """CREATE TABLE read_timepoints (
+            id INTEGER PRIMARY KEY,
+            task_id INTEGER NOT NULL REFERENCES tasks(id),
+            timepoint_id INTEGER NOT NULL REFERENCES timepoints(id),
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'signed', 'amending')),
+            not_assessed INTEGER NOT NULL DEFAULT 0,
+            signature_id INTEGER REFERENCES signatures(id),
+            UNIQUE (task_id, timepoint_id))""",
+        """CREATE TABLE lesions (
+            id INTEGER PRIMARY KEY,
+            task_id INTEGER NOT NULL REFERENCES tasks(id),
+            label TEXT NOT NULL,
+            category TEXT NOT NULL CHECK (category IN ('target', 'non_target', 'new')),
+            organ TEXT NOT NULL,
+            first_timepoint_id INTEGER NOT NULL REFERENCES timepoints(id),
+            is_node INTEGER NOT NULL DEFAULT 0,
+            is_previously_treated INTEGER NOT NULL DEFAULT 0,
+            is_porta_hepatis INTEGER NOT NULL DEFAULT 0,
+            kind TEXT,
+            location TEXT,
+            UNIQUE (task_id, label))""",
+        """CREATE TABLE measurements (
+            id INTEGER PRIMARY KEY,
+            lesion_id INTEGER NOT NULL REFERENCES lesions(id) ON DELETE CASCADE,
+            timepoint_id INTEGER NOT NULL REFERENCES timepoints(id),
+            kind TEXT NOT NULL CHECK (kind IN ('viable', 'total', 'short_axis')),
+            length_mm TEXT NOT NULL,
+            start_rc TEXT NOT NULL,
+            end_rc TEXT NOT NULL,
+            start_xyz TEXT NOT NULL,
+            end_xyz TEXT NOT NULL,
+            sop_instance_uid TEXT NOT NULL,
+            frame INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (lesion_id, timepoint_id, kind))""",
+        """CREATE TABLE findings (
+            id INTEGER PRIMARY KEY,
+            lesion_id INTEGER NOT NULL REFERENCES lesions(id) ON DELETE CASCADE,
+            timepoint_id INTEGER NOT NULL REFERENCES timepoints(id),
+            state TEXT,
+            arterial_enhancement INTEGER NOT NULL DEFAULT 0,
+            washout INTEGER NOT NULL DEFAULT 0,
+            is_equivocal INTEGER NOT NULL DEFAULT 0,
+            is_cytology_confirmed INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (lesion_id, timepoint_id))""",
+        """CREATE TABLE amendments (
+            id INTEGER PRIMARY KEY,
+            read_timepoint_id INTEGER NOT NULL REFERENCES read_timepoints(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+            created_utc TEXT NOT NULL,
+            signature_id INTEGER REFERENCES signatures(id))""",
+    ))
+
+
+@migrations()
+def m003_adjudication(db: Database) -> None:
+    """Adjudications of discordant subjects and final results per subject and cycle."""
+    _run(db, (
+        """CREATE TABLE adjudications (
+            id INTEGER PRIMARY KEY,
+            subject_id INTEGER NOT NULL REFERENCES subjects(id),
+            through_timepoint_id INTEGER NOT NULL REFERENCES timepoints(id),
+            task_a_id INTEGER NOT NULL REFERENCES tasks(id),
+            task_b_id INTEGER NOT NULL REFERENCES tasks(id),
+            triggers_json TEXT NOT NULL,
+            result_a_json TEXT NOT NULL,
+            result_b_json TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'decided', 'superseded')),
+            adjudicator_id INTEGER REFERENCES users(id),
+            chosen TEXT CHECK (chosen IN ('A', 'B')),
+            rationale TEXT,
+            signature_id INTEGER REFERENCES signatures(id),
+            created_utc TEXT NOT NULL)""",
+        """CREATE TABLE final_results (
+            id INTEGER PRIMARY KEY,
+            subject_id INTEGER NOT NULL REFERENCES subjects(id),
+            through_timepoint_id INTEGER NOT NULL REFERENCES timepoints(id),
+            task_id INTEGER NOT NULL REFERENCES tasks(id),
+            source TEXT NOT NULL CHECK (source IN ('concordant', 'adjudicated')),
+            adjudication_id INTEGER REFERENCES adjudications(id),
+            result_json TEXT NOT NULL,
+            is_superseded INTEGER NOT NULL DEFAULT 0,
+            created_utc TEXT NOT NULL)""",
+        "CREATE INDEX final_results_subject ON final_results (subject_id, is_superseded)",
+    ))

@@ -1,0 +1,64 @@
+"""Fixtures for the trial store: a real SQLite file with users, and the demo trial's truth."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from store_demo_reading import PASSWORD, setup_demo
+
+from core.model.trial import Session
+from core.store import Store, add_user, init_store, login
+from core.store.auth import ScryptParams
+
+# scrypt at 1/32 of the default cost: the tests log in hundreds of times.
+CHEAP_KDF = ScryptParams(n=2**10, r=8, p=1)
+
+
+@dataclass
+class Trial:
+    """An open store and a logged-in session per role."""
+
+    store: Store
+    admin: Session
+    reader1: Session
+    reader2: Session
+    adjudicator: Session
+    coordinator: Session
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+
+def make_trial(path: Path, triggers: tuple[str, ...] | None = None) -> Trial:
+    """A new store at *path* with one user per role, all logged in."""
+    kwargs = {"triggers": triggers} if triggers else {}
+    store = init_store(path, "DEMO-HCC-P2", "mRECIST", "admin", "Ada Admin", PASSWORD,
+                       kdf=CHEAP_KDF, **kwargs)
+    admin = login(store, "admin", PASSWORD)
+    for name, display, role in (("reader1", "Rita Reader", "reader"),
+                                ("reader2", "Rolf Reader", "reader"),
+                                ("adj", "Ann Adjudicator", "adjudicator"),
+                                ("coord", "Carl Coordinator", "coordinator")):
+        add_user(store, admin, name, display, role, PASSWORD, kdf=CHEAP_KDF)
+    return Trial(store, admin, login(store, "reader1", PASSWORD),
+                 login(store, "reader2", PASSWORD), login(store, "adj", PASSWORD),
+                 login(store, "coord", PASSWORD))
+
+
+@pytest.fixture
+def trial(tmp_path: Path) -> Iterator[Trial]:
+    """A store with users; no subjects yet. Closed after the test."""
+    made = make_trial(tmp_path / "trial.sqlite")
+    yield made
+    made.store.close()
+
+
+@pytest.fixture
+def demo(trial: Trial) -> Trial:
+    """The store with the demo trial's subjects, timepoints and series, readers assigned."""
+    setup_demo(trial.store, trial.admin)
+    return trial
