@@ -1,29 +1,90 @@
-"""Read only the DICOM header fields the workstation needs, never the pixel data."""
+"""Read only the DICOM header fields the workstation needs, never the pixel data.
+
+Each image becomes one :class:`ImageHeader` of plain values; an enhanced (multi-frame)
+object becomes one header per frame, with that frame's own geometry from its functional
+groups. Everything that would make the image unusable is found here, before a single pixel
+is read: a file that is not DICOM, not an image, not CT or MR, in colour, undecodable, or
+that promises more pixel data than it holds is rejected with a :class:`DicomImportError`
+whose reason a person understands.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import struct
+import warnings
+import zipfile
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 
 import pydicom
+from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
+from pydicom.pixels import get_decoder
+from pydicom.uid import (
+    UID,
+    DeflatedExplicitVRLittleEndian,
+    ExplicitVRBigEndian,
+    ExplicitVRLittleEndian,
+    ImplicitVRLittleEndian,
+    MediaStorageDirectoryStorage,
+)
 
+from core.dicom.sources import FileRef
 from core.errors import DicomImportError
 
 # Parsing stops at these tags: a header read costs a fraction of a full read.
 HEADER_TAGS = (
     "SOPClassUID", "SOPInstanceUID", "Modality", "PatientID", "StudyInstanceUID", "StudyDate",
-    "StudyDescription", "SeriesInstanceUID", "SeriesNumber", "SeriesDescription",
+    "StudyTime", "StudyDescription", "SeriesInstanceUID", "SeriesNumber", "SeriesDescription",
     "ImagePositionPatient", "ImageOrientationPatient", "PixelSpacing", "SliceThickness",
     "Rows", "Columns", "AcquisitionTime", "ContentTime", "SeriesTime", "ContrastBolusAgent",
     "ContrastBolusStartTime", "TemporalPositionIdentifier", "NumberOfTemporalPositions",
     "TriggerTime", "InstanceNumber", "WindowCenter", "WindowWidth", "Manufacturer",
+    "AcquisitionNumber", "AcquisitionDateTime", "ImageType", "FrameOfReferenceUID",
+    "NumberOfFrames", "SamplesPerPixel", "PhotometricInterpretation", "BitsAllocated",
+    "BitsStored", "PixelRepresentation", "RescaleSlope", "RescaleIntercept",
+    "PerFrameFunctionalGroupsSequence", "SharedFunctionalGroupsSequence",
 )
+
+# Larger than any CT or MR matrix (1024² is the largest in clinical use); a header that
+# claims more is damaged or not a cross-sectional image, and is never allocated.
+MAX_MATRIX = 4096
+# Decoded voxels of one file (as float32) beyond this are refused before any allocation.
+MAX_FILE_VOXEL_BYTES = 2 * 1024**3
+
+NATIVE_SYNTAXES = frozenset({ImplicitVRLittleEndian, ExplicitVRLittleEndian,
+                             ExplicitVRBigEndian, DeflatedExplicitVRLittleEndian})
+
+_MODALITY_NAMES = {
+    "CR": "computed radiography", "DX": "digital radiography", "US": "ultrasound",
+    "NM": "nuclear medicine", "PT": "PET", "OT": "other", "SR": "structured report",
+    "SEG": "segmentation", "RTDOSE": "radiotherapy dose", "RTPLAN": "radiotherapy plan",
+    "RTSTRUCT": "radiotherapy structures", "ECG": "ECG waveform", "XA": "angiography",
+    "MG": "mammography", "SC": "secondary capture", "PR": "presentation state",
+    "KO": "key object selection",
+}
+
+# Every error pydicom and the standard library raise while parsing a damaged header; each
+# means "this file cannot be used". Catching exactly these keeps real bugs visible.
+HEADER_ERRORS = (
+    OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError,
+    struct.error, OverflowError, NotImplementedError, RuntimeError, RecursionError,
+    zipfile.BadZipFile,
+)
+
+_PIXEL_DATA_TAG_LE = b"\xe0\x7f\x10\x00"
+_PIXEL_DATA_TAG_BE = b"\x7f\xe0\x00\x10"
 
 
 @dataclass(frozen=True, slots=True)
 class ImageHeader:
-    """The header of one image file, as plain values."""
+    """The header of one image (one frame of a multi-frame object), as plain values.
+
+    ``pixel_data_offset`` is where the value of an uncompressed PixelData element starts in
+    a file on disk, so pixels can be read straight into an array; ``None`` when they must go
+    through a decoder.
+    """
 
     path: Path
     sop_instance_uid: str
@@ -44,54 +105,380 @@ class ImageHeader:
     contrast_start_time: str
     temporal_position: int | None
     window: tuple[float, float] | None
+    member: str | None = None
+    frame_index: int | None = None  # 0-based frame of a multi-frame object
+    number_of_frames: int = 1
+    sop_class_uid: str = ""
+    transfer_syntax_uid: str = ""
+    photometric_interpretation: str = "MONOCHROME2"
+    bits_allocated: int = 16
+    bits_stored: int = 16
+    pixel_representation: int = 0
+    is_little_endian: bool = True
+    rescale_slope: float = 1.0
+    rescale_intercept: float = 0.0
+    instance_number: int | None = None
+    acquisition_number: int | None = None
+    trigger_time_ms: float | None = None
+    slice_thickness_mm: float | None = None
+    manufacturer: str = ""
+    series_time: str = ""
+    pixel_data_offset: int | None = None
 
+    @property
+    def ref(self) -> FileRef:
+        """The file (or zip member) this header was read from."""
+        return FileRef(self.path, self.member)
 
-def _first(value: object) -> object:
-    return value[0] if isinstance(value, pydicom.multival.MultiValue) else value
+    @property
+    def display_path(self) -> Path:
+        """The path to show a person (``archive.zip/member`` for a zip member)."""
+        return self.ref.display_path
 
+    @property
+    def frame_number(self) -> int | None:
+        """DICOM's 1-based frame number (ReferencedFrameNumber), or None for single-frame."""
+        return None if self.frame_index is None else self.frame_index + 1
 
-def _floats(value: object, n: int) -> tuple[float, ...] | None:
-    if value is None:
-        return None
-    try:
-        numbers = tuple(float(v) for v in value)  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        return None
-    return numbers if len(numbers) == n else None
+    @property
+    def frame_bytes(self) -> int:
+        """Bytes of one uncompressed frame."""
+        return self.rows * self.columns * self.bits_allocated // 8
 
 
 def read_header(path: Path) -> ImageHeader:
-    """Read the header of *path*; raise :class:`DicomImportError` if it is not a usable image."""
+    """Read the header of the image file *path* (its first frame if it has several).
+
+    Raises
+    ------
+    DicomImportError
+        If the file is not a usable CT or MR image; the reason says why.
+    """
+    return read_headers(FileRef(Path(path)))[0]
+
+
+def read_headers(ref: FileRef) -> tuple[ImageHeader, ...]:
+    """Read the header of *ref*: one :class:`ImageHeader` per frame.
+
+    Raises
+    ------
+    DicomImportError
+        If the file is not a usable CT or MR image; the reason says why.
+    """
+    where = ref.display_path
     try:
-        ds = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=list(HEADER_TAGS))
+        with warnings.catch_warnings():
+            # pydicom warns about every small deviation of real exports; they are tolerated.
+            warnings.simplefilter("ignore")
+            with ref.open() as fp:
+                size = fp.seek(0, 2)
+                fp.seek(0)
+                if size == 0:
+                    raise DicomImportError(where, "empty file (0 bytes)")
+                ds = _read_dataset(fp, where)
+                stop = fp.tell()
+                element = fp.read(12)
+            return _headers(ds, ref, stop, element, size)
+    except DicomImportError:
+        raise
+    except RecursionError:
+        raise DicomImportError(where, "unreadable DICOM header (nested too deeply)") from None
+    except HEADER_ERRORS as exc:
+        raise DicomImportError(where, f"unreadable DICOM header ({_short(exc)})") from None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _read_dataset(fp: BinaryIO, where: Path) -> Dataset:
+    try:
+        return pydicom.dcmread(fp, stop_before_pixels=True, specific_tags=list(HEADER_TAGS))
     except InvalidDicomError:
-        raise DicomImportError(path, "not a DICOM file (no DICM preamble)") from None
-    except (OSError, ValueError, EOFError, KeyError, TypeError) as exc:
-        raise DicomImportError(path, f"unreadable DICOM header ({exc})") from None
+        pass
+    # Old exports write the bare data set without preamble or file meta: accept them when the
+    # file starts like one (group 0008, little endian), and nothing else.
+    fp.seek(0)
+    start = fp.read(2)
+    if start != b"\x08\x00":
+        raise DicomImportError(where, "not a DICOM file (no DICM preamble)")
+    fp.seek(0)
+    return pydicom.dcmread(fp, stop_before_pixels=True, specific_tags=list(HEADER_TAGS),
+                           force=True)
+
+
+def _headers(ds: Dataset, ref: FileRef, stop: int, element: bytes,
+             size: int) -> tuple[ImageHeader, ...]:
+    where = ref.display_path
+    meta = getattr(ds, "file_meta", None)
+    if meta is not None and meta.get("MediaStorageSOPClassUID") == MediaStorageDirectoryStorage:
+        raise DicomImportError(where, "a DICOMDIR index, not an image: its images are scanned "
+                                      "when it is named DICOMDIR")
     if "SOPInstanceUID" not in ds or "SeriesInstanceUID" not in ds:
-        raise DicomImportError(path, "no SOP or series instance UID: not an image object")
+        if not element:
+            raise DicomImportError(where, "the file ends inside its DICOM header (truncated)")
+        raise DicomImportError(where, "no SOP or series instance UID: not an image object")
+    modality = str(ds.get("Modality", "") or "")
     if not ds.get("Rows") or not ds.get("Columns"):
-        raise DicomImportError(path, "not an image (no Rows/Columns)")
-    centre, width = _first(ds.get("WindowCenter")), _first(ds.get("WindowWidth"))
-    temporal = ds.get("TemporalPositionIdentifier")
+        kind = f" ({modality}, {_MODALITY_NAMES[modality]})" if modality in _MODALITY_NAMES \
+            else ""
+        raise DicomImportError(where, f"not an image (no Rows/Columns){kind}")
+    _check_modality(ds, modality, where)
+    transfer_syntax = _transfer_syntax(ds)
+    _check_pixels_usable(ds, transfer_syntax, where)
+    offset = _check_pixel_data_present(ds, transfer_syntax, stop, element, size, where,
+                                       is_zip=ref.member is not None)
+    base = _base_header(ds, ref, modality, transfer_syntax, offset)
+    frames = _int(ds.get("NumberOfFrames")) or 1
+    if frames == 1 and "PerFrameFunctionalGroupsSequence" not in ds:
+        return (base,)
+    return _frame_headers(ds, base, frames)
+
+
+def _check_modality(ds: Dataset, modality: str, where: Path) -> None:
+    if modality not in ("CT", "MR"):
+        name = _MODALITY_NAMES.get(modality, "")
+        what = f"modality {modality} ({name})" if name else (
+            f"modality {modality}" if modality else "no Modality")
+        raise DicomImportError(where, f"{what}: only CT and MR images are read")
+    photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2") or "MONOCHROME2")
+    samples = _int(ds.get("SamplesPerPixel")) or 1
+    if samples != 1 or photometric not in ("MONOCHROME1", "MONOCHROME2"):
+        raise DicomImportError(where, f"colour image ({photometric}): CT and MR images are "
+                                      "grey-scale")
+
+
+def _transfer_syntax(ds: Dataset) -> UID:
+    meta = getattr(ds, "file_meta", None)
+    uid = meta.get("TransferSyntaxUID") if meta is not None else None
+    if uid:
+        return UID(str(uid))
+    implicit, little = getattr(ds, "original_encoding", (True, True))
+    if not little:
+        return ExplicitVRBigEndian
+    return ImplicitVRLittleEndian if implicit else ExplicitVRLittleEndian
+
+
+def _check_pixels_usable(ds: Dataset, transfer_syntax: UID, where: Path) -> None:
+    rows, columns = int(ds.Rows), int(ds.Columns)
+    frames = _int(ds.get("NumberOfFrames")) or 1
+    bits = _int(ds.get("BitsAllocated")) or 0
+    if rows > MAX_MATRIX or columns > MAX_MATRIX:
+        raise DicomImportError(where, f"{rows} × {columns} pixels is larger than any CT or MR "
+                                      f"image (at most {MAX_MATRIX} × {MAX_MATRIX} are read)")
+    if rows * columns * frames * 4 > MAX_FILE_VOXEL_BYTES:
+        raise DicomImportError(where, f"{frames} frames of {rows} × {columns} pixels would need "
+                                      f"{rows * columns * frames * 4 / 1024**3:.1f} GiB: refused")
+    if bits not in (8, 16, 32):
+        raise DicomImportError(where, f"BitsAllocated {bits} is not a CT or MR pixel size "
+                                      "(8, 16 or 32)")
+    if transfer_syntax in NATIVE_SYNTAXES:
+        return
+    try:
+        decoder = get_decoder(transfer_syntax)
+    except NotImplementedError:
+        raise DicomImportError(where, f"transfer syntax {_syntax_name(transfer_syntax)} is not "
+                                      "an image compression this workstation reads") from None
+    if not decoder.is_available:
+        raise DicomImportError(where, f"no decoder installed for {_syntax_name(transfer_syntax)}"
+                                      " (install pylibjpeg and its plugins, or python-gdcm)")
+
+
+def _syntax_name(uid: UID) -> str:
+    return f"{uid.name} ({uid})" if uid.is_transfer_syntax else str(uid)
+
+
+def _check_pixel_data_present(ds: Dataset, transfer_syntax: UID, stop: int, element: bytes,
+                              size: int, where: Path, *, is_zip: bool) -> int | None:
+    """Check the PixelData element against the header; its value's offset if uncompressed."""
+    if transfer_syntax == DeflatedExplicitVRLittleEndian:
+        return None  # the element is inside the deflated stream: the decoder checks it
+    little = transfer_syntax != ExplicitVRBigEndian
+    tag = _PIXEL_DATA_TAG_LE if little else _PIXEL_DATA_TAG_BE
+    if len(element) < 8 or element[:4] != tag:
+        raise DicomImportError(where, "no pixel data in the file (header only, or truncated "
+                                      "before the image)")
+    implicit = transfer_syntax == ImplicitVRLittleEndian
+    fmt = "<" if little else ">"
+    if implicit:
+        (length,), header_len = struct.unpack(fmt + "L", element[4:8]), 8
+    else:
+        (length,), header_len = struct.unpack(fmt + "L", element[8:12]), 12
+    if transfer_syntax not in NATIVE_SYNTAXES:
+        return None  # encapsulated fragments: only the decoder can tell if they are complete
+    frames = _int(ds.get("NumberOfFrames")) or 1
+    expected = int(ds.Rows) * int(ds.Columns) * frames * int(ds.BitsAllocated) // 8
+    available = size - stop - header_len
+    if length != 0xFFFFFFFF and length < expected:
+        raise DicomImportError(where, f"pixel data element holds {length:,} bytes but the header "
+                                      f"declares {expected:,} ({frames} × {ds.Rows} × "
+                                      f"{ds.Columns} × {ds.BitsAllocated} bit)")
+    if available < expected:
+        raise DicomImportError(where, f"header promises {expected:,} bytes of pixel data but the "
+                                      f"file holds only {max(available, 0):,} (truncated file)")
+    return None if is_zip else stop + header_len
+
+
+def _base_header(ds: Dataset, ref: FileRef, modality: str, transfer_syntax: UID,
+                 offset: int | None) -> ImageHeader:
+    centre, width = _number(_first(ds.get("WindowCenter"))), _number(_first(ds.get("WindowWidth")))
     return ImageHeader(
-        path=path,
+        path=ref.path,
+        member=ref.member,
         sop_instance_uid=str(ds.SOPInstanceUID),
-        modality=str(ds.get("Modality", "")),
-        patient_id=str(ds.get("PatientID", "")),
-        study_instance_uid=str(ds.get("StudyInstanceUID", "")),
-        study_date=str(ds.get("StudyDate", "")),
+        sop_class_uid=str(ds.get("SOPClassUID", "")),
+        modality=modality,
+        patient_id=str(ds.get("PatientID", "") or ""),
+        study_instance_uid=str(ds.get("StudyInstanceUID", "") or ""),
+        study_date=str(ds.get("StudyDate", "") or ""),
         series_instance_uid=str(ds.SeriesInstanceUID),
-        series_number=int(ds.SeriesNumber) if ds.get("SeriesNumber") is not None else None,
-        series_description=str(ds.get("SeriesDescription", "")),
+        series_number=_int(ds.get("SeriesNumber")),
+        series_description=str(ds.get("SeriesDescription", "") or ""),
         position=_floats(ds.get("ImagePositionPatient"), 3),  # type: ignore[arg-type]
-        orientation=_floats(ds.get("ImageOrientationPatient"), 6),
-        pixel_spacing=_floats(ds.get("PixelSpacing"), 2),  # type: ignore[arg-type]
+        orientation=_orientation(ds.get("ImageOrientationPatient")),
+        pixel_spacing=_spacing(ds.get("PixelSpacing")),
         rows=int(ds.Rows),
         columns=int(ds.Columns),
-        acquisition_time=str(ds.get("AcquisitionTime") or ds.get("ContentTime") or ""),
-        contrast_agent=str(ds.get("ContrastBolusAgent", "")),
-        contrast_start_time=str(ds.get("ContrastBolusStartTime", "")),
-        temporal_position=int(temporal) if temporal is not None else None,
-        window=(float(centre), float(width)) if centre is not None and width else None,
+        acquisition_time=_time(ds),
+        contrast_agent=str(ds.get("ContrastBolusAgent", "") or ""),
+        contrast_start_time=str(ds.get("ContrastBolusStartTime", "") or ""),
+        temporal_position=_int(ds.get("TemporalPositionIdentifier")),
+        window=(centre, width) if centre is not None and width else None,
+        number_of_frames=_int(ds.get("NumberOfFrames")) or 1,
+        transfer_syntax_uid=str(transfer_syntax),
+        photometric_interpretation=str(ds.get("PhotometricInterpretation", "MONOCHROME2")),
+        bits_allocated=int(ds.BitsAllocated),
+        bits_stored=_int(ds.get("BitsStored")) or int(ds.BitsAllocated),
+        pixel_representation=_int(ds.get("PixelRepresentation")) or 0,
+        is_little_endian=transfer_syntax != ExplicitVRBigEndian,
+        rescale_slope=_pick(_number(ds.get("RescaleSlope")), 1.0),  # type: ignore[arg-type]
+        rescale_intercept=_pick(_number(ds.get("RescaleIntercept")), 0.0),  # type: ignore[arg-type]
+        instance_number=_int(ds.get("InstanceNumber")),
+        acquisition_number=_int(ds.get("AcquisitionNumber")),
+        trigger_time_ms=_number(ds.get("TriggerTime")),
+        slice_thickness_mm=_number(ds.get("SliceThickness")),
+        manufacturer=str(ds.get("Manufacturer", "") or ""),
+        series_time=str(ds.get("SeriesTime", "") or ""),
+        pixel_data_offset=offset,
     )
+
+
+def _frame_headers(ds: Dataset, base: ImageHeader, frames: int) -> tuple[ImageHeader, ...]:
+    """One header per frame, geometry from the per-frame then the shared functional groups.
+
+    A legacy multi-frame object without functional groups has one position for all its
+    frames: they keep the file's orientation and spacing but no position of their own.
+    """
+    shared = _first_item(ds, "SharedFunctionalGroupsSequence")
+    per_frame = ds.get("PerFrameFunctionalGroupsSequence") or []
+    out = []
+    for index in range(frames):
+        item = per_frame[index] if index < len(per_frame) else None
+        groups = [g for g in (item, shared) if g is not None]
+        out.append(replace(base, frame_index=index, **_frame_values(groups, base, index)))
+    return tuple(out)
+
+
+def _frame_values(groups: list[Dataset], base: ImageHeader, index: int) -> dict[str, object]:
+    def find(sequence: str, keyword: str) -> object:
+        for group in groups:
+            inner = _first_item(group, sequence)
+            if inner is not None and keyword in inner:
+                return inner.get(keyword)
+        return None
+
+    if not groups:
+        return {"position": base.position if index == 0 else None}
+    content = _first_item(groups[0], "FrameContentSequence")
+    values: dict[str, object] = {
+        "position": _floats(find("PlanePositionSequence", "ImagePositionPatient"), 3),
+        "orientation": _pick(_orientation(find("PlaneOrientationSequence",
+                                               "ImageOrientationPatient")), base.orientation),
+        "pixel_spacing": _pick(_spacing(find("PixelMeasuresSequence", "PixelSpacing")),
+                               base.pixel_spacing),
+        "slice_thickness_mm": _pick(_number(find("PixelMeasuresSequence", "SliceThickness")),
+                                    base.slice_thickness_mm),
+        "rescale_slope": _pick(_number(find("PixelValueTransformationSequence", "RescaleSlope")),
+                               base.rescale_slope),
+        "rescale_intercept": _pick(_number(find("PixelValueTransformationSequence",
+                                                "RescaleIntercept")), base.rescale_intercept),
+        "trigger_time_ms": _pick(_number(find("CardiacSynchronizationSequence",
+                                              "NominalCardiacTriggerDelayTime")),
+                                 base.trigger_time_ms),
+    }
+    if content is not None:
+        temporal = _int(content.get("TemporalPositionIndex"))
+        values["temporal_position"] = temporal if temporal is not None else \
+            base.temporal_position
+        acquired = str(content.get("FrameAcquisitionDateTime", "") or "")
+        if len(acquired) >= 14:
+            values["acquisition_time"] = acquired[8:]
+    return values
+
+
+def _pick(value: object, default: object) -> object:
+    return default if value is None else value
+
+
+def _first_item(ds: Dataset, keyword: str) -> Dataset | None:
+    sequence = ds.get(keyword)
+    try:
+        return sequence[0] if sequence else None
+    except (TypeError, IndexError):
+        return None
+
+
+def _time(ds: Dataset) -> str:
+    for keyword in ("AcquisitionTime", "ContentTime"):
+        value = str(ds.get(keyword, "") or "")
+        if value:
+            return value
+    stamp = str(ds.get("AcquisitionDateTime", "") or "")
+    return stamp[8:] if len(stamp) >= 14 else ""
+
+
+def _first(value: object) -> object:
+    return value[0] if isinstance(value, pydicom.multival.MultiValue) and value else value
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def _int(value: object) -> int | None:
+    number = _number(_first(value))
+    return int(number) if number is not None else None
+
+
+def _floats(value: object, n: int) -> tuple[float, ...] | None:
+    if value is None or isinstance(value, str | bytes):
+        return None
+    try:
+        numbers = tuple(float(v) for v in value)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return None
+    if len(numbers) != n or any(v != v or abs(v) == float("inf") for v in numbers):
+        return None
+    return numbers
+
+
+def _orientation(value: object) -> tuple[float, ...] | None:
+    numbers = _floats(value, 6)
+    if numbers is None:
+        return None
+    row, col = numbers[:3], numbers[3:]
+    norms = [sum(v * v for v in vec) ** 0.5 for vec in (row, col)]
+    # Direction cosines must be unit vectors; anything else cannot place a slice.
+    return numbers if all(abs(n - 1) < 0.01 for n in norms) else None
+
+
+def _spacing(value: object) -> tuple[float, float] | None:
+    numbers = _floats(value, 2)
+    if numbers is None or min(numbers) <= 0:
+        return None
+    return numbers  # type: ignore[return-value]

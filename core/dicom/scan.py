@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.dicom.headers import ImageHeader, read_header
+from core.dicom.headers import ImageHeader, read_headers
 from core.dicom.phases import PhaseDecision, classify_study_phases
+from core.dicom.sources import list_files
+from core.dicom.stack import Stack, build_stack, split_dynamic
 from core.errors import DicomImportError
 
 Progress = Callable[[float, str], None]
@@ -30,11 +31,34 @@ class SeriesInfo:
     series_number: int | None
     headers: tuple[ImageHeader, ...]
     phase: PhaseDecision
+    warnings: tuple[str, ...] = ()
+    slice_spacing_mm: float | None = None
+    is_measurable: bool = True
 
     @property
     def n_images(self) -> int:
-        """Number of image files."""
+        """Number of images (frames of a multi-frame object count one each)."""
         return len(self.headers)
+
+    @property
+    def key(self) -> tuple[str, int | None]:
+        """(SeriesInstanceUID, temporal position): unique within a scan, used by overrides."""
+        return self.series_instance_uid, self.temporal_position
+
+    @property
+    def rows(self) -> int:
+        """Rows of each image."""
+        return self.headers[0].rows
+
+    @property
+    def columns(self) -> int:
+        """Columns of each image."""
+        return self.headers[0].columns
+
+    @property
+    def pixel_spacing_mm(self) -> tuple[float, float] | None:
+        """(row spacing, column spacing) in mm, or None when the images do not say."""
+        return self.headers[0].pixel_spacing
 
 
 @dataclass(frozen=True)
@@ -61,15 +85,12 @@ class ScanResult:
 
     studies: tuple[StudyInfo, ...]
     rejected: tuple[Rejected, ...] = field(default=())
+    is_complete: bool = True  # False when the scan was cancelled before the last file
 
-
-def _files(root: Path) -> list[Path]:
-    if root.is_file():
-        return [root]
-    found = []
-    for folder, _, names in os.walk(root):
-        found.extend(Path(folder) / n for n in sorted(names))
-    return sorted(found)
+    @property
+    def series(self) -> tuple[SeriesInfo, ...]:
+        """Every series of every study."""
+        return tuple(s for study in self.studies for s in study.series)
 
 
 def scan(
@@ -77,57 +98,106 @@ def scan(
     progress: Progress | None = None,
     is_cancelled: Cancelled | None = None,
 ) -> ScanResult:
-    """Scan files and folders (recursively) for DICOM images, reading headers only.
+    """Scan folders (recursively), zip archives and DICOMDIRs for CT and MR images.
 
-    Files are de-duplicated by SOP Instance UID; every file that is not used is listed in
-    :attr:`ScanResult.rejected` with its reason. Cancelling returns what was found so far.
+    Only headers are read. Images are de-duplicated by SOP Instance UID (and frame), grouped
+    into studies and series (a dynamic series into one per time point), ordered into stacks,
+    and given a phase. Every file that is not used is in :attr:`ScanResult.rejected` with its
+    reason; no file, however damaged, makes this raise. Cancelling returns what was found so
+    far, with ``is_complete`` False.
+
+    Parameters
+    ----------
+    paths
+        Files, folders, zip archives or DICOMDIR files.
+    progress
+        Called with (fraction done, message) as files are read.
+    is_cancelled
+        Polled before each file; return True to stop.
     """
-    roots = [paths] if isinstance(paths, Path) else list(paths)
-    files = [f for root in roots for f in _files(Path(root))]
-    headers: dict[str, ImageHeader] = {}
-    rejected: list[Rejected] = []
-    for i, path in enumerate(files):
-        if is_cancelled and is_cancelled():
-            break
-        try:
-            header = read_header(path)
-        except DicomImportError as exc:
-            rejected.append(Rejected(path, exc.reason))
-            continue
-        if header.sop_instance_uid in headers:
-            first = headers[header.sop_instance_uid].path
-            rejected.append(Rejected(path, f"duplicate of {first.name} (same SOP Instance UID)"))
-            continue
-        headers[header.sop_instance_uid] = header
-        if progress and i % 50 == 0:
-            progress(i / max(len(files), 1), f"Reading headers: {i} of {len(files)} files")
+    roots = [paths] if isinstance(paths, str | Path) else list(paths)
     if progress:
-        progress(1.0, f"Read {len(files)} files")
-    return ScanResult(_group(headers.values()), tuple(rejected))
+        progress(0.0, "Listing files")
+    refs, problems = list_files(Path(r) for r in roots)
+    rejected = [Rejected(p.path, p.reason) for p in problems]
+    headers: dict[tuple[str, int | None], ImageHeader] = {}
+    is_complete = True
+    for i, ref in enumerate(refs):
+        if is_cancelled and is_cancelled():
+            is_complete = False
+            break
+        if progress and i % 50 == 0:
+            progress(i / max(len(refs), 1), f"Reading headers: {i} of {len(refs)} files")
+        try:
+            found = read_headers(ref)
+        except DicomImportError as exc:
+            rejected.append(Rejected(ref.display_path, exc.reason))
+            continue
+        for header in found:
+            key = (header.sop_instance_uid, header.frame_index)
+            if key in headers:
+                first = headers[key].display_path
+                rejected.append(Rejected(ref.display_path,
+                                         f"duplicate of {first.name} (same SOP Instance UID)"))
+                break
+            headers[key] = header
+    if progress:
+        progress(1.0, f"Read {len(refs)} files")
+    studies = _group(headers.values(), rejected)
+    return ScanResult(studies, tuple(rejected), is_complete)
 
 
-def _group(headers: Iterable[ImageHeader]) -> tuple[StudyInfo, ...]:
+def _group(headers: Iterable[ImageHeader], rejected: list[Rejected]) -> tuple[StudyInfo, ...]:
     by_study: dict[str, dict[tuple[str, int | None], list[ImageHeader]]] = {}
     for h in headers:
         key = (h.series_instance_uid, h.temporal_position)
         by_study.setdefault(h.study_instance_uid, {}).setdefault(key, []).append(h)
     studies = []
     for study_uid, groups in by_study.items():
-        decisions = classify_study_phases(dict(groups))
-        series = [
-            SeriesInfo(
-                series_instance_uid=key[0],
-                temporal_position=key[1],
-                modality=members[0].modality,
-                description=members[0].series_description,
-                series_number=members[0].series_number,
-                headers=tuple(members),
-                phase=decisions[key],
-            )
-            for key, members in groups.items()
-        ]
-        series.sort(key=lambda s: (s.series_number or 0, s.temporal_position or 0))
+        groups = _split_dynamic_series(groups)
+        stacks = {key: build_stack(members) for key, members in groups.items()}
+        for stack in stacks.values():
+            rejected.extend(Rejected(h.display_path, _frame_prefix(h) + why)
+                            for h, why in stack.left_out)
+        decisions = classify_study_phases({k: s.headers for k, s in stacks.items()})
+        series = [_series_info(key, stack, decisions[key]) for key, stack in stacks.items()]
+        series.sort(key=lambda s: (s.series_number or 0, s.temporal_position or 0,
+                                   s.series_instance_uid))
         first = series[0].headers[0]
         studies.append(StudyInfo(study_uid, first.patient_id, first.study_date, tuple(series)))
-    studies.sort(key=lambda s: (s.patient_id, s.study_date))
+    studies.sort(key=lambda s: (s.patient_id, s.study_date, s.study_instance_uid))
     return tuple(studies)
+
+
+def _frame_prefix(h: ImageHeader) -> str:
+    return f"frame {h.frame_number}: " if h.frame_number is not None else ""
+
+
+def _split_dynamic_series(
+    groups: dict[tuple[str, int | None], list[ImageHeader]],
+) -> dict[tuple[str, int | None], list[ImageHeader]]:
+    """Give each time point of a dynamic series without temporal positions its own group."""
+    out: dict[tuple[str, int | None], list[ImageHeader]] = {}
+    for (uid, temporal), members in groups.items():
+        parts = split_dynamic(members) if temporal is None else None
+        if parts is None:
+            out[(uid, temporal)] = members
+        else:
+            out.update(((uid, t), part) for t, part in enumerate(parts, start=1))
+    return out
+
+
+def _series_info(key: tuple[str, int | None], stack: Stack, phase: PhaseDecision) -> SeriesInfo:
+    first = stack.headers[0]
+    return SeriesInfo(
+        series_instance_uid=key[0],
+        temporal_position=key[1],
+        modality=first.modality,
+        description=first.series_description,
+        series_number=first.series_number,
+        headers=stack.headers,
+        phase=phase,
+        warnings=stack.warnings,
+        slice_spacing_mm=stack.slice_spacing_mm,
+        is_measurable=stack.is_measurable,
+    )

@@ -2,72 +2,62 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-import pydicom
 
 from core.dicom.headers import ImageHeader
+from core.dicom.pixels import read_frame, read_into
 from core.dicom.scan import SeriesInfo
+from core.dicom.sources import FileRef
+from core.dicom.stack import Stack, build_stack
 from core.errors import DicomImportError
 from core.model.imaging import Modality
 from core.model.volume import Volume
 
 Progress = Callable[[float, str], None]
 
-
-def _orientation(series: SeriesInfo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    first = series.headers[0]
-    if first.orientation is None:
-        raise DicomImportError(first.path, "no ImageOrientationPatient: cannot place slices")
-    if any(h.orientation != first.orientation for h in series.headers):
-        raise DicomImportError(first.path, "mixed orientations within one series")
-    row_dir = np.array(first.orientation[:3])  # direction of increasing column index
-    col_dir = np.array(first.orientation[3:])  # direction of increasing row index
-    return row_dir, col_dir, np.cross(row_dir, col_dir)
+# A series needing more than this as float32 is refused before allocating (about 8,000
+# slices of 512²: far beyond any liver CT or MR series).
+MAX_VOLUME_BYTES = 8 * 1024**3
 
 
-def _sorted_headers(series: SeriesInfo, normal: np.ndarray) -> list[ImageHeader]:
-    missing = [h for h in series.headers if h.position is None]
-    if missing:
-        raise DicomImportError(missing[0].path, "no ImagePositionPatient: cannot place slice")
-    # Head first for axial series: sort against the normal when it points cranially.
-    sign = -1.0 if normal[2] >= 0 else 1.0
-    return sorted(series.headers, key=lambda h: sign * float(np.dot(h.position, normal)))
+def decode_workers() -> int:
+    """Threads that read and decode slices: the decoders and file reads release the GIL."""
+    return max(1, min(8, os.cpu_count() or 1))
 
 
 def load_volume(series: SeriesInfo, progress: Progress | None = None) -> Volume:
     """Read every image of *series* and stack them in patient order.
 
+    Slices are read in parallel, straight into the volume (uncompressed files with one
+    ``numpy.fromfile`` each). What the scan found odd about the series, and what loading
+    adds, is in :attr:`Volume.warnings`; a series without PixelSpacing loads with
+    ``is_measurable`` False.
+
     Raises
     ------
     DicomImportError
-        When the series cannot be placed in space (no orientation or positions, mixed
-        orientations or sizes) or a file's pixel data cannot be decoded.
+        When the series is too large to hold in memory, or a file's pixel data cannot be
+        read or decoded.
     """
-    row_dir, col_dir, normal = _orientation(series)
-    headers = _sorted_headers(series, normal)
+    stack = build_stack(series.headers)
+    headers = stack.headers
     first = headers[0]
-    if any((h.rows, h.columns) != (first.rows, first.columns) for h in headers):
-        raise DicomImportError(first.path, "images of different sizes within one series")
+    n_bytes = len(headers) * first.rows * first.columns * 4
+    if n_bytes > MAX_VOLUME_BYTES:
+        raise DicomImportError(first.display_path, f"series of {len(headers)} images would need "
+                                                   f"{n_bytes / 1024**3:.1f} GiB: refused")
     voxels = np.empty((len(headers), first.rows, first.columns), dtype=np.float32)
-    for k, header in enumerate(headers):
-        voxels[k] = _read_pixels(header.path)
-        if progress and k % 16 == 0:
-            progress(k / len(headers), f"Loading {series.description}")
-    positions = np.array([h.position for h in headers])
-    dy, dx = first.pixel_spacing or (1.0, 1.0)
-    step = positions[1] - positions[0] if len(headers) > 1 else normal * 1.0
-    affine = np.eye(4)
-    affine[:3, 0] = step
-    affine[:3, 1] = col_dir * dy
-    affine[:3, 2] = row_dir * dx
-    affine[:3, 3] = positions[0]
+    _read_all(headers, voxels, series.description, progress)
+    warnings = tuple(dict.fromkeys((*series.warnings, *stack.warnings)))
+    is_monochrome1 = first.photometric_interpretation == "MONOCHROME1"
     return Volume(
         voxels=voxels,
-        affine=affine,
-        spacing_mm=(float(np.linalg.norm(step)), float(dy), float(dx)),
+        affine=volume_affine(stack),
+        spacing_mm=_spacing(stack),
         sop_instance_uids=tuple(h.sop_instance_uid for h in headers),
         series_instance_uid=series.series_instance_uid,
         study_instance_uid=first.study_instance_uid,
@@ -75,16 +65,65 @@ def load_volume(series: SeriesInfo, progress: Progress | None = None) -> Volume:
         phase=series.phase.phase,
         series_description=series.description,
         window=first.window,
+        warnings=warnings,
+        is_measurable=stack.is_measurable and series.is_measurable,
+        is_monochrome1=is_monochrome1,
+        frame_numbers=tuple(h.frame_number for h in headers),
     )
 
 
-def _read_pixels(path: Path) -> np.ndarray:
-    try:
-        ds = pydicom.dcmread(path)
-        stored = ds.pixel_array
-    except (OSError, ValueError, RuntimeError, AttributeError, NotImplementedError) as exc:
-        raise DicomImportError(path, f"pixel data cannot be decoded ({exc})") from None
-    slope = float(ds.get("RescaleSlope", 1) or 1)
-    intercept = float(ds.get("RescaleIntercept", 0) or 0)
-    # TODO(#5): MONOCHROME1 display inversion, enhanced multi-frame, geometry warnings.
-    return stored.astype(np.float32) * slope + intercept
+def read_slice(series: SeriesInfo, index: int | None = None) -> np.ndarray:
+    """One slice of *series* in display order (the middle one by default), float32.
+
+    This is what a reader sees first: it costs one file read, not the whole series.
+    """
+    headers = build_stack(series.headers).headers
+    k = len(headers) // 2 if index is None else index
+    return read_frame(headers[k])
+
+
+def volume_affine(stack: Stack) -> np.ndarray:
+    """Map homogeneous (slice, row, column, 1) indices to patient LPS mm (voxel centres)."""
+    first = stack.headers[0]
+    dy, dx = first.pixel_spacing or (1.0, 1.0)
+    row_dir = np.array(stack.row_direction)
+    col_dir = np.array(stack.column_direction)
+    if stack.slice_step_xyz is not None:
+        step = np.array(stack.slice_step_xyz)
+    else:
+        normal = np.cross(row_dir, col_dir)
+        # Unplaced slices: one slice thickness apart, cranial first as for placed ones.
+        step = -np.sign(normal[2] or 1.0) * normal * (first.slice_thickness_mm or 1.0)
+    affine = np.eye(4)
+    affine[:3, 0] = step
+    affine[:3, 1] = col_dir * dy
+    affine[:3, 2] = row_dir * dx
+    affine[:3, 3] = first.position if first.position is not None else (0.0, 0.0, 0.0)
+    return affine
+
+
+def _spacing(stack: Stack) -> tuple[float, float, float]:
+    first = stack.headers[0]
+    dy, dx = first.pixel_spacing or (1.0, 1.0)
+    dz = stack.slice_spacing_mm or first.slice_thickness_mm or 1.0
+    return float(dz), float(dy), float(dx)
+
+
+def _read_all(headers: tuple[ImageHeader, ...], voxels: np.ndarray, description: str,
+              progress: Progress | None) -> None:
+    """Read each file once (a multi-frame file fills all its slices) on a thread pool."""
+    by_file: dict[FileRef, list[int]] = {}
+    for k, h in enumerate(headers):
+        by_file.setdefault(h.ref, []).append(k)
+    jobs = list(by_file.values())
+
+    def read(slices: list[int]) -> int:
+        read_into([headers[k] for k in slices], [voxels[k] for k in slices])
+        return len(slices)
+
+    done = 0
+    with ThreadPoolExecutor(max_workers=decode_workers()) as pool:
+        for n in pool.map(read, jobs):
+            done += n
+            if progress and (done % 16 < n or done == len(headers)):
+                progress(done / len(headers), f"Loading {description}")

@@ -29,6 +29,16 @@ class Volume:
     phase: Phase
     series_description: str
     window: tuple[float, float] | None = None  # (centre, width) suggested by the header
+    # What the import found odd about the series, in words a reader understands.
+    warnings: tuple[str, ...] = ()
+    # False when the images carry no PixelSpacing: viewable, but calipers would not be mm.
+    is_measurable: bool = True
+    # MONOCHROME1: the lowest value is white. Voxels keep their modality values (HU), so the
+    # display inverts its grey scale rather than the numbers being changed.
+    is_monochrome1: bool = False
+    # 1-based frame number of each slice in a multi-frame object (ReferencedFrameNumber),
+    # None for single-frame images; empty when not recorded.
+    frame_numbers: tuple[int | None, ...] = ()
 
     def __post_init__(self) -> None:
         if self.voxels.ndim != 3:

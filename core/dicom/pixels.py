@@ -1,0 +1,123 @@
+"""Read pixel data into float32 modality values (HU for CT), with as few copies as possible.
+
+Uncompressed files on disk are read straight from the PixelData offset found while scanning
+(``numpy.fromfile``: one read, no Python-level parsing). Everything else (compressed transfer
+syntaxes, big endian, zip members, multi-frame objects) goes through pydicom and its decoder
+plugins: pylibjpeg-libjpeg (JPEG baseline/extended/lossless, JPEG-LS), pylibjpeg-openjpeg
+(JPEG 2000), pylibjpeg-rle (RLE), with pyjpegls and pillow as fallbacks pydicom picks itself.
+"""
+
+from __future__ import annotations
+
+import warnings
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+import pydicom
+
+from core.dicom.headers import NATIVE_SYNTAXES, ImageHeader
+from core.dicom.sources import FileRef
+from core.errors import DicomImportError
+
+# Decoder failures surface as any of these (pydicom, the plugins, numpy, zlib for deflate).
+DECODE_ERRORS = (
+    OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError,
+    RuntimeError, NotImplementedError, OverflowError, MemoryError, zlib.error,
+)
+
+
+def read_into(headers: Sequence[ImageHeader], out: Sequence[np.ndarray]) -> None:
+    """Read the frames *headers* (all from one file) into *out*, rescaled to modality values.
+
+    Raises
+    ------
+    DicomImportError
+        If the pixel data cannot be read or decoded.
+    """
+    first = headers[0]
+    if len(headers) == 1 and _can_read_directly(first):
+        raw = _read_directly(first)
+        _rescale(raw, first, out[0])
+        return
+    frames = _decode(first.ref, first)
+    for header, target in zip(headers, out, strict=True):
+        index = header.frame_index or 0
+        if index >= frames.shape[0]:
+            raise DicomImportError(first.display_path, f"frame {index + 1} is missing from the "
+                                                       "pixel data")
+        _rescale(frames[index], header, target)
+
+
+def read_frame(header: ImageHeader) -> np.ndarray:
+    """One frame as a new float32 (rows, columns) array in modality values."""
+    out = np.empty((header.rows, header.columns), dtype=np.float32)
+    read_into([header], [out])
+    return out
+
+
+def _can_read_directly(h: ImageHeader) -> bool:
+    signed_narrow = h.pixel_representation == 1 and h.bits_stored < h.bits_allocated
+    return (h.pixel_data_offset is not None and h.member is None and h.number_of_frames == 1
+            and h.transfer_syntax_uid in NATIVE_SYNTAXES
+            and h.transfer_syntax_uid != pydicom.uid.DeflatedExplicitVRLittleEndian
+            and not signed_narrow)
+
+
+def _dtype(h: ImageHeader) -> np.dtype:
+    kind = "i" if h.pixel_representation == 1 else "u"
+    order = "<" if h.is_little_endian else ">"
+    return np.dtype(f"{order}{kind}{h.bits_allocated // 8}")
+
+
+def _read_directly(h: ImageHeader) -> np.ndarray:
+    count = h.rows * h.columns
+    try:
+        raw = np.fromfile(h.path, dtype=_dtype(h), count=count, offset=h.pixel_data_offset or 0)
+    except (OSError, ValueError) as exc:
+        raise DicomImportError(h.path, f"pixel data cannot be read ({exc})") from None
+    if raw.size != count:
+        raise DicomImportError(h.path, f"pixel data ends after {raw.size:,} of {count:,} pixels "
+                                       "(the file changed or is truncated)")
+    return raw.reshape(h.rows, h.columns)
+
+
+def _decode(ref: FileRef, h: ImageHeader) -> np.ndarray:
+    """All frames of the file as (frames, rows, columns) stored values."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with ref.open() as fp:
+                ds = pydicom.dcmread(fp, force=True)
+            if "PixelData" not in ds or "Rows" not in ds:
+                raise DicomImportError(ref.display_path, "the file ends before its pixel data "
+                                                         "is complete (truncated)")
+            if (int(ds.Rows), int(ds.Columns)) != (h.rows, h.columns):
+                raise DicomImportError(ref.display_path, "the file changed since it was scanned")
+            pixels = ds.pixel_array
+    except DicomImportError:
+        raise
+    except DECODE_ERRORS as exc:
+        raise DicomImportError(ref.display_path,
+                               f"pixel data cannot be decoded ({_short(exc)})") from None
+    if pixels.ndim == 2:
+        pixels = pixels[np.newaxis]
+    if pixels.ndim != 3 or pixels.shape[1:] != (h.rows, h.columns):
+        raise DicomImportError(ref.display_path, f"decoded pixels have shape {pixels.shape}, "
+                                                 f"not frames × {h.rows} × {h.columns}")
+    return pixels
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _rescale(raw: np.ndarray, h: ImageHeader, out: np.ndarray) -> None:
+    # Written into the caller's slice of the volume: no intermediate float array.
+    if h.rescale_slope == 1.0:
+        np.copyto(out, raw, casting="unsafe")
+    else:
+        np.multiply(raw, np.float32(h.rescale_slope), out=out, casting="unsafe")
+    if h.rescale_intercept != 0.0:
+        out += np.float32(h.rescale_intercept)

@@ -1,0 +1,177 @@
+"""No file, however odd, escapes as an exception: it loads, or is rejected with a reason."""
+
+from __future__ import annotations
+
+import shutil
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import pydicom
+import pytest
+from pydicom.data import get_testdata_file, get_testdata_files
+
+from core.dicom import load_volume, scan
+from core.errors import DicomImportError
+
+TEST_FILES = sorted(get_testdata_files())
+DICOMDIR_TESTS = Path(get_testdata_file("DICOMDIR")).parent  # type: ignore[arg-type]
+
+
+def _scan_and_load(path: Path) -> tuple[int, int]:
+    """(volumes loaded, files rejected); DicomImportError on load counts as a rejection."""
+    result = scan(path)
+    assert all(r.reason and r.path for r in result.rejected)
+    loaded, rejected = 0, len(result.rejected)
+    for series in result.series:
+        try:
+            volume = load_volume(series)
+        except DicomImportError as exc:
+            reason = exc.reason
+            rejected += 1
+            assert reason
+            continue
+        assert volume.voxels.shape[0] == series.n_images
+        loaded += 1
+    return loaded, rejected
+
+
+def test_pydicom_test_data_is_all_there():
+    # 190-odd files ship with pydicom; the pydicom-data package adds about 70 more.
+    assert len(TEST_FILES) > 180
+
+
+@pytest.mark.parametrize("path", TEST_FILES, ids=lambda p: Path(p).name)
+def test_every_pydicom_test_file_loads_or_is_rejected_with_a_reason(path):
+    loaded, rejected = _scan_and_load(Path(path))
+    assert loaded + rejected >= 1
+
+
+def test_known_pydicom_files_are_classified_as_a_reader_expects():
+    def reasons(name: str) -> list[str]:
+        return [r.reason for r in scan(Path(get_testdata_file(name))).rejected]
+
+    assert _scan_and_load(Path(get_testdata_file("CT_small.dcm"))) == (1, 0)
+    assert reasons("US1_J2KR.dcm") == ["modality US (ultrasound): only CT and MR images are read"]
+    assert reasons("rtplan.dcm") == [
+        "not an image (no Rows/Columns) (RTPLAN, radiotherapy plan)"]
+    assert reasons("DICOMDIR-bigEnd") == [
+        "a DICOMDIR index, not an image: its images are scanned when it is named DICOMDIR"]
+
+
+def test_dicomdir_scans_the_files_it_lists(tmp_path):
+    shutil.copytree(DICOMDIR_TESTS, tmp_path / "cd")
+    walked = scan(tmp_path / "cd")
+    indexed = scan(tmp_path / "cd" / "DICOMDIR")
+    assert len(indexed.series) == len(walked.series) > 0
+    assert not any(r.path.name == "DICOMDIR" for r in indexed.rejected)
+    # A CD lists every file; one that went missing is reported, the rest still load.
+    gone = tmp_path / "cd" / "77654033" / "CR1" / "6154"
+    gone.unlink()
+    after = scan(tmp_path / "cd" / "DICOMDIR")
+    assert [r.reason for r in after.rejected if r.path == gone] == [
+        "listed in DICOMDIR but missing"]
+
+
+def test_dicomdir_finds_files_whose_names_changed_case(tmp_path):
+    shutil.copytree(DICOMDIR_TESTS / "98892001", tmp_path / "cd" / "98892001")
+    shutil.copy(DICOMDIR_TESTS / "DICOMDIR", tmp_path / "cd" / "DICOMDIR")
+    for path in sorted((tmp_path / "cd" / "98892001").rglob("*"), reverse=True):
+        path.rename(path.with_name(path.name.lower()))
+    result = scan(tmp_path / "cd" / "DICOMDIR")
+    assert sum(s.n_images for s in result.series) == 6  # and one localizer left out
+    assert sum("missing" in r.reason for r in result.rejected) == 24  # the other patients
+
+
+def test_zip_archive_scans_and_loads_like_the_folder(small_ct_study, tmp_path):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in small_ct_study.dicom_folder.iterdir():
+            z.write(f, f"export/{f.name}")
+        z.writestr("export/readme.txt", "not an image")
+        z.writestr("export/inner.zip", b"PK")
+    from_zip = scan(archive)
+    from_folder = scan(small_ct_study.dicom_folder)
+    assert [s.key for s in from_zip.series] == [s.key for s in from_folder.series]
+    assert sorted(r.reason for r in from_zip.rejected) == [
+        "not a DICOM file (no DICM preamble)",
+        "zip archive inside a zip archive: extract it first"]
+    assert from_zip.rejected[0].path.parent.name == "export"
+    zipped = load_volume(from_zip.series[1])
+    assert (zipped.voxels == load_volume(from_folder.series[1]).voxels).all()
+
+
+def test_scan_reports_progress_and_can_be_cancelled(small_ct_study):
+    seen = []
+    result = scan(small_ct_study.dicom_folder, progress=lambda f, m: seen.append(f))
+    assert (seen[0], seen[-1]) == (0.0, 1.0)
+    assert result.is_complete
+    calls = iter(range(1000))
+    partial = scan(small_ct_study.dicom_folder, is_cancelled=lambda: next(calls) >= 3)
+    assert not partial.is_complete
+    assert sum(s.n_images for s in partial.series) == 3
+
+
+@pytest.fixture
+def broken_files(small_ct_study, write_image, tmp_path) -> dict[str, Path]:
+    """One file of each kind of damage, beside a good series."""
+    good = sorted(small_ct_study.dicom_folder.iterdir())[0]
+    data = good.read_bytes()
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    files = {
+        "zero": folder / "zero", "truncated": folder / "truncated",
+        "not_dicom": folder / "notes.pdf", "truncated_header": folder / "half_header",
+    }
+    files["zero"].write_bytes(b"")
+    files["truncated"].write_bytes(data[: len(data) // 2])
+    files["truncated_header"].write_bytes(data[:400])
+    files["not_dicom"].write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
+    files["no_pixels"] = folder / "header_only"
+    ds = pydicom.dcmread(good)
+    del ds.PixelData
+    ds.save_as(files["no_pixels"])
+    files["huge"] = folder / "huge"
+    ds = pydicom.dcmread(good)
+    ds.Rows = ds.Columns = 65535
+    ds.save_as(files["huge"])
+    files["short"] = folder / "short"
+    ds = pydicom.dcmread(good)
+    ds.NumberOfFrames = 4000  # promises 4000 frames, holds one: nothing must be allocated
+    ds.save_as(files["short"])
+    for k in range(3):
+        write_image(folder, position=(0, 0, 2.0 * k), series_uid="9.1")
+    files["localizer"] = write_image(folder, position=(0, 0, 0), series_uid="9.1",
+                                     orientation=(0, 1, 0, 0, 0, -1))
+    write_image(folder, position=(0, 0, 0), series_uid="9.2", SeriesDescription="Portal")
+    return files
+
+
+def test_broken_files_are_rejected_with_their_reason(broken_files):
+    tracemalloc.start()
+    try:
+        result = scan(broken_files["zero"].parent)
+        volumes = [load_volume(s) for s in result.series]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024**2  # the huge and the "4000 frames" files were never allocated
+    reasons = {r.path.name: r.reason for r in result.rejected}
+    assert reasons == {
+        "zero": "empty file (0 bytes)",
+        "truncated": "header promises 32,768 bytes of pixel data but the file holds only "
+                     f"{reasons['truncated'].split()[-3]} (truncated file)",
+        "half_header": "the file ends inside its DICOM header (truncated)",
+        "notes.pdf": "not a DICOM file (no DICM preamble)",
+        "header_only": "no pixel data in the file (header only, or truncated before the image)",
+        "huge": "65535 × 65535 pixels is larger than any CT or MR image (at most 4096 × 4096 "
+                "are read)",
+        "short": "pixel data element holds 32,768 bytes but the header declares 131,072,000 "
+                 "(4000 × 128 × 128 × 16 bit)",
+        broken_files["localizer"].name: "orientation differs from the main stack of this "
+                                        "series (3 images; a localizer?)",
+    }
+    assert [(v.series_description, v.n_slices) for v in volumes] == [
+        ("Arterial", 3), ("Portal", 1)]
+    assert volumes[0].warnings == (
+        "mixed orientations or sizes: 1 image(s) that differ from the main 3 were left out",)
