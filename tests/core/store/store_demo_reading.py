@@ -112,7 +112,10 @@ Perturbation = dict[tuple[str, str, str], float | None]
 def read_subject(store: Store, reader: Session, subject: str,
                  perturb: Perturbation | None = None, upto: int | None = None,
                  on_save: Callable[[Measurement], None] | None = None) -> int:
-    """Read and sign *subject*'s timepoints (the first *upto*) as a careful reader would."""
+    """Read and sign *subject*'s timepoints (the first *upto*) as a careful reader would.
+
+    Timepoints signed earlier are skipped, so a read can be continued. Returns the task id.
+    """
     perturb = perturb or {}
     task = next(t for t in my_tasks(store, reader) if t.subject == subject)
     tps = demo_truth()[subject]
@@ -121,6 +124,9 @@ def read_subject(store: Store, reader: Session, subject: str,
         read = get_read(store, reader, task.task_id)
         if index >= len(read.timepoints):
             break
+        labels.update({lesion.label: lesion.lesion_id for lesion in read.lesions})
+        if read.timepoint(tp.label).status == "signed":
+            continue  # read earlier: resume after it
         tp_id = read.timepoint(tp.label).timepoint_id
         for lesion in tp.truth["lesions"]:
             name = lesion["id"]

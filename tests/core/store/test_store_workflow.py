@@ -1,0 +1,167 @@
+"""Workflow rules in the store: date order, signatures, amendments, frozen baseline, cycles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from store_demo_reading import (
+    PASSWORD,
+    add_demo_timepoint,
+    caliper,
+    demo_truth,
+    read_subject,
+    setup_demo,
+)
+
+from core.errors import SignatureError, WorkflowError
+from core.model.reading import LesionCategory, MeasurementKind
+from core.store import (
+    add_lesion,
+    add_timepoint,
+    amend_timepoint,
+    delete_lesion,
+    final_results,
+    get_read,
+    my_tasks,
+    open_adjudications,
+    save_measurement,
+    sign_timepoint,
+)
+
+
+def _read(trial, reader, subject):
+    task = next(t for t in my_tasks(trial.store, reader) if t.subject == subject)
+    return get_read(trial.store, reader, task.task_id)
+
+
+def _measure(trial, reader, read, label, timepoint, lesion="T1", length=None,
+             kind=MeasurementKind.VIABLE):
+    truth = next(tp for tp in demo_truth()[read.subject] if tp.label == timepoint)
+    lesion_truth = next(item for item in truth.truth["lesions"] if item["id"] == lesion)
+    return save_measurement(trial.store, reader, caliper(
+        truth, lesion_truth, kind, read.lesion(label).lesion_id,
+        read.timepoint(timepoint).timepoint_id, length))
+
+
+def test_timepoints_are_read_in_date_order(demo):
+    read = _read(demo, demo.reader1, "HCC-001")
+    week6 = read.timepoint("Week 6").timepoint_id
+    with pytest.raises(WorkflowError, match="earlier timepoints must be signed first"):
+        add_lesion(demo.store, demo.reader1, read.task_id, week6, LesionCategory.NEW, "liver")
+    with pytest.raises(WorkflowError, match="earlier timepoints must be signed first"):
+        sign_timepoint(demo.store, demo.reader1, read.task_id, week6, PASSWORD)
+
+
+def test_signing_needs_the_password_again_and_records_name_time_and_meaning(demo):
+    read_subject(demo.store, demo.reader1, "HCC-001", upto=0)
+    read = _read(demo, demo.reader1, "HCC-001")
+    add_lesion(demo.store, demo.reader1, read.task_id, read.timepoints[0].timepoint_id,
+               LesionCategory.TARGET, "liver")
+    read = _read(demo, demo.reader1, "HCC-001")
+    _measure(demo, demo.reader1, read, "T1", "Baseline")
+    baseline = read.timepoints[0].timepoint_id
+    with pytest.raises(SignatureError, match="HCC-001 Baseline: password does not match"):
+        sign_timepoint(demo.store, demo.reader1, read.task_id, baseline, "wrong password")
+    assert _read(demo, demo.reader1, "HCC-001").timepoints[0].status == "open"
+    signature = sign_timepoint(demo.store, demo.reader1, read.task_id, baseline, PASSWORD)
+    assert signature.signer == "Rita Reader"
+    assert signature.meaning.startswith("Author:")
+    assert signature.signed_utc.endswith("Z")
+    assert len(signature.content_sha256) == 64
+
+
+def test_an_incomplete_read_cannot_be_signed(demo):
+    read_subject(demo.store, demo.reader1, "HCC-001", upto=1)
+    read = _read(demo, demo.reader1, "HCC-001")
+    # T1 is measured at week 6 but T2 is not: every baseline target must be re-measured.
+    _measure(demo, demo.reader1, read, "T1", "Week 6")
+    problem = "HCC-001 Week 6: cannot be signed: /timepoints/1/target/1: missing 'viable_mm'"
+    with pytest.raises(WorkflowError, match=problem):
+        sign_timepoint(demo.store, demo.reader1, read.task_id,
+                       read.timepoint("Week 6").timepoint_id, PASSWORD)
+
+
+def test_a_signed_timepoint_is_immutable_until_amended_with_a_reason(demo):
+    read_subject(demo.store, demo.reader1, "HCC-001", upto=2)
+    read = _read(demo, demo.reader1, "HCC-001")
+    week6 = read.timepoint("Week 6").timepoint_id
+    with pytest.raises(WorkflowError, match="is signed; a correction needs an amendment"):
+        _measure(demo, demo.reader1, read, "T1", "Week 6", length=23.0)
+    with pytest.raises(WorkflowError, match="needs a reason"):
+        amend_timepoint(demo.store, demo.reader1, read.task_id, week6, "  ")
+    amend_timepoint(demo.store, demo.reader1, read.task_id, week6,
+                    "T1 viable part re-measured on the late arterial series")
+    assert _read(demo, demo.reader1, "HCC-001").timepoint("Week 6").status == "amending"
+    _measure(demo, demo.reader1, read, "T1", "Week 6", length=23.0)
+    signature = sign_timepoint(demo.store, demo.reader1, read.task_id, week6, PASSWORD)
+    assert "amendment" in signature.meaning
+    amended = _read(demo, demo.reader1, "HCC-001")
+    assert amended.timepoint("Week 6").status == "signed"
+    lengths = {str(m.length_mm) for m in amended.measurements
+               if m.timepoint_id == week6 and m.lesion_id == amended.lesion("T1").lesion_id}
+    assert "23.0" in lengths
+    rows = demo.store.rows("SELECT reason, signature_id FROM amendments")
+    assert rows == [{"reason": "T1 viable part re-measured on the late arterial series",
+                     "signature_id": rows[0]["signature_id"]}]
+    assert rows[0]["signature_id"] is not None
+
+
+def test_baseline_selection_is_fixed_once_baseline_is_signed(demo):
+    read_subject(demo.store, demo.reader1, "HCC-001", upto=1)
+    read = _read(demo, demo.reader1, "HCC-001")
+    baseline = read.timepoints[0].timepoint_id
+    with pytest.raises(WorkflowError, match="is signed"):
+        add_lesion(demo.store, demo.reader1, read.task_id, baseline, LesionCategory.TARGET,
+                   "liver")
+    with pytest.raises(WorkflowError, match="selected at baseline only"):
+        add_lesion(demo.store, demo.reader1, read.task_id,
+                   read.timepoint("Week 6").timepoint_id, LesionCategory.TARGET, "liver")
+    amend_timepoint(demo.store, demo.reader1, read.task_id, baseline, "typo in T2")
+    with pytest.raises(WorkflowError, match="fixed once the baseline is signed"):
+        add_lesion(demo.store, demo.reader1, read.task_id, baseline,
+                   LesionCategory.NON_TARGET, "lung")
+    with pytest.raises(WorkflowError, match="stays in the read"):
+        delete_lesion(demo.store, demo.reader1, read.lesion("T2").lesion_id)
+    # Measurements of the selected lesions may be corrected in the amendment.
+    _measure(demo, demo.reader1, read, "T2", "Baseline", lesion="T2", length=26.5)
+
+
+def test_a_lesion_added_by_mistake_is_removed_before_signing(demo):
+    read = _read(demo, demo.reader1, "HCC-001")
+    lesion = add_lesion(demo.store, demo.reader1, read.task_id,
+                        read.timepoints[0].timepoint_id, LesionCategory.TARGET, "liver")
+    delete_lesion(demo.store, demo.reader1, lesion.lesion_id)
+    assert _read(demo, demo.reader1, "HCC-001").lesions == ()
+
+
+def test_timepoints_arrive_in_date_order(demo):
+    with pytest.raises(WorkflowError, match="not after the last timepoint"):
+        add_timepoint(demo.store, demo.admin, "HCC-001", "Unscheduled", dt.date(2026, 1, 1))
+
+
+def test_a_new_timepoint_reopens_the_cycle_and_an_amendment_supersedes_it(trial):
+    setup_demo(trial.store, trial.admin, subjects=("HCC-002",), timepoints=2)
+    read_subject(trial.store, trial.reader1, "HCC-002")
+    read_subject(trial.store, trial.reader2, "HCC-002")
+    (final,) = final_results(trial.store, trial.coordinator)
+    assert (final.through_label, final.source) == ("Week 6", "concordant")
+
+    add_demo_timepoint(trial.store, trial.admin, demo_truth()["HCC-002"][2])
+    read_subject(trial.store, trial.reader1, "HCC-002", upto=3)
+    (final,) = final_results(trial.store, trial.coordinator)
+    assert final.through_label == "Week 6"  # reader 2 has not signed week 12 yet
+    read_subject(trial.store, trial.reader2, "HCC-002", upto=3)
+    (final,) = final_results(trial.store, trial.coordinator)
+    assert final.through_label == "Week 12"
+
+    # Reader 2 amends week 12 into a PD: the concordant final is superseded, and the new
+    # signature opens an adjudication.
+    read = _read(trial, trial.reader2, "HCC-002")
+    week12 = read.timepoint("Week 12").timepoint_id
+    amend_timepoint(trial.store, trial.reader2, read.task_id, week12, "T1 re-measured")
+    assert final_results(trial.store, trial.coordinator)[0].through_label == "Week 6"
+    _measure(trial, trial.reader2, read, "T1", "Week 12", length=45.0)
+    sign_timepoint(trial.store, trial.reader2, read.task_id, week12, PASSWORD)
+    (item,) = open_adjudications(trial.store, trial.adjudicator)
+    assert item.through_label == "Week 12"
