@@ -1,0 +1,116 @@
+"""Every compressed transfer syntax the issue names decodes, through scan and load_volume."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pydicom
+import pytest
+from PIL import Image
+from pydicom.data import get_testdata_file
+from pydicom.encaps import encapsulate
+from pydicom.uid import (
+    JPEG2000,
+    JPEG2000Lossless,
+    JPEGBaseline8Bit,
+    JPEGExtended12Bit,
+    JPEGLosslessSV1,
+    JPEGLSLossless,
+    JPEGLSNearLossless,
+    RLELossless,
+)
+
+from core.dicom import load_volume, scan
+from core.model.volume import Volume
+
+
+def _load(path: Path) -> Volume:
+    result = scan(path)
+    assert result.rejected == ()
+    (series,) = result.series
+    return load_volume(series)
+
+
+def _as_ct(name: str, folder: Path) -> Path:
+    """pydicom's file *name* relabelled CT: its pixel data, byte for byte, in our pipeline.
+
+    Several of pydicom's compressed test images are NM or have no modality; the import
+    only reads CT and MR, but the decoder neither knows nor cares.
+    """
+    ds = pydicom.dcmread(get_testdata_file(name))
+    ds.Modality = "CT"
+    for keyword, value in (("SeriesInstanceUID", "1.2.3.4"), ("StudyInstanceUID", "1.2.3")):
+        if keyword not in ds:
+            setattr(ds, keyword, value)
+    target = folder / name
+    ds.save_as(target)
+    return target
+
+
+def _syntax(path: Path) -> str:
+    return pydicom.dcmread(path, stop_before_pixels=True).file_meta.TransferSyntaxUID
+
+
+@pytest.mark.parametrize(("compressed", "reference", "syntax"), [
+    ("MR_small_RLE.dcm", "MR_small.dcm", RLELossless),
+    ("MR_small_jpeg_ls_lossless.dcm", "MR_small.dcm", JPEGLSLossless),
+    ("MR_small_jp2klossless.dcm", "MR_small.dcm", JPEG2000Lossless),
+    ("emri_small_RLE.dcm", "emri_small.dcm", RLELossless),
+    ("emri_small_jpeg_ls_lossless.dcm", "emri_small.dcm", JPEGLSLossless),
+    ("emri_small_jpeg_2k_lossless.dcm", "emri_small.dcm", JPEG2000Lossless),
+])
+def test_lossless_syntaxes_decode_to_the_uncompressed_values(compressed, reference, syntax):
+    path = Path(get_testdata_file(compressed))
+    assert _syntax(path) == syntax
+    decoded = _load(path)
+    expected = _load(Path(get_testdata_file(reference)))
+    assert decoded.voxels.shape == expected.voxels.shape
+    assert np.array_equal(decoded.voxels, expected.voxels)
+
+
+@pytest.mark.parametrize(("lossy", "lossless", "syntax", "tolerance"), [
+    ("693_J2KI.dcm", "693_J2KR.dcm", JPEG2000, 0.02),
+    ("MR2_J2KI.dcm", "MR2_J2KR.dcm", JPEG2000, 0.02),
+    ("JPGExtended.dcm", "JPEG-LL.dcm", JPEGExtended12Bit, 0.02),
+])
+def test_lossy_syntaxes_decode_close_to_their_lossless_twin(tmp_path, lossy, lossless, syntax,
+                                                            tolerance):
+    lossy_path, lossless_path = _as_ct(lossy, tmp_path), _as_ct(lossless, tmp_path)
+    assert _syntax(lossy_path) == syntax
+    a, b = _load(lossy_path).voxels, _load(lossless_path).voxels
+    value_range = float(b.max() - b.min())
+    assert np.abs(a - b).mean() < tolerance * value_range
+
+
+def test_jpeg_lossless_first_order_prediction_decodes(tmp_path):
+    path = _as_ct("JPEG-LL.dcm", tmp_path)
+    assert _syntax(path) == JPEGLosslessSV1
+    volume = _load(path)
+    assert volume.voxels.shape == (1, 1024, 256)
+    assert np.array_equal(volume.voxels[0], pydicom.dcmread(path).pixel_array)
+
+
+def test_jpeg_ls_near_lossless_decodes(tmp_path):
+    path = _as_ct("JPEGLSNearLossless_16.dcm", tmp_path)
+    assert _syntax(path) == JPEGLSNearLossless
+    volume = _load(path)
+    assert volume.voxels.shape == (1, 50, 10)
+    assert volume.voxels.std() > 0
+
+
+def test_jpeg_baseline_grey_scale_decodes_close_to_the_original(write_image, tmp_path):
+    original = np.tile(np.arange(0, 256, 4, dtype=np.uint8), (48, 1))  # 48 × 64 ramp
+    encoded = io.BytesIO()
+    Image.fromarray(original).save(encoded, format="JPEG", quality=95)
+    path = write_image(pixels=original.astype(np.uint16))
+    ds = pydicom.dcmread(path)
+    ds.file_meta.TransferSyntaxUID = JPEGBaseline8Bit
+    ds.BitsAllocated = ds.BitsStored = 8
+    ds.HighBit = 7
+    ds.PixelRepresentation = 0
+    ds.PixelData = encapsulate([encoded.getvalue()])
+    ds.save_as(path)
+    volume = _load(path)
+    assert np.abs(volume.voxels[0] - original).max() <= 4
