@@ -1,0 +1,177 @@
+"""Durability and concurrency: SIGKILL while saving, two writers at once, lock timeouts.
+
+The children are forked from the test process (imports already done), so one kill cycle
+costs milliseconds and the kill test can afford hundreds of them. Each child opens its own
+connection; the parent's store is closed before forking.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import sys
+import time
+
+import pytest
+from store_demo_reading import PASSWORD
+
+from core.errors import StoreLockedError
+from core.model.reading import LesionCategory, Measurement
+from core.store import (
+    add_lesion,
+    backup,
+    get_read,
+    login,
+    my_tasks,
+    open_store,
+    rotate_backups,
+    save_measurement,
+    verify,
+)
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+
+KILLS = 200
+
+
+def _target(store, session):
+    """A target lesion at an open baseline of *session*'s first task: (lesion, timepoint)."""
+    task = my_tasks(store, session)[0]
+    read = get_read(store, session, task.task_id)
+    baseline = read.timepoints[0].timepoint_id
+    lesion = add_lesion(store, session, task.task_id, baseline, LesionCategory.TARGET, "liver")
+    return lesion.lesion_id, baseline
+
+
+def _caliper(lesion_id, timepoint_id, length):
+    return Measurement(lesion_id, timepoint_id, "viable", length, (10.0, 12.0), (20.0, 22.0),
+                       (1.0, 2.0, 3.0), (4.0, 5.0, 6.0), "2.25.1", 0)
+
+
+def _saver(path, login_name, lesion_id, timepoint_id, first, count, write_fd):
+    """Child: save lengths first, first+1, ...; write each number after its commit."""
+    code = 0
+    try:
+        store = open_store(path)
+        session = login(store, login_name, PASSWORD)
+        for number in range(first, first + count):
+            save_measurement(store, session, _caliper(lesion_id, timepoint_id, number))
+            os.write(write_fd, f"{number}\n".encode())
+    except BaseException as error:  # noqa: BLE001 - the child reports all to the parent
+        os.write(write_fd, f"ERR {type(error).__name__}: {error}\n".encode())
+        code = 1
+    os._exit(code)
+
+
+def _spawn(*args):
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        _saver(*args, write_fd)
+    os.close(write_fd)
+    return pid, read_fd
+
+
+def _drain(read_fd):
+    chunks = []
+    while chunk := os.read(read_fd, 65536):
+        chunks.append(chunk)
+    os.close(read_fd)
+    text = b"".join(chunks).decode()
+    # A line cut by the kill was never acknowledged: only complete lines count.
+    return text.split("\n")[:-1]
+
+
+def _saved_lengths(store):
+    return {
+        int(json.loads(row["after_json"])["length_mm"])
+        for row in store.rows("SELECT after_json FROM audit WHERE entity = 'measurement'")
+    }
+
+
+def test_sigkill_while_saving_loses_no_acknowledged_save(demo, capsys):
+    store = demo.store
+    lesion_id, timepoint_id = _target(store, demo.reader1)
+    path = store.path
+    store.close()
+    rng = random.Random(4)
+    acknowledged: list[int] = []
+    next_number = 1
+    started = time.monotonic()
+    for _ in range(KILLS):
+        pid, read_fd = _spawn(path, "reader1", lesion_id, timepoint_id, next_number, 10**6)
+        time.sleep(rng.uniform(0.002, 0.04))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        lines = _drain(read_fd)
+        assert not [line for line in lines if line.startswith("ERR")], lines
+        acknowledged.extend(int(line) for line in lines)
+        next_number = (acknowledged[-1] if acknowledged else next_number) + 1000
+    elapsed = time.monotonic() - started
+
+    with open_store(path) as reopened:
+        assert reopened.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        found = _saved_lengths(reopened)
+        missing = sorted(set(acknowledged) - found)
+        assert verify(reopened).is_intact
+    with capsys.disabled():
+        print(f"\nkill test: {KILLS} SIGKILLs in {elapsed:.1f} s, {len(acknowledged)} saves "
+              f"acknowledged, {len(set(acknowledged) & found)} found, {len(missing)} missing",
+              file=sys.stderr)
+    assert missing == []
+    assert len(acknowledged) > KILLS  # the kills did land while saves were going on
+
+
+def test_two_processes_saving_at_once_lose_nothing_and_never_see_a_lock(demo):
+    store = demo.store
+    targets = [_target(store, demo.reader1), _target(store, demo.reader2)]
+    before = store.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"]
+    path = store.path
+    store.close()
+    children = [
+        _spawn(path, login_name, lesion_id, timepoint_id, first, 150)
+        for (login_name, (lesion_id, timepoint_id), first)
+        in zip(("reader1", "reader2"), targets, (1, 1001), strict=True)
+    ]
+    lines = []
+    for pid, read_fd in children:
+        lines.extend(_drain(read_fd))
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0, lines
+    assert len(lines) == 300
+    with open_store(path) as reopened:
+        assert _saved_lengths(reopened) == {*range(1, 151), *range(1001, 1151)}
+        # Each save read the audit head and appended to it; with a lost update two rows
+        # would share a previous hash and the chain would break.
+        assert reopened.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"] == before + 300 + 2
+        assert verify(reopened).is_intact
+
+
+def test_a_writer_held_past_the_busy_timeout_is_a_named_error(demo):
+    lesion_id, timepoint_id = _target(demo.store, demo.reader1)
+    impatient = open_store(demo.path, busy_timeout_s=0.2)
+    session = login(impatient, "reader1", PASSWORD)
+    blocker = sqlite3.connect(demo.path)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreLockedError, match=r"kept the store busy for more than 0\.2 s"):
+            save_measurement(impatient, session, _caliper(lesion_id, timepoint_id, 5))
+    finally:
+        blocker.rollback()
+        blocker.close()
+    save_measurement(impatient, session, _caliper(lesion_id, timepoint_id, 5))
+    impatient.close()
+
+
+def test_online_backup_and_rotation(demo, tmp_path):
+    copy = backup(demo.store, tmp_path / "copy.sqlite")
+    with open_store(copy) as restored:
+        assert verify(restored).is_intact
+        assert restored.rows("SELECT COUNT(*) AS n FROM subjects")[0]["n"] == 3
+    for _ in range(4):
+        rotate_backups(demo.store, tmp_path / "rotating", keep=3)
+    assert len(list((tmp_path / "rotating").glob("*.sqlite"))) == 3
