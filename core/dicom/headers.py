@@ -197,11 +197,11 @@ def _read_dataset(fp: BinaryIO, where: Path) -> Dataset:
         return pydicom.dcmread(fp, stop_before_pixels=True, specific_tags=list(HEADER_TAGS))
     except InvalidDicomError:
         pass
-    # Old exports write the bare data set without preamble or file meta: accept them when the
-    # file starts like one (group 0008, little endian), and nothing else.
+    # Some exports write no 128-byte preamble, starting with the file meta (group 0002) or
+    # even the bare data set (group 0008): accept files that start like that, nothing else.
     fp.seek(0)
     start = fp.read(2)
-    if start != b"\x08\x00":
+    if start not in (b"\x02\x00", b"\x08\x00"):
         raise DicomImportError(where, "not a DICOM file (no DICM preamble)")
     fp.seek(0)
     return pydicom.dcmread(fp, stop_before_pixels=True, specific_tags=list(HEADER_TAGS),

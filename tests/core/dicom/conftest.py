@@ -74,3 +74,9 @@ def write_image(tmp_path: Path) -> WriteImage:
         return target
 
     return write
+
+
+@pytest.fixture
+def make_dataset() -> Callable[..., Dataset]:
+    """:func:`image_dataset`, for tests that change a dataset before writing it."""
+    return image_dataset

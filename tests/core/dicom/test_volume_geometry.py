@@ -1,0 +1,191 @@
+"""Slices go where the headers say, and every geometric oddity is named in a warning."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pydicom.dataset import Dataset
+from pydicom.sequence import Sequence
+from pydicom.uid import EnhancedCTImageStorage, EnhancedMRImageStorage
+
+from core.dicom import load_volume, scan
+from core.dicom.volume import read_slice
+
+
+def _axial_series(write_image, zs, **kwargs):
+    for z in zs:
+        write_image(position=(-10.0, -20.0, z), **kwargs)
+
+
+def test_axial_series_runs_head_first_with_exact_affine(write_image, tmp_path):
+    _axial_series(write_image, [0.0, 2.0, 4.0, 6.0])
+    (series,) = scan(tmp_path).series
+    volume = load_volume(series)
+    assert volume.warnings == ()
+    assert volume.spacing_mm == pytest.approx((2.0, 0.5, 0.8))
+    # Slice 0 is the most cranial (z = 6); column index runs along +x, row index along +y.
+    assert volume.patient_position((0, 0, 0)) == pytest.approx((-10, -20, 6))
+    assert volume.patient_position((3, 2, 5)) == pytest.approx((-10 + 5 * 0.8, -20 + 2 * 0.5, 0))
+    assert series.slice_spacing_mm == pytest.approx(2.0)
+
+
+def test_missing_slice_is_reported_where_it_is(write_image, tmp_path):
+    _axial_series(write_image, [0.0, 2.0, 4.0, 8.0, 10.0])
+    volume = load_volume(scan(tmp_path).series[0])
+    assert volume.warnings == (
+        "1 slice(s) missing (gaps at z 8.0 to 4.0 mm): the stack is shown with even spacing, "
+        "so positions past a gap are approximate",)
+    assert volume.is_measurable
+
+
+def test_uneven_spacing_is_reported(write_image, tmp_path):
+    _axial_series(write_image, [0.0, 2.0, 3.1, 5.0])
+    (series,) = scan(tmp_path).series
+    assert series.warnings == (
+        "uneven slice spacing, 1.10 to 2.00 mm: positions along the stack are approximate",)
+
+
+def test_duplicate_position_is_left_out_and_reported(write_image, tmp_path):
+    _axial_series(write_image, [0.0, 2.0, 2.0, 4.0])
+    result = scan(tmp_path)
+    (series,) = result.series
+    assert series.n_images == 3
+    assert series.warnings == ("1 image(s) at a position already taken by another image of "
+                               "the series were left out",)
+    (rejected,) = result.rejected
+    assert rejected.reason.startswith("same position as IM0000")
+
+
+def test_gantry_tilt_is_reported_and_slices_keep_their_positions(write_image, tmp_path):
+    tilt = math.radians(20)
+    orientation = (1.0, 0.0, 0.0, 0.0, math.cos(tilt), math.sin(tilt))
+    _axial_series(write_image, [0.0, 3.0, 6.0], orientation=orientation)
+    volume = load_volume(scan(tmp_path).series[0])
+    assert volume.warnings == ("gantry tilt of 20.0°: slices are sheared in patient space "
+                               "(shown as acquired; in-plane measurements are exact)",)
+    for k, z in enumerate([6.0, 3.0, 0.0]):
+        assert volume.patient_position((k, 0, 0)) == pytest.approx((-10, -20, z))
+    row = volume.patient_position((0, 1, 0)) - volume.patient_position((0, 0, 0))
+    assert row == pytest.approx((0, 0.5 * math.cos(tilt), 0.5 * math.sin(tilt)))
+
+
+def test_oblique_orientation_places_pixels_along_the_direction_cosines(write_image, tmp_path):
+    a = math.radians(30)
+    row_dir = (math.cos(a), math.sin(a), 0.0)
+    col_dir = (0.0, 0.0, -1.0)  # an oblique coronal plane
+    normal = np.cross(row_dir, col_dir)
+    for k in range(3):
+        write_image(position=tuple(np.array([5.0, 6.0, 7.0]) + 4.0 * k * normal),
+                    orientation=(*row_dir, *col_dir))
+    volume = load_volume(scan(tmp_path).series[0])
+    assert volume.warnings == ()
+    origin = volume.patient_position((0, 0, 0))
+    assert volume.patient_position((0, 3, 2)) - origin == pytest.approx(
+        3 * 0.5 * np.array(col_dir) + 2 * 0.8 * np.array(row_dir))
+    assert volume.spacing_mm == pytest.approx((4.0, 0.5, 0.8))
+
+
+def test_missing_pixel_spacing_is_viewable_but_not_measurable(write_image, tmp_path):
+    _axial_series(write_image, [0.0, 2.0], pixel_spacing=None)
+    volume = load_volume(scan(tmp_path).series[0])
+    assert not volume.is_measurable
+    assert volume.warnings == ("no PixelSpacing: the images can be viewed but not measured",)
+
+
+def test_missing_positions_keep_instance_order(write_image, tmp_path):
+    for n in (3, 1, 2):
+        write_image(position=None, orientation=None, InstanceNumber=n,
+                    pixels=np.full((8, 6), n, dtype=np.int16))
+    volume = load_volume(scan(tmp_path).series[0])
+    assert volume.voxels[:, 0, 0].tolist() == [1, 2, 3]
+    assert "cannot be placed in the patient" in volume.warnings[1]
+
+
+def test_rescale_and_monochrome1(write_image, tmp_path):
+    raw = np.arange(48, dtype=np.int16).reshape(8, 6)
+    write_image(pixels=raw, RescaleSlope=2, RescaleIntercept=-1024,
+                PhotometricInterpretation="MONOCHROME1")
+    (series,) = scan(tmp_path).series
+    volume = load_volume(series)
+    assert np.array_equal(volume.voxels[0], raw * 2.0 - 1024)  # HU kept, display inverts
+    assert volume.is_monochrome1
+    assert np.array_equal(read_slice(series), volume.voxels[0])
+
+
+def test_dynamic_series_without_temporal_positions_splits_by_acquisition_time(
+        write_image, tmp_path):
+    for time, value in (("101500", 1), ("101000", 0), ("102000", 2)):
+        for z in (0.0, 2.0):
+            write_image(position=(0, 0, z), AcquisitionTime=time, ContrastBolusAgent="Gd",
+                        pixels=np.full((8, 6), value, dtype=np.int16))
+    series = scan(tmp_path).series
+    assert [s.temporal_position for s in series] == [1, 2, 3]
+    assert [load_volume(s).voxels[0, 0, 0] for s in series] == [0, 1, 2]
+    assert all(s.warnings == () for s in series)
+
+
+def _enhanced(make_dataset, sop_class, frames):
+    """An enhanced multi-frame image: *frames* is [(z, temporal index, slope, pixel value)]."""
+    pixels = np.stack([np.full((8, 6), v, dtype=np.int16) for *_, v in frames])
+    ds = make_dataset(position=None, orientation=None, pixel_spacing=None,
+                      pixels=pixels[0])
+    ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = sop_class
+    ds.NumberOfFrames = len(frames)
+    shared = Dataset()
+    orientation, measures = Dataset(), Dataset()
+    orientation.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
+    measures.PixelSpacing, measures.SliceThickness = [0.7, 0.7], 3
+    shared.PlaneOrientationSequence = Sequence([orientation])
+    shared.PixelMeasuresSequence = Sequence([measures])
+    ds.SharedFunctionalGroupsSequence = Sequence([shared])
+    items = []
+    for z, temporal, slope, _ in frames:
+        item, position, content, transform = Dataset(), Dataset(), Dataset(), Dataset()
+        position.ImagePositionPatient = [0, 0, z]
+        content.TemporalPositionIndex = temporal
+        transform.RescaleSlope, transform.RescaleIntercept = slope, -1000
+        item.PlanePositionSequence = Sequence([position])
+        item.FrameContentSequence = Sequence([content])
+        item.PixelValueTransformationSequence = Sequence([transform])
+        items.append(item)
+    ds.PerFrameFunctionalGroupsSequence = Sequence(items)
+    ds.PixelData = pixels.tobytes()
+    return ds
+
+
+def test_enhanced_ct_frames_are_placed_and_rescaled_one_by_one(make_dataset, tmp_path):
+    ds = _enhanced(make_dataset, EnhancedCTImageStorage,
+                   [(0.0, 1, 1, 10), (6.0, 1, 2, 30), (3.0, 1, 1, 20)])
+    ds.save_as(tmp_path / "enhanced.dcm")
+    (series,) = scan(tmp_path).series
+    volume = load_volume(series)
+    assert volume.voxels[:, 0, 0].tolist() == [2 * 30 - 1000, 20 - 1000, 10 - 1000]
+    assert volume.frame_numbers == (2, 3, 1)
+    assert len(set(volume.sop_instance_uids)) == 1
+    assert volume.spacing_mm == pytest.approx((3.0, 0.7, 0.7))
+    assert volume.patient_position((0, 0, 0)) == pytest.approx((0, 0, 6))
+
+
+def test_enhanced_mr_splits_by_temporal_position(make_dataset, tmp_path):
+    ds = _enhanced(make_dataset, EnhancedMRImageStorage,
+                   [(0.0, 1, 1, 1), (3.0, 1, 1, 1), (0.0, 2, 1, 2), (3.0, 2, 1, 2)])
+    ds.Modality = "MR"
+    ds.save_as(tmp_path / "dynamic.dcm")
+    series = scan(tmp_path).series
+    assert [(s.temporal_position, s.n_images) for s in series] == [(1, 2), (2, 2)]
+    assert [load_volume(s).voxels[0, 0, 0] for s in series] == [-999, -998]
+
+
+def test_zip_member_slice_reads_through_the_decoder_path(write_image, tmp_path):
+    import zipfile
+
+    path = write_image(position=(0, 0, 0))
+    with zipfile.ZipFile(tmp_path / "a.zip", "w") as z:
+        z.write(path, "x/IM")
+    path.unlink()
+    (series,) = scan(tmp_path / "a.zip").series
+    assert read_slice(series).shape == (8, 6)
+    assert isinstance(series.headers[0].display_path, Path)
