@@ -17,6 +17,8 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "core.cli.demo",
     "core.cli.evaluate",
     "core.cli.stats",
+    "core.cli.db",
+    "core.cli.trial",
 )
 
 

@@ -1,0 +1,173 @@
+"""``mrecist db init | user | subject | assign | status | export-case | audit | backup``."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import shutil
+import sqlite3
+
+import pytest
+from store_demo_reading import PASSWORD, demo_truth, read_subject
+
+from core.cli import main
+from core.phantom.demo import MANIFEST_FORMAT, MANIFEST_NAME
+from core.store import final_results, login, open_store
+
+ADMIN_PASSWORD = "admin password"
+
+
+def run(monkeypatch, capsys, *argv, stdin=""):
+    """Run ``mrecist`` in-process with *stdin*; return (status, stdout, stderr)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    status = main([str(arg) for arg in argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def _write_demo_manifest(folder):
+    """The demo trial's manifest and ground-truth files, without the DICOM images."""
+    subjects = []
+    for subject, timepoints in demo_truth().items():
+        entries = []
+        for tp in timepoints:
+            relative = f"{subject}/{tp.date:%Y%m%d}"
+            (folder / relative).mkdir(parents=True)
+            (folder / relative / "ground_truth.json").write_text(json.dumps(tp.truth))
+            entries.append({"label": tp.label, "date": tp.date.isoformat(), "week": tp.week,
+                            "folder": relative, "ground_truth": f"{relative}/ground_truth.json"})
+        subjects.append({"subject": subject, "timepoints": entries})
+    manifest = {"format": MANIFEST_FORMAT, "trial": "DEMO-HCC-P2", "subjects": subjects}
+    (folder / MANIFEST_NAME).write_text(json.dumps(manifest))
+
+
+def _run_quietly(*argv, stdin=""):
+    """Run ``mrecist`` outside a test's capsys (for the module-scoped template store)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", io.StringIO(stdin))
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main([str(arg) for arg in argv])
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def template_store(tmp_path_factory):
+    """A store set up through the CLI only: users, the demo subjects, both readers.
+
+    Built once per module (each account costs a full-strength scrypt hash); tests get a
+    copy.
+    """
+    folder = tmp_path_factory.mktemp("cli")
+    db = folder / "trial.sqlite"
+    status, out, _ = _run_quietly("db", "init", "--db", db, "--trial", "DEMO-HCC-P2",
+                                  "--criteria", "mRECIST", "--password-stdin",
+                                  stdin=ADMIN_PASSWORD + "\n")
+    assert (status, out) == (0, f"{db}: created trial 'DEMO-HCC-P2' (mRECIST) with admin "
+                                "'admin'\n")
+    for login_name, role in (("reader1", "reader"), ("reader2", "reader"),
+                             ("adj", "adjudicator"), ("coord", "coordinator")):
+        status, _, err = _run_quietly("user", "add", "--db", db, "--user", "admin",
+                                      "--password-stdin", "--login", login_name, "--name",
+                                      login_name.title(), "--role", role,
+                                      stdin=f"{ADMIN_PASSWORD}\n{PASSWORD}\n")
+        assert status == 0, err
+    demo_folder = folder / "demo"
+    _write_demo_manifest(demo_folder)
+    status, out, err = _run_quietly("subject", "add", "--db", db, "--user", "admin",
+                                    "--password-stdin", "--demo", demo_folder,
+                                    stdin=ADMIN_PASSWORD + "\n")
+    assert (status, err) == (0, "")
+    assert "registered 3 subjects" in out
+    for slot in (1, 2):
+        status, _, err = _run_quietly("assign", "--db", db, "--user", "admin",
+                                      "--password-stdin", "--subject", "HCC-001", "HCC-002",
+                                      "HCC-003", "--reader", f"reader{slot}", "--slot", slot,
+                                      stdin=ADMIN_PASSWORD + "\n")
+        assert status == 0, err
+    return db
+
+
+@pytest.fixture
+def cli_store(template_store, tmp_path):
+    """A private copy of the template store (closed, so the file is complete)."""
+    copy = tmp_path / "trial.sqlite"
+    shutil.copyfile(template_store, copy)
+    return copy
+
+
+def test_status_and_export_case_reproduce_the_final_result(cli_store, monkeypatch, capsys):
+    with open_store(cli_store) as store:
+        for reader in ("reader1", "reader2"):
+            read_subject(store, login(store, reader, PASSWORD), "HCC-002")
+        (final,) = final_results(store, login(store, "coord", PASSWORD))
+    status, out, _ = run(monkeypatch, capsys, "status", "--db", cli_store, "--user", "coord",
+                         "--password-stdin", stdin=PASSWORD + "\n")
+    assert status == 0
+    progress = json.loads(out)
+    assert (progress["subjects"], progress["concordant"]) == (3, 1)
+    assert [r["timepoints_signed"] for r in progress["readers"]] == [3, 3]
+
+    case_file = cli_store.parent / "HCC-002.json"
+    status, _, err = run(monkeypatch, capsys, "export-case", "--db", cli_store, "--user",
+                         "coord", "--password-stdin", "--subject", "HCC-002", "--out",
+                         case_file, stdin=PASSWORD + "\n")
+    assert (status, err) == (0, "")
+    assert json.loads(case_file.read_text())["format"] == "mrecist-case/1"
+    status, out, _ = run(monkeypatch, capsys, "evaluate", case_file)
+    assert status == 0
+    assert json.loads(out) == final.result
+
+
+def test_audit_verify_reports_the_first_broken_link(cli_store, monkeypatch, capsys):
+    status, out, _ = run(monkeypatch, capsys, "audit", "verify", "--db", cli_store)
+    assert status == 0
+    assert "audit trail intact" in out
+    conn = sqlite3.connect(cli_store)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("UPDATE audit SET after_json = '{\"role\":\"admin\"}' WHERE id = 7")
+    conn.commit()
+    conn.close()
+    status, _, err = run(monkeypatch, capsys, "audit", "verify", "--db", cli_store)
+    assert status == 1
+    assert err == (f"{cli_store}: audit row 7: content does not match its hash "
+                   "(rows before it are intact: 6)\n")
+
+
+def test_backup_copies_a_live_store(cli_store, monkeypatch, capsys, tmp_path):
+    with open_store(cli_store):  # another connection stays open meanwhile
+        status, _, err = run(monkeypatch, capsys, "backup", "--db", cli_store, "--out",
+                             tmp_path / "copy.sqlite")
+    assert (status, err) == (0, "")
+    status, _, err = run(monkeypatch, capsys, "backup", "--db", cli_store, "--out",
+                         tmp_path / "copy.sqlite")
+    assert status == 2
+    assert err.endswith("copy.sqlite: a file is already here; a backup never overwrites\n")
+
+
+@pytest.mark.parametrize(("argv", "stdin", "message"), [
+    (["status", "--user", "coord"], "wrong password\n",
+     "mrecist status: user 'coord': unknown login or wrong password"),
+    (["status", "--user", "reader1"], PASSWORD + "\n",
+     "mrecist status: user 'reader1': role reader may not do this (needs coordinator or "
+     "admin)"),
+    (["export-case", "--user", "coord", "--subject", "HCC-001"], PASSWORD + "\n",
+     "mrecist export-case: subject 'HCC-001' read final: this subject has no final result yet"),
+    (["assign", "--user", "admin", "--subject", "HCC-001", "--reader", "adj", "--slot", "1"],
+     ADMIN_PASSWORD + "\n", "mrecist assign: subject 'HCC-001' reader 1: 'adj' is not a reader"),
+    (["status", "--user", "coord"], "", "mrecist status: standard input: no password for "
+     "password of coord"),
+])
+def test_errors_are_one_line_and_exit_2(cli_store, monkeypatch, capsys, argv, stdin, message):
+    status, out, err = run(monkeypatch, capsys, *argv[:1], "--db", cli_store,
+                           "--password-stdin", *argv[1:], stdin=stdin)
+    assert (status, out, err) == (2, "", message + "\n")
+
+
+def test_db_init_refuses_an_existing_file(cli_store, monkeypatch, capsys):
+    status, _, err = run(monkeypatch, capsys, "db", "init", "--db", cli_store, "--trial", "X",
+                         "--criteria", "mRECIST", "--password-stdin",
+                         stdin=ADMIN_PASSWORD + "\n")
+    assert status == 2
+    assert "a trial store is created only once" in err
