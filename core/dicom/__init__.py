@@ -1,7 +1,14 @@
 """DICOM in, plain ``core`` values out: scanning, phase recognition, volume loading."""
 
 from core.dicom.phases import PhaseDecision, phase_from_description
-from core.dicom.scan import Rejected, ScanResult, SeriesInfo, StudyInfo, scan
+from core.dicom.scan import (
+    Rejected,
+    ScanResult,
+    SeriesInfo,
+    StudyInfo,
+    override_phases,
+    scan,
+)
 from core.dicom.volume import load_volume
 
 __all__ = [
@@ -11,6 +18,7 @@ __all__ = [
     "SeriesInfo",
     "StudyInfo",
     "load_volume",
+    "override_phases",
     "phase_from_description",
     "scan",
 ]

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core.dicom.headers import ImageHeader, read_headers
-from core.dicom.phases import PhaseDecision, classify_study_phases
+from core.dicom.phases import PhaseDecision, classify_study_phases, override_phase
 from core.dicom.sources import list_files
 from core.dicom.stack import Stack, build_stack, split_dynamic
 from core.errors import DicomImportError
+from core.model.imaging import Phase
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
+# (SeriesInstanceUID, temporal position): one displayable series, see SeriesInfo.key.
+SeriesKey = tuple[str, int | None]
 
 
 @dataclass(frozen=True)
@@ -201,3 +204,49 @@ def _series_info(key: tuple[str, int | None], stack: Stack, phase: PhaseDecision
         slice_spacing_mm=stack.slice_spacing_mm,
         is_measurable=stack.is_measurable,
     )
+
+
+def override_phases(result: ScanResult, overrides: Mapping[SeriesKey, Phase]) -> ScanResult:
+    """A copy of *result* where the reader's choice of phase replaces the import's.
+
+    Pure: *result* is unchanged. Each overridden decision says so and keeps what the
+    import had decided in its reason.
+
+    Raises
+    ------
+    ValueError
+        If a key names no series of *result* (a typo must not pass silently).
+    """
+    known = {s.key for s in result.series}
+    unknown = [key for key in overrides if key not in known]
+    if unknown:
+        raise ValueError(f"no series {format_series_key(unknown[0])} in this scan")
+    studies = tuple(
+        replace(study, series=tuple(
+            replace(s, phase=override_phase(s.phase, overrides[s.key]))
+            if s.key in overrides else s
+            for s in study.series))
+        for study in result.studies)
+    return replace(result, studies=studies)
+
+
+def format_series_key(key: SeriesKey) -> str:
+    """``UID`` or ``UID:3`` for time point 3 of a dynamic series."""
+    uid, temporal = key
+    return uid if temporal is None else f"{uid}:{temporal}"
+
+
+def parse_series_key(text: str) -> SeriesKey:
+    """The inverse of :func:`format_series_key`.
+
+    Raises
+    ------
+    ValueError
+        If the time point after the colon is not a whole number.
+    """
+    uid, sep, temporal = text.strip().partition(":")
+    if not sep:
+        return uid, None
+    if not temporal.isdigit():
+        raise ValueError(f"{text!r}: the time point after ':' must be a whole number")
+    return uid, int(temporal)
