@@ -1,0 +1,97 @@
+"""One image plane placed in the patient: pixel (row, col) ↔ patient (x, y, z) in mm."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.model.volume import Volume
+
+# Direction cosines written with 6 decimals are unit and orthogonal to about 1e-6; exporters
+# that round harder still pass, while a damaged orientation does not.
+_COSINE_TOLERANCE = 1e-3
+
+
+@dataclass(frozen=True, slots=True)
+class PlaneGeometry:
+    """Where the pixels of one image are, in DICOM patient coordinates (LPS, mm).
+
+    The fields are DICOM's Image Plane module: ``origin_xyz`` is ImagePositionPatient (the
+    centre of pixel (0, 0)); ``row_direction`` and ``column_direction`` are the two triplets
+    of ImageOrientationPatient (the first points along a row, i.e. towards increasing column
+    index); ``pixel_spacing_mm`` is PixelSpacing, (between rows, between columns).
+    """
+
+    origin_xyz: tuple[float, float, float]
+    row_direction: tuple[float, float, float]
+    column_direction: tuple[float, float, float]
+    pixel_spacing_mm: tuple[float, float]
+
+    def __post_init__(self) -> None:
+        row, col = np.array(self.row_direction), np.array(self.column_direction)
+        for name, vector in (("row_direction", row), ("column_direction", col)):
+            if vector.shape != (3,) or abs(float(np.linalg.norm(vector)) - 1) > _COSINE_TOLERANCE:
+                raise ValueError(f"{name} must be a unit vector of 3 direction cosines, "
+                                 f"got {self.__getattribute__(name)}")
+        if abs(float(np.dot(row, col))) > _COSINE_TOLERANCE:
+            raise ValueError("row_direction and column_direction must be orthogonal")
+        if len(self.pixel_spacing_mm) != 2 or min(self.pixel_spacing_mm) <= 0:
+            raise ValueError(f"pixel_spacing_mm must be two positive distances, got "
+                             f"{self.pixel_spacing_mm}")
+
+    @classmethod
+    def from_dicom(cls, image_position: Sequence[float], image_orientation: Sequence[float],
+                   pixel_spacing: Sequence[float]) -> PlaneGeometry:
+        """From ImagePositionPatient, ImageOrientationPatient and PixelSpacing values."""
+        iop = [float(v) for v in image_orientation]
+        return cls(_triple(image_position), _triple(iop[:3]), _triple(iop[3:]),
+                   (float(pixel_spacing[0]), float(pixel_spacing[1])))
+
+    def to_patient_xyz(self, point_rc: Sequence[float]) -> np.ndarray:
+        """Patient coordinates (mm) of a (row, column) pixel position, fractional allowed."""
+        row, col = float(point_rc[0]), float(point_rc[1])
+        dy, dx = self.pixel_spacing_mm
+        return (np.array(self.origin_xyz) + row * dy * np.array(self.column_direction)
+                + col * dx * np.array(self.row_direction))
+
+    def to_pixel_rc(self, point_xyz: Sequence[float]) -> tuple[float, float]:
+        """(row, column) of the projection of a patient point onto this plane."""
+        offset = np.asarray(point_xyz, dtype=float) - np.array(self.origin_xyz)
+        dy, dx = self.pixel_spacing_mm
+        return (float(np.dot(offset, self.column_direction)) / dy,
+                float(np.dot(offset, self.row_direction)) / dx)
+
+    def distance_from_plane_mm(self, point_xyz: Sequence[float]) -> float:
+        """Signed distance of a patient point from this plane, along row × column."""
+        normal = np.cross(self.row_direction, self.column_direction)
+        return float(np.dot(np.asarray(point_xyz, dtype=float) - self.origin_xyz, normal))
+
+
+def _triple(values: Sequence[float]) -> tuple[float, float, float]:
+    if len(values) != 3:
+        raise ValueError(f"expected 3 values, got {len(values)}")
+    return float(values[0]), float(values[1]), float(values[2])
+
+
+def plane_of_slice(volume: Volume, k: int) -> PlaneGeometry:
+    """The plane of slice *k* of *volume*.
+
+    Raises
+    ------
+    ValueError
+        If the volume is not measurable (no PixelSpacing) or *k* is not a slice.
+    """
+    if not volume.is_measurable:
+        raise ValueError("the series has no PixelSpacing: it can be viewed but not measured")
+    if not 0 <= k < volume.n_slices:
+        raise ValueError(f"slice {k} is outside 0..{volume.n_slices - 1}")
+    _, dy, dx = volume.spacing_mm
+    column_step, row_step = volume.affine[:3, 1], volume.affine[:3, 2]
+    return PlaneGeometry(
+        origin_xyz=_triple(volume.patient_position((k, 0, 0))),
+        row_direction=_triple(row_step / np.linalg.norm(row_step)),
+        column_direction=_triple(column_step / np.linalg.norm(column_step)),
+        pixel_spacing_mm=(float(dy), float(dx)),
+    )
