@@ -17,6 +17,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "core.cli.demo",
     "core.cli.evaluate",
     "core.cli.stats",
+    "core.cli.inspect",
     "core.cli.db",
     "core.cli.trial",
 )

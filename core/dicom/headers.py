@@ -44,7 +44,7 @@ HEADER_TAGS = (
     "AcquisitionNumber", "AcquisitionDateTime", "ImageType", "FrameOfReferenceUID",
     "NumberOfFrames", "SamplesPerPixel", "PhotometricInterpretation", "BitsAllocated",
     "BitsStored", "PixelRepresentation", "RescaleSlope", "RescaleIntercept",
-    "PerFrameFunctionalGroupsSequence", "SharedFunctionalGroupsSequence",
+    "PerFrameFunctionalGroupsSequence", "SharedFunctionalGroupsSequence", "ContrastBolusRoute",
 )
 
 # Larger than any CT or MR matrix (1024² is the largest in clinical use); a header that
@@ -124,6 +124,14 @@ class ImageHeader:
     manufacturer: str = ""
     series_time: str = ""
     pixel_data_offset: int | None = None
+    contrast_route: str = ""
+
+    @property
+    def is_enhanced(self) -> bool:
+        """True when the header records intravenous contrast (an agent, or an IV route)."""
+        route = self.contrast_route.upper()
+        words = route.replace("&", " ").replace("/", " ").replace(",", " ").split()
+        return bool(self.contrast_agent) or "IV" in words or "INTRAVENOUS" in route
 
     @property
     def ref(self) -> FileRef:
@@ -361,6 +369,7 @@ def _base_header(ds: Dataset, ref: FileRef, modality: str, transfer_syntax: UID,
         manufacturer=str(ds.get("Manufacturer", "") or ""),
         series_time=str(ds.get("SeriesTime", "") or ""),
         pixel_data_offset=offset,
+        contrast_route=str(ds.get("ContrastBolusRoute", "") or ""),
     )
 
 

@@ -194,12 +194,12 @@ def _decide_by_timing(
     groups: dict[Hashable, Sequence[ImageHeader]], keys: list[Hashable]
 ) -> dict[Hashable, PhaseDecision]:
     out: dict[Hashable, PhaseDecision] = {}
-    enhanced = [k for k in groups if groups[k][0].contrast_agent]
+    enhanced = [k for k in groups if groups[k][0].is_enhanced]
     injection = [t for k in enhanced if (t := _seconds(groups[k][0].contrast_start_time))]
     first_enhanced = [t for k in enhanced if (t := _acquired_s(groups[k])) is not None]
     for key in keys:
         headers = groups[key]
-        if not headers[0].contrast_agent:
+        if not headers[0].is_enhanced:
             if enhanced:
                 out[key] = PhaseDecision(Phase.PRE_CONTRAST, "no contrast agent recorded "
                                          "while other series of the study have one")
