@@ -17,7 +17,8 @@ from core.criteria import CaseOptions, Criteria
 from core.errors import CoreError
 from core.model.trial import Session
 from core.reading import DEFAULT_TRIGGERS, Trigger
-from core.store import Store, backup, init_store, login, open_store, verify
+from core.store import Store, backup, init_store, login, open_store, rotate_backups, verify
+from core.store.backup import DEFAULT_KEEP
 from core.store.db import DEFAULT_BUSY_TIMEOUT_S
 
 EXIT_ERROR = 2
@@ -115,8 +116,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "backup", help="copy a live store with SQLite's online backup API",
         description="Copy the store while it is in use and check the copy's integrity.")
     add_db_argument(copy)
-    copy.add_argument("--out", type=Path, required=True, metavar="FILE",
-                      help="the backup file (must not exist)")
+    target = copy.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, metavar="FILE",
+                        help="the backup file (must not exist)")
+    target.add_argument("--rotate-into", type=Path, metavar="DIR",
+                        help="write a timestamped backup into DIR and keep the newest --keep")
+    copy.add_argument("--keep", type=int, default=DEFAULT_KEEP,
+                      help=f"backups kept with --rotate-into (default {DEFAULT_KEEP})")
     copy.set_defaults(handler=guarded(_run_backup))
 
 
@@ -149,6 +155,9 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 def _run_backup(args: argparse.Namespace) -> int:
     with open_store(args.db) as store:
-        made = backup(store, args.out)
+        if args.rotate_into is not None:
+            made = rotate_backups(store, args.rotate_into, args.keep)
+        else:
+            made = backup(store, args.out)
     print(f"{args.db}: backed up to {made}")
     return 0

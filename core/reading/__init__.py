@@ -8,6 +8,7 @@ from core.reading.adjudication import DEFAULT_TRIGGERS, Trigger, discordance, fi
 from core.reading.workflow import (
     build_case,
     edit_refusal,
+    finding_refusal,
     lesion_selection_refusal,
     signed_prefix,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "build_case",
     "discordance",
     "edit_refusal",
+    "finding_refusal",
     "first_response",
     "lesion_selection_refusal",
     "signed_prefix",

@@ -15,7 +15,9 @@ from core.criteria import (
     Criteria,
     NewLesion,
     NonTargetLesion,
+    NonTargetState,
     TargetLesion,
+    TargetState,
     Timepoint,
 )
 from core.model.reading import (
@@ -70,6 +72,30 @@ def lesion_selection_refusal(
     return None
 
 
+_STATES = {
+    LesionCategory.TARGET: tuple(state.value for state in TargetState),
+    LesionCategory.NON_TARGET: tuple(state.value for state in NonTargetState),
+    LesionCategory.NEW: (None,),
+}
+
+
+def finding_refusal(category: LesionCategory, state: str | None) -> str | None:
+    """Why *state* cannot be recorded for a lesion of *category*, or ``None``.
+
+    Targets take a target state (case-format.md), non-targets a non-target state (which
+    they need at every timepoint); a new lesion has no state, only what was seen.
+    """
+    allowed = _STATES[category]
+    if category is LesionCategory.TARGET and state is None:
+        return None
+    if state in allowed:
+        return None
+    if category is LesionCategory.NEW:
+        return f"a new lesion records what was seen, not a state ({state!r})"
+    names = ", ".join(str(value) for value in allowed)
+    return f"a {category} lesion's state is one of {names}, not {state!r}"
+
+
 def _length(
     read: Read, lesion_id: int, timepoint_id: int, kind: MeasurementKind
 ) -> Decimal | None:
@@ -115,7 +141,7 @@ def build_case(
             if lesion.category is LesionCategory.TARGET:
                 target.append(TargetLesion(
                     id=lesion.label, organ=lesion.organ,
-                    state=(finding.state if finding and finding.state else "measured"),
+                    state=TargetState(finding.state if finding and finding.state else "measured"),
                     longest_mm=_length(read, lesion.lesion_id, tid, MeasurementKind.TOTAL),
                     viable_mm=_length(read, lesion.lesion_id, tid, MeasurementKind.VIABLE),
                     short_axis_mm=_length(read, lesion.lesion_id, tid,
@@ -126,7 +152,7 @@ def build_case(
             elif lesion.category is LesionCategory.NON_TARGET:
                 if finding is not None and finding.state:
                     non_target.append(NonTargetLesion(
-                        id=lesion.label, organ=lesion.organ, state=finding.state,
+                        id=lesion.label, organ=lesion.organ, state=NonTargetState(finding.state),
                         kind=lesion.kind, cytology_confirmed=finding.is_cytology_confirmed,
                     ))
             else:

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from core.errors import (
     AccountLockedError,
@@ -122,7 +123,7 @@ def unlock_user(store: Store, session: Session, login: str) -> None:
                      {"is_locked": False, "failed_logins": 0})
 
 
-def _failure(store: Store, row: dict, action: str) -> bool:
+def _failure(store: Store, row: dict[str, Any], action: str) -> bool:
     """Count one failure; return True when it locked the account. Commits on its own."""
     with store.transaction():
         failures = row["failed_logins"] + 1
@@ -131,7 +132,7 @@ def _failure(store: Store, row: dict, action: str) -> bool:
                       (failures, int(locked), row["id"]))
         audit.record(store, row["id"], action, "user", row["id"], None,
                      {"failed_logins": failures, "is_locked": locked})
-    return locked
+    return bool(locked)
 
 
 def login(store: Store, login_name: str, password: str) -> Session:
@@ -173,7 +174,9 @@ def login(store: Store, login_name: str, password: str) -> Session:
 
 def logout(store: Store, session: Session) -> None:
     """End *session*: the store refuses it from now on."""
-    store.sessions.pop(session.token, None)
+    if store.sessions.pop(session.token, None) is not None:
+        with store.transaction():
+            audit.record(store, session.user_id, "logout", "user", session.user_id)
 
 
 def require(store: Store, session: Session, *roles: Role) -> int:

@@ -47,11 +47,19 @@ def truncate(read: Read, through: int, *, anonymous: bool = False) -> Read:
     """The read's first *through* timepoints only; *anonymous* also hides its task id."""
     timepoints = read.timepoints[:through]
     kept = {timepoint.timepoint_id for timepoint in timepoints}
+    lesions = tuple(lesion for lesion in read.lesions if lesion.first_timepoint_id in kept)
+    # Store keys grow in the order reads were written, so an adjudicator could tell the
+    # earlier reader by them: anonymous reads number their lesions 1, 2, ... instead.
+    key = {lesion.lesion_id: (number if anonymous else lesion.lesion_id)
+           for number, lesion in enumerate(lesions, start=1)}
     return dataclasses.replace(
         read,
         task_id=0 if anonymous else read.task_id,
         timepoints=timepoints,
-        lesions=tuple(lesion for lesion in read.lesions if lesion.first_timepoint_id in kept),
-        measurements=tuple(m for m in read.measurements if m.timepoint_id in kept),
-        findings=tuple(f for f in read.findings if f.timepoint_id in kept),
+        lesions=tuple(dataclasses.replace(lesion, lesion_id=key[lesion.lesion_id])
+                      for lesion in lesions),
+        measurements=tuple(dataclasses.replace(m, lesion_id=key[m.lesion_id])
+                           for m in read.measurements if m.timepoint_id in kept),
+        findings=tuple(dataclasses.replace(f, lesion_id=key[f.lesion_id])
+                       for f in read.findings if f.timepoint_id in kept),
     )

@@ -25,7 +25,12 @@ from core.model.reading import (
     TimepointStatus,
 )
 from core.model.trial import Session, Signature, Task
-from core.reading import build_case, edit_refusal, lesion_selection_refusal
+from core.reading import (
+    build_case,
+    edit_refusal,
+    finding_refusal,
+    lesion_selection_refusal,
+)
 from core.store import audit, cycles
 from core.store.auth import reauthenticate, require
 from core.store.db import Store, utc_now
@@ -203,8 +208,12 @@ def save_finding(store: Store, session: Session, finding: Finding) -> Finding:
     """Save what the reader recorded about a lesion at one timepoint (state, enhancement)."""
     row = finding_to_row(finding)
     with store.transaction():
-        actor, _read = _check_lesion_timepoint(store, session, finding.lesion_id,
-                                               finding.timepoint_id)
+        actor, read = _check_lesion_timepoint(store, session, finding.lesion_id,
+                                              finding.timepoint_id)
+        lesion = next(item for item in read.lesions if item.lesion_id == finding.lesion_id)
+        refusal = finding_refusal(lesion.category, finding.state)
+        if refusal:
+            raise WorkflowError(f"{read.subject} lesion {lesion.label}", refusal)
         before = store.row("SELECT * FROM findings WHERE lesion_id = ? AND timepoint_id = ?",
                            (finding.lesion_id, finding.timepoint_id))
         finding_id = store.execute(

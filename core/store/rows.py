@@ -15,7 +15,7 @@ from core.model.reading import (
     Role,
     TimepointStatus,
 )
-from core.model.trial import SeriesRecord, Signature, TimepointInfo, User
+from core.model.trial import SeriesRecord, Signature, User
 
 Row = dict[str, Any]
 
@@ -24,12 +24,6 @@ def user_from_row(row: Row) -> User:
     """A ``User`` (never its password hash)."""
     return User(row["id"], row["login"], row["display_name"], Role(row["role"]),
                 bool(row["is_active"]), bool(row["is_locked"]))
-
-
-def timepoint_from_row(row: Row, subject: str) -> TimepointInfo:
-    """A ``TimepointInfo`` of *subject*."""
-    return TimepointInfo(row["id"], subject, row["label"], dt.date.fromisoformat(row["date"]),
-                         row["nominal_week"])
 
 
 def read_timepoint_from_row(row: Row) -> ReadTimepoint:

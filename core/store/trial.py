@@ -26,7 +26,7 @@ from core.reading import DEFAULT_TRIGGERS, Trigger
 from core.store import audit
 from core.store.auth import DEFAULT_KDF, ScryptParams, insert_user, require
 from core.store.db import Store, open_store, utc_now
-from core.store.rows import series_from_row, timepoint_from_row
+from core.store.rows import series_from_row
 
 SETUP_ROLES = (Role.ADMIN, Role.COORDINATOR)
 
@@ -161,13 +161,6 @@ def add_timepoint(store: Store, session: Session, subject: str, label: str, date
                      {"subject": subject, "label": label, "date": date.isoformat(),
                       "nominal_week": nominal_week})
     return TimepointInfo(tp_id, subject, label, date, nominal_week)
-
-
-def list_timepoints(store: Store, subject: str) -> tuple[TimepointInfo, ...]:
-    """A subject's timepoints in date order (internal: callers check permissions)."""
-    sid = subject_id(store, subject)
-    rows = store.rows("SELECT * FROM timepoints WHERE subject_id = ? ORDER BY date", (sid,))
-    return tuple(timepoint_from_row(row, subject) for row in rows)
 
 
 def add_series(store: Store, session: Session, subject: str, timepoint_label: str, *,

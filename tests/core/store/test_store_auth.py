@@ -7,7 +7,7 @@ from conftest import CHEAP_KDF
 from store_demo_reading import PASSWORD
 
 from core.errors import AccountLockedError, AuthenticationError, PermissionDeniedError
-from core.store import MAX_FAILED_LOGINS, add_user, login, my_tasks, unlock_user
+from core.store import MAX_FAILED_LOGINS, add_user, login, logout, my_tasks, unlock_user
 from core.store.auth import DEFAULT_KDF, check_password, hash_password
 
 
@@ -43,9 +43,10 @@ def test_logins_and_failed_logins_are_audited(trial):
         login(trial.store, "nobody", "guess")
     with pytest.raises(AuthenticationError):
         login(trial.store, "reader2", "guess")
+    logout(trial.store, trial.reader1)
     actions = [row["action"] for row in trial.store.rows("SELECT action FROM audit")]
     assert actions.count("login") == 5
-    assert actions[-2:] == ["login_failed", "login_failed"]
+    assert actions[-3:] == ["login_failed", "login_failed", "logout"]
 
 
 def test_only_an_admin_creates_users_and_logins_are_unique(trial):

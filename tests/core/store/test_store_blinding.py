@@ -127,6 +127,9 @@ def test_the_adjudicator_sees_two_anonymous_reads_and_nothing_else(demo):
     view = get_adjudication(demo.store, demo.adjudicator, item.adjudication_id)
     assert view.subject == "HCC-003"
     assert (view.read_a.task_id, view.read_b.task_id) == (0, 0)
+    for read in (view.read_a, view.read_b):  # store keys would tell who read first
+        assert [lesion.lesion_id for lesion in read.lesions] == [1, 2, 3][:len(read.lesions)]
+        assert {m.lesion_id for m in read.measurements} <= {1, 2, 3}
     text = repr(view)
     for identity in ("reader1", "reader2", "Rita", "Rolf"):
         assert identity not in text

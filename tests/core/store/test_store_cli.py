@@ -144,6 +144,11 @@ def test_backup_copies_a_live_store(cli_store, monkeypatch, capsys, tmp_path):
                          tmp_path / "copy.sqlite")
     assert status == 2
     assert err.endswith("copy.sqlite: a file is already here; a backup never overwrites\n")
+    for _ in range(3):
+        status, _, err = run(monkeypatch, capsys, "backup", "--db", cli_store,
+                             "--rotate-into", tmp_path / "rotating", "--keep", 2)
+        assert (status, err) == (0, "")
+    assert len(list((tmp_path / "rotating").iterdir())) == 2
 
 
 @pytest.mark.parametrize(("argv", "stdin", "message"), [

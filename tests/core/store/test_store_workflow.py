@@ -15,7 +15,7 @@ from store_demo_reading import (
 )
 
 from core.errors import SignatureError, WorkflowError
-from core.model.reading import LesionCategory, MeasurementKind
+from core.model.reading import Finding, LesionCategory, MeasurementKind
 from core.store import (
     add_lesion,
     add_timepoint,
@@ -25,6 +25,7 @@ from core.store import (
     get_read,
     my_tasks,
     open_adjudications,
+    save_finding,
     save_measurement,
     sign_timepoint,
 )
@@ -165,3 +166,18 @@ def test_a_new_timepoint_reopens_the_cycle_and_an_amendment_supersedes_it(trial)
     sign_timepoint(trial.store, trial.reader2, read.task_id, week12, PASSWORD)
     (item,) = open_adjudications(trial.store, trial.adjudicator)
     assert item.through_label == "Week 12"
+
+
+def test_a_finding_must_fit_its_lesion(demo):
+    read_subject(demo.store, demo.reader1, "HCC-002", upto=0)
+    read = _read(demo, demo.reader1, "HCC-002")
+    baseline = read.timepoints[0].timepoint_id
+    target = add_lesion(demo.store, demo.reader1, read.task_id, baseline,
+                        LesionCategory.TARGET, "liver")
+    non_target = add_lesion(demo.store, demo.reader1, read.task_id, baseline,
+                            LesionCategory.NON_TARGET, "portal_vein", kind="tumour_thrombus")
+    with pytest.raises(WorkflowError, match="HCC-002 lesion T1: a target lesion's state"):
+        save_finding(demo.store, demo.reader1, Finding(target.lesion_id, baseline, "present"))
+    with pytest.raises(WorkflowError, match="HCC-002 lesion NT1: a non_target lesion's state"):
+        save_finding(demo.store, demo.reader1, Finding(non_target.lesion_id, baseline, None))
+    save_finding(demo.store, demo.reader1, Finding(non_target.lesion_id, baseline, "present"))
