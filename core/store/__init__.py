@@ -23,7 +23,13 @@ from core.store.auth import (
     unlock_user,
 )
 from core.store.backup import backup, rotate_backups
-from core.store.cycles import adjudicate, final_results, get_adjudication, open_adjudications
+from core.store.cycles import (
+    adjudicate,
+    adjudication_series,
+    final_results,
+    get_adjudication,
+    open_adjudications,
+)
 from core.store.db import Store, open_store
 from core.store.reads import (
     add_lesion,
@@ -31,6 +37,7 @@ from core.store.reads import (
     delete_lesion,
     delete_measurement,
     get_read,
+    list_series,
     my_tasks,
     save_finding,
     save_measurement,
@@ -60,6 +67,7 @@ __all__ = [
     "add_timepoint",
     "add_user",
     "adjudicate",
+    "adjudication_series",
     "amend_timepoint",
     "assign",
     "backup",
@@ -71,6 +79,7 @@ __all__ = [
     "get_adjudication",
     "get_read",
     "init_store",
+    "list_series",
     "list_subjects",
     "login",
     "logout",

@@ -19,12 +19,19 @@ from typing import Any
 from core.criteria import Result, evaluate, result_to_data
 from core.errors import PermissionDeniedError, WorkflowError
 from core.model.reading import Read, Role
-from core.model.trial import AdjudicationTask, AdjudicationView, FinalResult, Session
+from core.model.trial import (
+    AdjudicationTask,
+    AdjudicationView,
+    FinalResult,
+    SeriesRecord,
+    Session,
+)
 from core.reading import build_case, discordance, signed_prefix
 from core.store import audit
 from core.store.auth import reauthenticate, require
 from core.store.db import Store, utc_now
 from core.store.loading import load_read, truncate
+from core.store.rows import series_from_row
 from core.store.trial import case_options, trial_info
 
 ADJUDICATION_MEANING = "Adjudicator: I selected this read as the subject's final read."
@@ -213,3 +220,15 @@ def final_results(store: Store, session: Session) -> tuple[FinalResult, ...]:
                     json.loads(row["result_json"]), row["adjudication_id"], row["rationale"])
         for row in latest.values()
     )
+
+
+def adjudication_series(store: Store, session: Session,
+                        adjudication_id: int) -> tuple[SeriesRecord, ...]:
+    """The imaging series of an open adjudication's subject, up to its cycle's timepoint."""
+    require(store, session, Role.ADJUDICATOR)
+    row = _open_adjudication(store, adjudication_id)
+    rows = store.rows(
+        "SELECT s.* FROM series s JOIN timepoints t ON t.id = s.timepoint_id "
+        "WHERE t.subject_id = ? AND t.date <= (SELECT date FROM timepoints WHERE id = ?) "
+        "ORDER BY t.date, s.phase, s.id", (row["subject_id"], row["through_timepoint_id"]))
+    return tuple(map(series_from_row, rows))

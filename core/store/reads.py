@@ -24,7 +24,7 @@ from core.model.reading import (
     Role,
     TimepointStatus,
 )
-from core.model.trial import Session, Signature, Task
+from core.model.trial import SeriesRecord, Session, Signature, Task
 from core.reading import (
     build_case,
     edit_refusal,
@@ -41,6 +41,7 @@ from core.store.rows import (
     lesion_to_row,
     measurement_from_row,
     measurement_to_row,
+    series_from_row,
 )
 from core.store.trial import case_options, trial_info
 
@@ -95,6 +96,16 @@ def get_read(store: Store, session: Session, task_id: int) -> Read:
     """The acting reader's own read of one task (never another reader's)."""
     _own_task(store, session, task_id)
     return load_read(store, task_id)
+
+
+def list_series(store: Store, session: Session, task_id: int,
+                timepoint_id: int) -> tuple[SeriesRecord, ...]:
+    """The imaging series of one timepoint of the reader's own task, by phase."""
+    _own_task(store, session, task_id)
+    _index(load_read(store, task_id), timepoint_id)
+    rows = store.rows("SELECT * FROM series WHERE timepoint_id = ? ORDER BY phase, id",
+                      (timepoint_id,))
+    return tuple(map(series_from_row, rows))
 
 
 def _next_label(store: Store, task_id: int, category: LesionCategory) -> str:

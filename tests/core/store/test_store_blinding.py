@@ -12,10 +12,12 @@ from core.model.reading import Finding, LesionCategory, MeasurementKind
 from core.store import (
     add_lesion,
     adjudicate,
+    adjudication_series,
     export_case,
     final_results,
     get_adjudication,
     get_read,
+    list_series,
     login,
     logout,
     my_tasks,
@@ -139,3 +141,23 @@ def test_the_adjudicator_sees_two_anonymous_reads_and_nothing_else(demo):
                PASSWORD)
     with pytest.raises(PermissionDeniedError, match="not found or not open"):
         get_adjudication(demo.store, demo.adjudicator, item.adjudication_id)
+
+
+def test_series_are_listed_for_the_own_read_and_the_open_adjudication_only(demo):
+    own = get_read(demo.store, demo.reader1, _task(demo, demo.reader1, "HCC-001").task_id)
+    baseline = own.timepoints[0].timepoint_id
+    series = list_series(demo.store, demo.reader1, own.task_id, baseline)
+    assert sorted(s.phase for s in series) == ["arterial", "delayed", "portal_venous",
+                                               "pre_contrast"]
+    other = _task(demo, demo.reader2, "HCC-001")
+    with pytest.raises(PermissionDeniedError):
+        list_series(demo.store, demo.reader1, other.task_id, baseline)
+    elsewhere = get_read(demo.store, demo.reader1, _task(demo, demo.reader1, "HCC-002").task_id)
+    with pytest.raises(PermissionDeniedError, match="not part of this read"):
+        list_series(demo.store, demo.reader1, own.task_id, elsewhere.timepoints[0].timepoint_id)
+    read_subject(demo.store, demo.reader1, "HCC-003")
+    read_subject(demo.store, demo.reader2, "HCC-003", {("Week 12", "N1", "*"): None})
+    (item,) = open_adjudications(demo.store, demo.adjudicator)
+    assert len(adjudication_series(demo.store, demo.adjudicator, item.adjudication_id)) == 12
+    with pytest.raises(PermissionDeniedError):
+        adjudication_series(demo.store, demo.reader1, item.adjudication_id)
