@@ -20,7 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.errors import StoreError, StoreLockedError, StoreVersionError
-from core.store.migrations import migrations
+from core.store.migrations import migrations, step_names
 
 Params = tuple[Any, ...] | dict[str, Any]
 
@@ -135,7 +135,7 @@ def _connect(path: Path, busy_timeout_s: float) -> Database:
 
 def _migrate(store: Store) -> None:
     db = store.db
-    known = {migration.name for migration in migrations._migrations}
+    known = set(step_names())
     applied = {migration.name for migration in migrations.applied(db)}
     if applied - known:
         newer = ", ".join(sorted(applied - known))

@@ -181,3 +181,9 @@ def m003_adjudication(db: Database) -> None:
             created_utc TEXT NOT NULL)""",
         "CREATE INDEX final_results_subject ON final_results (subject_id, is_superseded)",
     ))
+
+
+def step_names() -> tuple[str, ...]:
+    """Every step's name, in order (what a new, empty database has pending)."""
+    with Database(memory=True) as empty:
+        return tuple(migration.name for migration in migrations.pending(empty))

@@ -9,9 +9,9 @@ from sqlite_utils import Database
 
 from core.errors import StoreError, StoreVersionError
 from core.store import open_store
-from core.store.migrations import migrations
+from core.store.migrations import migrations, step_names
 
-STEPS = [migration.name for migration in migrations._migrations]
+STEPS = list(step_names())
 
 
 def _schema(path):
