@@ -176,3 +176,26 @@ def test_db_init_refuses_an_existing_file(cli_store, monkeypatch, capsys):
                          stdin=ADMIN_PASSWORD + "\n")
     assert status == 2
     assert "a trial store is created only once" in err
+
+
+def test_timepoint_add_and_user_unlock(cli_store, monkeypatch, capsys):
+    status, out, err = run(monkeypatch, capsys, "timepoint", "add", "--db", cli_store, "--user",
+                           "admin", "--password-stdin", "--subject", "HCC-001", "--label",
+                           "Week 18", "--date", "2026-05-11", "--week", 18,
+                           stdin=ADMIN_PASSWORD + "\n")
+    assert (status, err) == (0, "")
+    assert "added 'Week 18' (2026-05-11) to 'HCC-001'" in out
+    for _ in range(5):
+        run(monkeypatch, capsys, "status", "--db", cli_store, "--user", "coord",
+            "--password-stdin", stdin="guess\n")
+    status, _, err = run(monkeypatch, capsys, "status", "--db", cli_store, "--user", "coord",
+                         "--password-stdin", stdin=PASSWORD + "\n")
+    assert status == 2
+    assert "account locked" in err
+    status, _, err = run(monkeypatch, capsys, "user", "unlock", "--db", cli_store, "--user",
+                         "admin", "--password-stdin", "--login", "coord",
+                         stdin=ADMIN_PASSWORD + "\n")
+    assert (status, err) == (0, "")
+    status, _, _ = run(monkeypatch, capsys, "status", "--db", cli_store, "--user", "coord",
+                       "--password-stdin", stdin=PASSWORD + "\n")
+    assert status == 0

@@ -21,12 +21,15 @@ from core.store import (
     add_timepoint,
     amend_timepoint,
     delete_lesion,
+    delete_measurement,
+    export_case,
     final_results,
     get_read,
     my_tasks,
     open_adjudications,
     save_finding,
     save_measurement,
+    set_not_assessed,
     sign_timepoint,
 )
 
@@ -181,3 +184,23 @@ def test_a_finding_must_fit_its_lesion(demo):
     with pytest.raises(WorkflowError, match="HCC-002 lesion NT1: a non_target lesion's state"):
         save_finding(demo.store, demo.reader1, Finding(non_target.lesion_id, baseline, None))
     save_finding(demo.store, demo.reader1, Finding(non_target.lesion_id, baseline, "present"))
+
+
+def test_a_missed_assessment_and_a_removed_caliper(demo):
+    read_subject(demo.store, demo.reader1, "HCC-002", upto=1)
+    read = _read(demo, demo.reader1, "HCC-002")
+    week6 = read.timepoint("Week 6").timepoint_id
+    caliper_t1 = _measure(demo, demo.reader1, read, "T1", "Week 6")
+    delete_measurement(demo.store, demo.reader1, caliper_t1.lesion_id, week6, "viable")
+    assert [m for m in _read(demo, demo.reader1, "HCC-002").measurements
+            if m.timepoint_id == week6] == []
+    set_not_assessed(demo.store, demo.reader1, read.task_id, week6, True)
+    sign_timepoint(demo.store, demo.reader1, read.task_id, week6, PASSWORD)
+    exported = export_case(demo.store, demo.reader1, "HCC-002", "1")
+    assert exported["timepoints"][1] == {"label": "Week 6", "date": "2026-03-02",
+                                         "not_assessed": True}
+    amend_timepoint(demo.store, demo.reader1, read.task_id, read.timepoints[0].timepoint_id,
+                    "check")
+    with pytest.raises(WorkflowError, match="the baseline must be assessed"):
+        set_not_assessed(demo.store, demo.reader1, read.task_id,
+                         read.timepoints[0].timepoint_id, True)
