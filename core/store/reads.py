@@ -157,6 +157,11 @@ def delete_lesion(store: Store, session: Session, lesion_id: int) -> None:
         if read.timepoints[index].status is not TimepointStatus.OPEN:
             raise WorkflowError(f"{read.subject} lesion {row['label']}",
                                 "was recorded at a signed timepoint and stays in the read")
+        # The lesion's calipers and findings go with it; each gets its own audit row.
+        for table, entity in (("measurements", "measurement"), ("findings", "finding")):
+            for child in store.rows(f"SELECT * FROM {table} WHERE lesion_id = ?", (lesion_id,)):
+                store.execute(f"DELETE FROM {table} WHERE id = ?", (child["id"],))
+                audit.record(store, actor, "delete", entity, child.pop("id"), child, None)
         store.execute("DELETE FROM lesions WHERE id = ?", (lesion_id,))
         audit.record(store, actor, "delete", "lesion", lesion_id,
                      lesion_to_row(lesion_from_row(row)), None)

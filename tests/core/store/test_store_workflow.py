@@ -135,8 +135,12 @@ def test_a_lesion_added_by_mistake_is_removed_before_signing(demo):
     read = _read(demo, demo.reader1, "HCC-001")
     lesion = add_lesion(demo.store, demo.reader1, read.task_id,
                         read.timepoints[0].timepoint_id, LesionCategory.TARGET, "liver")
+    read = _read(demo, demo.reader1, "HCC-001")
+    _measure(demo, demo.reader1, read, "T1", "Baseline")
     delete_lesion(demo.store, demo.reader1, lesion.lesion_id)
     assert _read(demo, demo.reader1, "HCC-001").lesions == ()
+    deleted = demo.store.rows("SELECT entity FROM audit WHERE action = 'delete'")
+    assert [row["entity"] for row in deleted] == ["measurement", "lesion"]
 
 
 def test_timepoints_arrive_in_date_order(demo):
