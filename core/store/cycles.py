@@ -68,7 +68,7 @@ def evaluate_cycle(store: Store, subject_id: int, actor: int) -> None:
     ):
         return
     results = [_evaluate(store, read, through) for read in reads]
-    a, b = (0, 1) if secrets.randbelow(2) == 0 else (1, 0)
+    a, b = _labels(store, subject_id, [task["id"] for task in tasks])
     # Triggers are worded "A vs B", never in reader order, so they reveal no identity.
     fired = discordance(results[a], results[b], trial_info(store).triggers)
     if not fired:
@@ -88,6 +88,17 @@ def evaluate_cycle(store: Store, subject_id: int, actor: int) -> None:
                  {"subject_id": subject_id, "through_timepoint_id": through_tp,
                   "task_a_id": row["task_a_id"], "task_b_id": row["task_b_id"],
                   "triggers": list(fired)})
+
+
+def _labels(store: Store, subject_id: int, task_ids: list[int]) -> tuple[int, int]:
+    """Which of the two tasks is A and which B: drawn at random once per subject, then kept."""
+    earlier = store.row("SELECT task_a_id FROM adjudications WHERE subject_id = ? "
+                        "ORDER BY id LIMIT 1", (subject_id,))
+    if earlier is None:
+        first = secrets.randbelow(2)
+        return first, 1 - first
+    first = task_ids.index(earlier["task_a_id"])
+    return first, 1 - first
 
 
 def _insert_final(store: Store, actor: int, subject_id: int, through_tp: int, task_id: int,

@@ -208,3 +208,22 @@ def test_a_missed_assessment_and_a_removed_caliper(demo):
     with pytest.raises(WorkflowError, match="the baseline must be assessed"):
         set_not_assessed(demo.store, demo.reader1, read.task_id,
                          read.timepoints[0].timepoint_id, True)
+
+
+def test_each_cycle_is_decided_and_a_b_labels_stay_with_the_subject(demo, monkeypatch):
+    from core.store import get_adjudication
+
+    draws = iter([0, 1])  # a fresh draw would swap A and B for the second cycle
+    monkeypatch.setattr("core.store.cycles.secrets.randbelow", lambda _n: next(draws))
+    perturb = {("Week 6", "T1", "viable"): 40.0}  # reader 2: SD where reader 1 sees PR
+    read_subject(demo.store, demo.reader1, "HCC-001", upto=2)
+    read_subject(demo.store, demo.reader2, "HCC-001", perturb, upto=2)
+    (first,) = open_adjudications(demo.store, demo.adjudicator)
+    read_subject(demo.store, demo.reader1, "HCC-001")
+    read_subject(demo.store, demo.reader2, "HCC-001", perturb)
+    second = open_adjudications(demo.store, demo.adjudicator)[-1]
+    assert (first.through_label, second.through_label) == ("Week 6", "Week 12")
+    view_1 = get_adjudication(demo.store, demo.adjudicator, first.adjudication_id)
+    view_2 = get_adjudication(demo.store, demo.adjudicator, second.adjudication_id)
+    week6 = [view.result_a["timepoints"][1]["overall_response"] for view in (view_1, view_2)]
+    assert week6[0] == week6[1]
