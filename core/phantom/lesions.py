@@ -120,14 +120,6 @@ class GroundTruth:
     short_axis_mm: float
 
 
-def _to_patient(spec: LesionSpec, uv: np.ndarray, z: float) -> Vec3:
-    a = math.radians(spec.angle_deg)
-    u, v = float(uv[0]), float(uv[1])
-    x = spec.centre_mm[0] + u * math.cos(a) - v * math.sin(a)
-    y = spec.centre_mm[1] + u * math.sin(a) + v * math.cos(a)
-    return (round(x, 3), round(y, 3), round(z, 3))
-
-
 def _axial_long_axis(shape: Ellipsoid, z: float) -> Diameter:
     """Long axis of *shape*'s cross-section at patient *z* (zero length if it misses)."""
     a_mm, _, c_mm = shape.semi_axes_mm

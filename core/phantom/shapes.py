@@ -17,13 +17,6 @@ from core.phantom.grid import ImageGrid
 Vec3 = tuple[float, float, float]
 
 
-def rotation_z(angle_deg: float) -> np.ndarray:
-    """Rotation about the patient z axis (in the axial plane), counter-clockwise in x→y."""
-    a = math.radians(angle_deg)
-    c, s = math.cos(a), math.sin(a)
-    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
-
-
 @dataclass(frozen=True)
 class Box:
     """Index ranges of a shape's bounding box on a grid (half-open), and its coordinates."""
