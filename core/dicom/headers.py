@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pydicom
+from pydicom.datadict import dictionary_VR
+from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 from pydicom.pixels import get_decoder
+from pydicom.tag import BaseTag, Tag
 from pydicom.uid import (
     UID,
     DeflatedExplicitVRLittleEndian,
@@ -72,6 +75,19 @@ HEADER_ERRORS = (
     struct.error, OverflowError, NotImplementedError, RuntimeError, RecursionError,
     zipfile.BadZipFile,
 )
+
+_TAGS: dict[str, BaseTag] = {keyword: Tag(keyword) for keyword in HEADER_TAGS}
+# Values of these VRs are ASCII or fixed binary: converted here straight from the raw bytes,
+# which is several times faster than pydicom's general conversion (the scan's hot path).
+# Text VRs (LO, SH, PN...) go through pydicom, which applies SpecificCharacterSet.
+_ASCII_VRS = frozenset({"UI", "CS", "DS", "IS", "DA", "TM", "DT", "AS"})
+_BINARY_VRS = {"US": "H", "SS": "h", "UL": "L", "SL": "l", "FL": "f", "FD": "d"}
+_TEXT_VRS = frozenset({"LO", "SH", "LT", "ST", "UT"})
+_MULTI_TEXT_VRS = frozenset({"LO", "SH"})  # the others may hold a backslash as text
+# Single-byte and UTF-8 character sets decoded directly; any other goes through pydicom.
+_CODECS = {"": "latin-1", "ISO_IR 6": "latin-1", "ISO_IR 100": "latin-1",
+           "ISO_IR 192": "utf-8"}
+_CHARSET_TAG = Tag("SpecificCharacterSet")
 
 _PIXEL_DATA_TAG_LE = b"\xe0\x7f\x10\x00"
 _PIXEL_DATA_TAG_BE = b"\x7f\xe0\x00\x10"
@@ -202,7 +218,9 @@ def _short(exc: BaseException) -> str:
 
 def _read_dataset(fp: BinaryIO, where: Path) -> Dataset:
     try:
-        return pydicom.dcmread(fp, stop_before_pixels=True, specific_tags=list(HEADER_TAGS))
+        # All tags, not specific_tags: pydicom reads values lazily either way, and filtering
+        # by tag made header reads slower (0.36 against 0.28 ms per file, measured).
+        return pydicom.dcmread(fp, stop_before_pixels=True)
     except InvalidDicomError:
         pass
     # Some exports write no 128-byte preamble, starting with the file meta (group 0002) or
@@ -212,8 +230,7 @@ def _read_dataset(fp: BinaryIO, where: Path) -> Dataset:
     if start not in (b"\x02\x00", b"\x08\x00"):
         raise DicomImportError(where, "not a DICOM file (no DICM preamble)")
     fp.seek(0)
-    return pydicom.dcmread(fp, stop_before_pixels=True, specific_tags=list(HEADER_TAGS),
-                           force=True)
+    return pydicom.dcmread(fp, stop_before_pixels=True, force=True)
 
 
 def _headers(ds: Dataset, ref: FileRef, stop: int, element: bytes,
@@ -227,8 +244,8 @@ def _headers(ds: Dataset, ref: FileRef, stop: int, element: bytes,
         if not element:
             raise DicomImportError(where, "the file ends inside its DICOM header (truncated)")
         raise DicomImportError(where, "no SOP or series instance UID: not an image object")
-    modality = str(ds.get("Modality", "") or "")
-    if not ds.get("Rows") or not ds.get("Columns"):
+    modality = str(_value(ds, "Modality") or "")
+    if not _value(ds, "Rows") or not _value(ds, "Columns"):
         kind = f" ({modality}, {_MODALITY_NAMES[modality]})" if modality in _MODALITY_NAMES \
             else ""
         raise DicomImportError(where, f"not an image (no Rows/Columns){kind}")
@@ -238,7 +255,7 @@ def _headers(ds: Dataset, ref: FileRef, stop: int, element: bytes,
     offset = _check_pixel_data_present(ds, transfer_syntax, stop, element, size, where,
                                        is_zip=ref.member is not None)
     base = _base_header(ds, ref, modality, transfer_syntax, offset)
-    frames = _int(ds.get("NumberOfFrames")) or 1
+    frames = _int(_value(ds, "NumberOfFrames")) or 1
     if frames == 1 and "PerFrameFunctionalGroupsSequence" not in ds:
         return (base,)
     return _frame_headers(ds, base, frames)
@@ -250,8 +267,8 @@ def _check_modality(ds: Dataset, modality: str, where: Path) -> None:
         what = f"modality {modality} ({name})" if name else (
             f"modality {modality}" if modality else "no Modality")
         raise DicomImportError(where, f"{what}: only CT and MR images are read")
-    photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2") or "MONOCHROME2")
-    samples = _int(ds.get("SamplesPerPixel")) or 1
+    photometric = str((_value(ds, "PhotometricInterpretation") or "MONOCHROME2") or "MONOCHROME2")
+    samples = _int(_value(ds, "SamplesPerPixel")) or 1
     if samples != 1 or photometric not in ("MONOCHROME1", "MONOCHROME2"):
         raise DicomImportError(where, f"colour image ({photometric}): CT and MR images are "
                                       "grey-scale")
@@ -269,9 +286,9 @@ def _transfer_syntax(ds: Dataset) -> UID:
 
 
 def _check_pixels_usable(ds: Dataset, transfer_syntax: UID, where: Path) -> None:
-    rows, columns = int(ds.Rows), int(ds.Columns)
-    frames = _int(ds.get("NumberOfFrames")) or 1
-    bits = _int(ds.get("BitsAllocated")) or 0
+    rows, columns = int(_value(ds, "Rows")), int(_value(ds, "Columns"))
+    frames = _int(_value(ds, "NumberOfFrames")) or 1
+    bits = _int(_value(ds, "BitsAllocated")) or 0
     if rows > MAX_MATRIX or columns > MAX_MATRIX:
         raise DicomImportError(where, f"{rows} × {columns} pixels is larger than any CT or MR "
                                       f"image (at most {MAX_MATRIX} × {MAX_MATRIX} are read)")
@@ -315,13 +332,15 @@ def _check_pixel_data_present(ds: Dataset, transfer_syntax: UID, stop: int, elem
         (length,), header_len = struct.unpack(fmt + "L", element[8:12]), 12
     if transfer_syntax not in NATIVE_SYNTAXES:
         return None  # encapsulated fragments: only the decoder can tell if they are complete
-    frames = _int(ds.get("NumberOfFrames")) or 1
-    expected = int(ds.Rows) * int(ds.Columns) * frames * int(ds.BitsAllocated) // 8
+    frames = _int(_value(ds, "NumberOfFrames")) or 1
+    rows, columns = int(_value(ds, "Rows")), int(_value(ds, "Columns"))  # type: ignore[arg-type]
+    bits = int(_value(ds, "BitsAllocated"))  # type: ignore[arg-type]
+    expected = rows * columns * frames * bits // 8
     available = size - stop - header_len
     if length != 0xFFFFFFFF and length < expected:
         raise DicomImportError(where, f"pixel data element holds {length:,} bytes but the header "
-                                      f"declares {expected:,} ({frames} × {ds.Rows} × "
-                                      f"{ds.Columns} × {ds.BitsAllocated} bit)")
+                                      f"declares {expected:,} ({frames} × {rows} × {columns} × "
+                                      f"{bits} bit)")
     if available < expected:
         raise DicomImportError(where, f"header promises {expected:,} bytes of pixel data but the "
                                       f"file holds only {max(available, 0):,} (truncated file)")
@@ -330,46 +349,47 @@ def _check_pixel_data_present(ds: Dataset, transfer_syntax: UID, stop: int, elem
 
 def _base_header(ds: Dataset, ref: FileRef, modality: str, transfer_syntax: UID,
                  offset: int | None) -> ImageHeader:
-    centre, width = _number(_first(ds.get("WindowCenter"))), _number(_first(ds.get("WindowWidth")))
+    centre = _number(_first(_value(ds, "WindowCenter")))
+    width = _number(_first(_value(ds, "WindowWidth")))
     return ImageHeader(
         path=ref.path,
         member=ref.member,
-        sop_instance_uid=str(ds.SOPInstanceUID),
-        sop_class_uid=str(ds.get("SOPClassUID", "")),
+        sop_instance_uid=str(_value(ds, "SOPInstanceUID")),
+        sop_class_uid=str(_value(ds, "SOPClassUID")),
         modality=modality,
-        patient_id=str(ds.get("PatientID", "") or ""),
-        study_instance_uid=str(ds.get("StudyInstanceUID", "") or ""),
-        study_date=str(ds.get("StudyDate", "") or ""),
-        series_instance_uid=str(ds.SeriesInstanceUID),
-        series_number=_int(ds.get("SeriesNumber")),
-        series_description=str(ds.get("SeriesDescription", "") or ""),
-        position=_floats(ds.get("ImagePositionPatient"), 3),  # type: ignore[arg-type]
-        orientation=_orientation(ds.get("ImageOrientationPatient")),
-        pixel_spacing=_spacing(ds.get("PixelSpacing")),
-        rows=int(ds.Rows),
-        columns=int(ds.Columns),
+        patient_id=str(_value(ds, "PatientID") or ""),
+        study_instance_uid=str(_value(ds, "StudyInstanceUID") or ""),
+        study_date=str(_value(ds, "StudyDate") or ""),
+        series_instance_uid=str(_value(ds, "SeriesInstanceUID")),
+        series_number=_int(_value(ds, "SeriesNumber")),
+        series_description=str(_value(ds, "SeriesDescription") or ""),
+        position=_floats(_value(ds, "ImagePositionPatient"), 3),  # type: ignore[arg-type]
+        orientation=_orientation(_value(ds, "ImageOrientationPatient")),
+        pixel_spacing=_spacing(_value(ds, "PixelSpacing")),
+        rows=int(_value(ds, "Rows")),
+        columns=int(_value(ds, "Columns")),
         acquisition_time=_time(ds),
-        contrast_agent=str(ds.get("ContrastBolusAgent", "") or ""),
-        contrast_start_time=str(ds.get("ContrastBolusStartTime", "") or ""),
-        temporal_position=_int(ds.get("TemporalPositionIdentifier")),
+        contrast_agent=str(_value(ds, "ContrastBolusAgent") or ""),
+        contrast_start_time=str(_value(ds, "ContrastBolusStartTime") or ""),
+        temporal_position=_int(_value(ds, "TemporalPositionIdentifier")),
         window=(centre, width) if centre is not None and width else None,
-        number_of_frames=_int(ds.get("NumberOfFrames")) or 1,
+        number_of_frames=_int(_value(ds, "NumberOfFrames")) or 1,
         transfer_syntax_uid=str(transfer_syntax),
-        photometric_interpretation=str(ds.get("PhotometricInterpretation", "MONOCHROME2")),
-        bits_allocated=int(ds.BitsAllocated),
-        bits_stored=_int(ds.get("BitsStored")) or int(ds.BitsAllocated),
-        pixel_representation=_int(ds.get("PixelRepresentation")) or 0,
+        photometric_interpretation=str(_value(ds, "PhotometricInterpretation") or "MONOCHROME2"),
+        bits_allocated=int(_value(ds, "BitsAllocated")),
+        bits_stored=_int(_value(ds, "BitsStored")) or int(_value(ds, "BitsAllocated")),
+        pixel_representation=_int(_value(ds, "PixelRepresentation")) or 0,
         is_little_endian=transfer_syntax != ExplicitVRBigEndian,
-        rescale_slope=_pick(_number(ds.get("RescaleSlope")), 1.0),  # type: ignore[arg-type]
-        rescale_intercept=_pick(_number(ds.get("RescaleIntercept")), 0.0),  # type: ignore[arg-type]
-        instance_number=_int(ds.get("InstanceNumber")),
-        acquisition_number=_int(ds.get("AcquisitionNumber")),
-        trigger_time_ms=_number(ds.get("TriggerTime")),
-        slice_thickness_mm=_number(ds.get("SliceThickness")),
-        manufacturer=str(ds.get("Manufacturer", "") or ""),
-        series_time=str(ds.get("SeriesTime", "") or ""),
+        rescale_slope=_pick(_number(_value(ds, "RescaleSlope")), 1.0),  # type: ignore[arg-type]
+        rescale_intercept=_pick(_number(_value(ds, "RescaleIntercept")), 0.0),  # type: ignore[arg-type]
+        instance_number=_int(_value(ds, "InstanceNumber")),
+        acquisition_number=_int(_value(ds, "AcquisitionNumber")),
+        trigger_time_ms=_number(_value(ds, "TriggerTime")),
+        slice_thickness_mm=_number(_value(ds, "SliceThickness")),
+        manufacturer=str(_value(ds, "Manufacturer") or ""),
+        series_time=str(_value(ds, "SeriesTime") or ""),
         pixel_data_offset=offset,
-        contrast_route=str(ds.get("ContrastBolusRoute", "") or ""),
+        contrast_route=str(_value(ds, "ContrastBolusRoute") or ""),
     )
 
 
@@ -380,7 +400,7 @@ def _frame_headers(ds: Dataset, base: ImageHeader, frames: int) -> tuple[ImageHe
     frames: they keep the file's orientation and spacing but no position of their own.
     """
     shared = _first_item(ds, "SharedFunctionalGroupsSequence")
-    per_frame = ds.get("PerFrameFunctionalGroupsSequence") or []
+    per_frame = _value(ds, "PerFrameFunctionalGroupsSequence") or []
     out = []
     for index in range(frames):
         item = per_frame[index] if index < len(per_frame) else None
@@ -443,12 +463,52 @@ def _time(ds: Dataset) -> str:
         value = str(ds.get(keyword, "") or "")
         if value:
             return value
-    stamp = str(ds.get("AcquisitionDateTime", "") or "")
+    stamp = str(_value(ds, "AcquisitionDateTime") or "")
     return stamp[8:] if len(stamp) >= 14 else ""
 
 
+def _value(ds: Dataset, keyword: str) -> object:
+    """The value of *keyword* in *ds*, decoded from the raw bytes when that is safe."""
+    tag = _TAGS[keyword]
+    element = ds.get_item(tag)
+    if element is None:
+        return None
+    if not isinstance(element, RawDataElement) or element.value is None:
+        return ds.get(keyword)
+    vr = element.VR or dictionary_VR(tag)
+    raw = element.value
+    if vr in _ASCII_VRS:
+        text = raw.decode("ascii", errors="replace").strip(" \x00")
+        parts = [p.strip(" \x00") for p in text.split("\\")]
+        return parts[0] if len(parts) == 1 else parts
+    if vr in _TEXT_VRS and (codec := _codec(ds)) is not None:
+        text = raw.decode(codec, errors="replace").strip(" \x00")
+        if vr in _MULTI_TEXT_VRS and "\\" in text:
+            return [p.strip(" \x00") for p in text.split("\\")]
+        return text
+    if vr in _BINARY_VRS:
+        code = _BINARY_VRS[vr]
+        count = len(raw) // struct.calcsize(code)
+        order = "<" if element.is_little_endian else ">"
+        values = struct.unpack(f"{order}{count}{code}", raw[: count * struct.calcsize(code)])
+        return values[0] if count == 1 else list(values) if values else None
+    return ds.get(keyword)
+
+
+def _codec(ds: Dataset) -> str | None:
+    element = ds.get_item(_CHARSET_TAG)
+    if element is None:
+        return _CODECS[""]
+    value = element.value
+    if isinstance(value, bytes):
+        value = value.decode("ascii", errors="replace").strip(" \x00")
+    return _CODECS.get(value) if isinstance(value, str) else None
+
+
 def _first(value: object) -> object:
-    return value[0] if isinstance(value, pydicom.multival.MultiValue) and value else value
+    if isinstance(value, pydicom.multival.MultiValue | list | tuple):
+        return value[0] if value else None
+    return value
 
 
 def _number(value: object) -> float | None:

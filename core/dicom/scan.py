@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.dicom.headers import ImageHeader, read_headers
 from core.dicom.phases import PhaseDecision, classify_study_phases, override_phase
-from core.dicom.sources import list_files
+from core.dicom.sources import expand_archive, list_files
 from core.dicom.stack import Stack, build_stack, split_dynamic
 from core.errors import DicomImportError
 from core.model.imaging import Phase
@@ -122,19 +122,27 @@ def scan(
     if progress:
         progress(0.0, "Listing files")
     refs, problems = list_files(Path(r) for r in roots)
-    rejected = [Rejected(p.path, p.reason) for p in problems]
     headers: dict[tuple[str, int | None], ImageHeader] = {}
+    rejected: list[Rejected] = []
     is_complete = True
-    for i, ref in enumerate(refs):
+    i = 0
+    while i < len(refs):
+        ref = refs[i]
+        i += 1
         if is_cancelled and is_cancelled():
             is_complete = False
             break
-        if progress and i % 50 == 0:
-            progress(i / max(len(refs), 1), f"Reading headers: {i} of {len(refs)} files")
+        if progress and i % 50 == 1:
+            progress((i - 1) / len(refs), f"Reading headers: {i - 1} of {len(refs)} files")
         try:
             found = read_headers(ref)
         except DicomImportError as exc:
-            rejected.append(Rejected(ref.display_path, exc.reason))
+            members = expand_archive(ref, problems) if exc.reason.startswith("not a DICOM") \
+                else None
+            if members is None:
+                rejected.append(Rejected(ref.display_path, exc.reason))
+            else:
+                refs.extend(members)
             continue
         for header in found:
             key = (header.sop_instance_uid, header.frame_index)
@@ -144,6 +152,7 @@ def scan(
                                          f"duplicate of {first.name} (same SOP Instance UID)"))
                 break
             headers[key] = header
+    rejected[:0] = [Rejected(p.path, p.reason) for p in problems]
     if progress:
         progress(1.0, f"Read {len(refs)} files")
     studies = _group(headers.values(), rejected)

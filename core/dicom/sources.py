@@ -98,12 +98,26 @@ def _expand(root: Path, problems: list[SourceProblem]) -> Iterator[FileRef]:
 
 
 def _expand_file(path: Path, problems: list[SourceProblem]) -> Iterator[FileRef]:
+    # Only names ending in .zip are opened as archives here: testing every file would cost
+    # an extra open per image. A zip under another name is found when it fails to read as
+    # DICOM (see expand_archive).
     if path.name.upper() == "DICOMDIR":
         yield from _dicomdir_files(path, problems)
-    elif zipfile.is_zipfile(path):
+    elif path.suffix.lower() == ".zip":
         yield from _zip_members(path, problems)
     else:
         yield FileRef(path)
+
+
+def expand_archive(ref: FileRef, problems: list[SourceProblem]) -> list[FileRef] | None:
+    """The members of *ref* if it is a zip archive on disk under any name, else None."""
+    if ref.member is not None:
+        return None
+    try:
+        is_zip = zipfile.is_zipfile(ref.path)
+    except OSError:
+        return None
+    return list(_zip_members(ref.path, problems)) if is_zip else None
 
 
 def _zip_members(path: Path, problems: list[SourceProblem]) -> Iterator[FileRef]:

@@ -175,3 +175,13 @@ def test_broken_files_are_rejected_with_their_reason(broken_files):
         ("Arterial", 3), ("Portal", 1)]
     assert volumes[0].warnings == (
         "mixed orientations or sizes: 1 image(s) that differ from the main 3 were left out",)
+
+
+def test_zip_archive_under_another_name_is_still_opened(small_ct_study, tmp_path):
+    archive = tmp_path / "EXPORT"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in sorted(small_ct_study.dicom_folder.iterdir())[:5]:
+            z.write(f, f.name)
+    result = scan(tmp_path)
+    assert result.rejected == ()
+    assert sum(s.n_images for s in result.series) == 5
