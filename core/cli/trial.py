@@ -171,7 +171,11 @@ def _run_status(args: argparse.Namespace) -> int:
     store, session = open_as_user(args, PasswordSource(args.password_stdin))
     with store:
         status = trial_status(store, session)
-    write_json(dataclasses.asdict(status))
+    data = dataclasses.asdict(status)
+    data["adjudication_rate"] = status.adjudication_rate
+    for reader, progress in zip(data["readers"], status.readers, strict=True):
+        reader["agreement_with_adjudicator"] = progress.agreement_with_adjudicator
+    write_json(data)
     return 0
 
 

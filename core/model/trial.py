@@ -118,13 +118,25 @@ class FinalResult:
 
 @dataclass(frozen=True, slots=True)
 class ReaderProgress:
-    """One reader's progress: subjects assigned, timepoints signed of those available."""
+    """One reader's progress, and how often the adjudicator chose their read.
+
+    ``adjudications`` counts decided adjudications of the reader's subjects, ``chosen``
+    those in which the reader's read was selected (agreement with the adjudicator,
+    response-criteria §8).
+    """
 
     login: str
     display_name: str
     subjects: int
     timepoints_signed: int
     timepoints_total: int
+    adjudications: int = 0
+    chosen: int = 0
+
+    @property
+    def agreement_with_adjudicator(self) -> float | None:
+        """``chosen / adjudications``, or ``None`` before the first adjudication."""
+        return self.chosen / self.adjudications if self.adjudications else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +150,12 @@ class TrialStatus:
     open_adjudications: int
     adjudicated: int
     concordant: int
+
+    @property
+    def adjudication_rate(self) -> float | None:
+        """Adjudicated subjects over subjects with a final result (response-criteria §8)."""
+        decided = self.adjudicated + self.concordant
+        return self.adjudicated / decided if decided else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,13 +23,19 @@ def trial_status(store: Store, session: Session) -> TrialStatus:
     readers = []
     for row in store.rows(
         "SELECT u.login, u.display_name, COUNT(DISTINCT t.id) AS subjects, "
-        "COALESCE(SUM(rt.status = 'signed'), 0) AS signed, COUNT(rt.id) AS total "
+        "COALESCE(SUM(rt.status = 'signed'), 0) AS signed, COUNT(rt.id) AS total, "
+        "(SELECT COUNT(*) FROM adjudications a JOIN tasks k ON k.id IN (a.task_a_id, "
+        " a.task_b_id) WHERE a.status = 'decided' AND k.reader_id = u.id) AS adjudications, "
+        "(SELECT COUNT(*) FROM adjudications a JOIN tasks k ON k.id = CASE a.chosen "
+        " WHEN 'A' THEN a.task_a_id ELSE a.task_b_id END WHERE a.status = 'decided' "
+        " AND k.reader_id = u.id) AS chosen "
         "FROM users u LEFT JOIN tasks t ON t.reader_id = u.id "
         "LEFT JOIN read_timepoints rt ON rt.task_id = t.id "
         "WHERE u.role = 'reader' GROUP BY u.id ORDER BY u.login"
     ):
         readers.append(ReaderProgress(row["login"], row["display_name"], row["subjects"],
-                                      row["signed"], row["total"]))
+                                      row["signed"], row["total"], row["adjudications"],
+                                      row["chosen"]))
     counts = store.row(
         "SELECT (SELECT COUNT(*) FROM subjects) AS subjects, "
         "(SELECT COUNT(*) FROM adjudications WHERE status = 'open') AS open, "

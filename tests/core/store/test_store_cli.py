@@ -107,6 +107,8 @@ def test_status_and_export_case_reproduce_the_final_result(cli_store, monkeypatc
     assert status == 0
     progress = json.loads(out)
     assert (progress["subjects"], progress["concordant"]) == (3, 1)
+    assert progress["adjudication_rate"] == 0.0
+    assert progress["readers"][0]["agreement_with_adjudicator"] is None
     assert [r["timepoints_signed"] for r in progress["readers"]] == [3, 3]
 
     case_file = cli_store.parent / "HCC-002.json"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from store_demo_reading import PASSWORD, read_subject
 
 from core.criteria import evaluate, parse_case, result_to_data
@@ -96,6 +97,9 @@ def test_two_readers_and_an_adjudicator_reach_the_chosen_reads_results(demo):
             status.concordant) == (3, 0, 2, 1)
     assert [(r.login, r.timepoints_signed, r.timepoints_total) for r in status.readers] == [
         ("reader1", 9, 9), ("reader2", 9, 9)]
+    assert status.adjudication_rate == pytest.approx(2 / 3)
+    assert [(r.adjudications, r.chosen, r.agreement_with_adjudicator)
+            for r in status.readers] == [(2, 2, 1.0), (2, 0, 0.0)]
     assert verify(store).is_intact
 
 
