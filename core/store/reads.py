@@ -257,9 +257,12 @@ def set_not_assessed(store: Store, session: Session, task_id: int, timepoint_id:
         _check_editable(read, index)
         if index == 0:
             raise WorkflowError(f"{read.subject} baseline", "the baseline must be assessed")
-        store.execute("UPDATE read_timepoints SET not_assessed = ? WHERE task_id = ? AND "
-                      "timepoint_id = ?", (int(is_not_assessed), task_id, timepoint_id))
-        audit.record(store, actor, "update", "read_timepoint", timepoint_id,
+        rt = store.row("SELECT id FROM read_timepoints WHERE task_id = ? AND timepoint_id = ?",
+                       (task_id, timepoint_id))
+        assert rt is not None
+        store.execute("UPDATE read_timepoints SET not_assessed = ? WHERE id = ?",
+                      (int(is_not_assessed), rt["id"]))
+        audit.record(store, actor, "update", "read_timepoint", rt["id"],
                      {"not_assessed": read.timepoints[index].is_not_assessed},
                      {"not_assessed": is_not_assessed})
 
