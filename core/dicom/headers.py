@@ -21,7 +21,7 @@ import pydicom
 from pydicom.datadict import dictionary_VR
 from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
-from pydicom.errors import InvalidDicomError
+from pydicom.errors import BytesLengthException, InvalidDicomError
 from pydicom.pixels import get_decoder
 from pydicom.tag import BaseTag, Tag
 from pydicom.uid import (
@@ -74,6 +74,7 @@ HEADER_ERRORS = (
     OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError,
     struct.error, OverflowError, NotImplementedError, RuntimeError, RecursionError,
     zipfile.BadZipFile,
+    BytesLengthException, InvalidDicomError,
 )
 
 _TAGS: dict[str, BaseTag] = {keyword: Tag(keyword) for keyword in HEADER_TAGS}

@@ -9,12 +9,14 @@ plugins: pylibjpeg-libjpeg (JPEG baseline/extended/lossless, JPEG-LS), pylibjpeg
 
 from __future__ import annotations
 
+import struct
 import warnings
 import zlib
 from collections.abc import Sequence
 
 import numpy as np
 import pydicom
+from pydicom.errors import BytesLengthException, InvalidDicomError
 
 from core.dicom.headers import NATIVE_SYNTAXES, ImageHeader
 from core.dicom.sources import FileRef
@@ -23,7 +25,8 @@ from core.errors import DicomImportError
 # Decoder failures surface as any of these (pydicom, the plugins, numpy, zlib for deflate).
 DECODE_ERRORS = (
     OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError,
-    RuntimeError, NotImplementedError, OverflowError, MemoryError, zlib.error,
+    RuntimeError, NotImplementedError, OverflowError, MemoryError, zlib.error, struct.error,
+    BytesLengthException, InvalidDicomError,
 )
 
 
@@ -100,6 +103,13 @@ def _decode(ref: FileRef, h: ImageHeader) -> np.ndarray:
     except DECODE_ERRORS as exc:
         raise DicomImportError(ref.display_path,
                                f"pixel data cannot be decoded ({_short(exc)})") from None
+    except BaseException as exc:
+        # Decoders written in Rust (pylibjpeg-rle) report damaged data as a pyo3
+        # PanicException, which derives from BaseException; anything else goes on up.
+        if type(exc).__name__ != "PanicException":
+            raise
+        reason = f"pixel data cannot be decoded (the decoder failed: {_short(exc)})"
+        raise DicomImportError(ref.display_path, reason) from None
     if pixels.ndim == 2:
         pixels = pixels[np.newaxis]
     if pixels.ndim != 3 or pixels.shape[1:] != (h.rows, h.columns):

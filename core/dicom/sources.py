@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pydicom
-from pydicom.errors import InvalidDicomError
+from pydicom.errors import BytesLengthException, InvalidDicomError
 
 # A zip member larger than this is not read into memory: no CT or MR image file is this big,
 # and a crafted archive could otherwise claim any size (a "zip bomb").
@@ -28,7 +28,8 @@ MAX_ZIP_MEMBER_BYTES = 2 * 1024**3
 _SOURCE_ERRORS = (
     OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError,
     RuntimeError, NotImplementedError, OverflowError, zipfile.BadZipFile,
-    zipfile.LargeZipFile, InvalidDicomError,
+    zipfile.LargeZipFile,
+    BytesLengthException, InvalidDicomError,
 )
 
 

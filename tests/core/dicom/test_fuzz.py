@@ -1,0 +1,54 @@
+"""Damaged bytes anywhere in a file: scan and load reject or warn, never raise otherwise."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from pydicom.data import get_testdata_file
+
+from core.dicom import load_volume, scan
+from core.errors import DicomImportError
+
+SOURCES = ["CT_small.dcm", "MR_small_RLE.dcm", "eCT_Supplemental.dcm", "emri_small.dcm"]
+
+
+def _mutants(data: bytes, seed: int, n: int) -> list[bytes]:
+    """Truncations, flipped bytes in the header, and zeroed or 0xFF runs."""
+    rng = random.Random(seed)
+    header_end = min(len(data), 4096)
+    out = []
+    for i in range(n):
+        buf = bytearray(data)
+        kind = i % 3
+        if kind == 0:
+            buf = buf[: rng.randrange(1, len(buf))]
+        elif kind == 1:
+            for _ in range(rng.randint(1, 8)):
+                buf[rng.randrange(128, header_end)] = rng.randrange(256)
+        else:
+            start = rng.randrange(128, header_end)
+            fill = rng.choice((0, 0xFF))
+            buf[start:start + rng.randint(2, 16)] = bytes([fill]) * 16
+        out.append(bytes(buf))
+    return out
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_mutated_files_never_raise(tmp_path, name):
+    data = Path(get_testdata_file(name)).read_bytes()  # type: ignore[arg-type]
+    for i, mutant in enumerate(_mutants(data, seed=len(name), n=60)):
+        folder = tmp_path / f"m{i}"
+        folder.mkdir()
+        (folder / "IM").write_bytes(mutant)
+        result = scan(folder)
+        assert len(result.rejected) + sum(s.n_images for s in result.series) >= 1
+        for series in result.series:
+            try:
+                volume = load_volume(series)
+            except DicomImportError as exc:
+                reason = exc.reason
+                assert reason
+            else:
+                assert volume.voxels.shape[0] == series.n_images
