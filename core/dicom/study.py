@@ -70,9 +70,22 @@ def load_study_phases(folder: Path, progress: Progress | None = None,
         If no CT or MR image series is found, or a series cannot be loaded.
     """
     result = scan(folder)
+    if not result.studies:
+        raise DicomImportError(folder, "no DICOM image series found")
+    return load_phases(result, progress, on_first_slice)
+
+
+def load_phases(result: ScanResult, progress: Progress | None = None,
+                on_first_slice: FirstSlice | None = None) -> list[Volume]:
+    """Load one series per phase of the first study of *result* (see :func:`phase_series`).
+
+    The phases are those of *result*, so a reader's overrides
+    (:func:`~core.dicom.scan.override_phases`) decide them. Parameters and errors as
+    :func:`load_study_phases`.
+    """
     chosen = phase_series(result)
     if not chosen:
-        raise DicomImportError(folder, "no DICOM image series found")
+        raise DicomImportError("the scanned files", "no CT or MR image series found")
     ordered = in_load_order(chosen)
     if on_first_slice:
         on_first_slice(ordered[0], read_slice(ordered[0]))
