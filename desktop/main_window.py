@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from core.dicom.study import load_study_phases
+from core.dicom.scan import ScanResult
+from core.dicom.study import load_phases, load_study_phases
 from core.model.display import WindowPreset
 from core.model.imaging import StudyRef
 from core.model.volume import Volume
 from desktop.errors import reported_errors
+from desktop.import_dialog import ImportDialog
 from desktop.progress import progress_dialog
 from widgets.phase_grid import PhaseGrid
 from widgets.study_browser import StudyBrowser
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self._action("&Open study folder…", self._choose_folder, "Ctrl+O"))
+        file_menu.addAction(self._action("&Import DICOM…", self._choose_import, "Ctrl+I"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))
 
@@ -167,6 +170,32 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Open study folder")
         if folder:
             self.open_folder(Path(folder))
+
+    def _choose_import(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import DICOM: folder, CD or export")
+        if not folder:
+            return
+        dialog = ImportDialog([Path(folder)], self)
+        dialog.start_scan()
+        if dialog.exec() == ImportDialog.DialogCode.Accepted:
+            result = dialog.reviewed_result()
+            if result is not None:
+                self.open_scanned(result, Path(folder).name)
+
+    def open_scanned(self, result: ScanResult, title: str) -> bool:
+        """Show the phases of the first study of a reviewed scan; return whether it worked."""
+        loaded: list[Volume] = []
+        with reported_errors(self, "Import DICOM", interactive=self._interactive):
+            loaded = load_phases(result, self._progress_callback("Loading phases"))
+        if not loaded:
+            return False
+        self._current = None
+        study = result.studies[0]
+        self.grid.set_volumes(loaded, f"{study.patient_id}\n{study.study_date}")
+        self.setWindowTitle(f"{APP_TITLE} — {title}")
+        self._status.setText(f"{title}: " + ", ".join(v.phase.label for v in loaded))
+        self.grid.setFocus()
+        return True
 
     def _show_shortcuts(self) -> None:
         presets = "".join(f"<tr><td>{p.shortcut}</td><td>{p.name} window</td></tr>"
