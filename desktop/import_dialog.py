@@ -113,6 +113,11 @@ class ImportDialog(QDialog):
         if self._worker is not None:
             self._worker.cancel()
 
+    def done(self, result: int) -> None:
+        """Close the dialog; a scan still running is cancelled (its thread ends soon)."""
+        self.cancel_scan()
+        super().done(result)
+
     def _on_worker_progressed(self, fraction: float, message: str) -> None:
         self._progress.setValue(int(fraction * 1000))
         self._progress.setFormat(message)

@@ -92,3 +92,13 @@ def test_grab_shows_the_image(qtbot, volume):
     grey = np.array([[image.pixelColor(x, y).value() for x in range(0, 400, 8)]
                      for y in range(0, 400, 8)])
     assert grey.std() > 20  # not a blank widget: the bright block and the frame show
+
+
+def test_monochrome1_flips_the_grey_scale_not_the_values(qtbot, volume):
+    import dataclasses
+
+    viewer = _viewer(qtbot, dataclasses.replace(volume, is_monochrome1=True))
+    assert viewer._image.lut[0].tolist() == [255, 255, 255]
+    assert viewer._image.image[0, 0] == 100.0  # HU untouched
+    viewer.set_volume(volume)
+    assert viewer._image.lut is None

@@ -38,6 +38,10 @@ def _corner_label(parent: QWidget, align: Qt.AlignmentFlag) -> QLabel:
     return label
 
 
+# Lookup table for MONOCHROME1 images: white at the bottom of the window, black at the top.
+_INVERTED_GREY = np.repeat(np.arange(255, -1, -1, dtype=np.ubyte)[:, np.newaxis], 3, axis=1)
+
+
 class SliceViewer(QWidget):
     """Shows one slice of a :class:`~core.model.volume.Volume` at a time.
 
@@ -129,6 +133,8 @@ class SliceViewer(QWidget):
         self._context = context
         if volume.window is not None:
             self._window = WindowLevel(volume.window[0], max(volume.window[1], MIN_WINDOW_WIDTH))
+        # MONOCHROME1 (lowest value white): the voxels keep their HU, the grey scale flips.
+        self._image.setLookupTable(_INVERTED_GREY if volume.is_monochrome1 else None)
         self._index = -1
         self.set_slice(volume.n_slices // 2)
         # After setImage: ImageItem.setRect scales by the current image's pixel count.
