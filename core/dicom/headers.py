@@ -203,7 +203,8 @@ def read_headers(ref: FileRef) -> tuple[ImageHeader, ...]:
                 ds = _read_dataset(fp, where)
                 stop = fp.tell()
                 element = fp.read(12)
-            return _headers(ds, ref, stop, element, size)
+                fragments = _count_fragments(fp, size) if _is_encapsulated(element) else None
+            return _headers(ds, ref, stop, element, size, fragments)
     except DicomImportError:
         raise
     except RecursionError:
@@ -234,8 +235,8 @@ def _read_dataset(fp: BinaryIO, where: Path) -> Dataset:
     return pydicom.dcmread(fp, stop_before_pixels=True, force=True)
 
 
-def _headers(ds: Dataset, ref: FileRef, stop: int, element: bytes,
-             size: int) -> tuple[ImageHeader, ...]:
+def _headers(ds: Dataset, ref: FileRef, stop: int, element: bytes, size: int,
+             fragments: int | None = None) -> tuple[ImageHeader, ...]:
     where = ref.display_path
     meta = getattr(ds, "file_meta", None)
     if meta is not None and meta.get("MediaStorageSOPClassUID") == MediaStorageDirectoryStorage:
@@ -255,6 +256,7 @@ def _headers(ds: Dataset, ref: FileRef, stop: int, element: bytes,
     _check_pixels_usable(ds, transfer_syntax, where)
     offset = _check_pixel_data_present(ds, transfer_syntax, stop, element, size, where,
                                        is_zip=ref.member is not None)
+    _check_fragments(ds, transfer_syntax, fragments, where)
     base = _base_header(ds, ref, modality, transfer_syntax, offset)
     frames = _int(_value(ds, "NumberOfFrames")) or 1
     if frames == 1 and "PerFrameFunctionalGroupsSequence" not in ds:
@@ -346,6 +348,55 @@ def _check_pixel_data_present(ds: Dataset, transfer_syntax: UID, stop: int, elem
         raise DicomImportError(where, f"header promises {expected:,} bytes of pixel data but the "
                                       f"file holds only {max(available, 0):,} (truncated file)")
     return None if is_zip else stop + header_len
+
+
+# Encapsulated pixel data (PS3.5 A.4): an undefined-length OB element holding items
+# (FFFE,E000), the first the Basic Offset Table, ended by a delimiter (FFFE,E0DD).
+_ITEM_TAG = b"\xfe\xff\x00\xe0"
+_DELIMITER_TAG = b"\xfe\xff\xdd\xe0"
+_MAX_ITEMS = 1_000_000
+TRUNCATED = -1
+
+
+def _is_encapsulated(element: bytes) -> bool:
+    return (len(element) == 12 and element[:4] == _PIXEL_DATA_TAG_LE
+            and element[8:12] == b"\xff\xff\xff\xff")
+
+
+def _count_fragments(fp: BinaryIO, size: int) -> int:
+    """Fragments after the offset table, or TRUNCATED if the items run past the file end.
+
+    Only item headers are read (8 bytes each, then a seek): the check costs microseconds.
+    """
+    fragments = -1  # the first item is the Basic Offset Table
+    for _ in range(_MAX_ITEMS):
+        item = fp.read(8)
+        if len(item) < 8:
+            return TRUNCATED
+        if item[:4] == _DELIMITER_TAG:
+            return max(fragments, 0)
+        if item[:4] != _ITEM_TAG:
+            return TRUNCATED
+        (length,) = struct.unpack("<L", item[4:])
+        if fp.tell() + length > size:
+            return TRUNCATED
+        fp.seek(length, 1)
+        fragments += 1
+    return max(fragments, 0)
+
+
+def _check_fragments(ds: Dataset, transfer_syntax: UID, fragments: int | None,
+                     where: Path) -> None:
+    """Compressed data must hold at least one fragment per frame the header declares."""
+    if fragments is None or transfer_syntax in NATIVE_SYNTAXES:
+        return
+    if fragments == TRUNCATED:
+        raise DicomImportError(where, "compressed pixel data ends before its last fragment "
+                                      "(truncated file)")
+    frames = _int(_value(ds, "NumberOfFrames")) or 1
+    if fragments < frames:
+        raise DicomImportError(where, f"header declares {frames} frames but the compressed "
+                                      f"pixel data holds only {fragments} fragment(s)")
 
 
 def _base_header(ds: Dataset, ref: FileRef, modality: str, transfer_syntax: UID,

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pydicom
 from pydicom.errors import BytesLengthException, InvalidDicomError
+from pydicom.pixels import iter_pixels
 
 from core.dicom.headers import NATIVE_SYNTAXES, ImageHeader
 from core.dicom.sources import FileRef
@@ -43,13 +44,10 @@ def read_into(headers: Sequence[ImageHeader], out: Sequence[np.ndarray]) -> None
         raw = _read_directly(first)
         _rescale(raw, first, out[0])
         return
-    frames = _decode(first.ref, first)
-    for header, target in zip(headers, out, strict=True):
-        index = header.frame_index or 0
-        if index >= frames.shape[0]:
-            raise DicomImportError(first.display_path, f"frame {index + 1} is missing from the "
-                                                       "pixel data")
-        _rescale(frames[index], header, target)
+    wanted = {h.frame_index or 0: (h, target) for h, target in zip(headers, out, strict=True)}
+    for index, frame in _decode(first.ref, first, sorted(wanted)):
+        header, target = wanted[index]
+        _rescale(frame, header, target)
 
 
 def read_frame(header: ImageHeader) -> np.ndarray:
@@ -85,8 +83,14 @@ def _read_directly(h: ImageHeader) -> np.ndarray:
     return raw.reshape(h.rows, h.columns)
 
 
-def _decode(ref: FileRef, h: ImageHeader) -> np.ndarray:
-    """All frames of the file as (frames, rows, columns) stored values."""
+def _decode(ref: FileRef, h: ImageHeader, indices: list[int]) -> list[tuple[int, np.ndarray]]:
+    """The frames *indices* of the file as (index, rows × columns stored values).
+
+    Frames are decoded one at a time, so a header that promises more frames than the
+    encapsulated data holds fails at the first missing frame, before anything of the
+    promised size is allocated.
+    """
+    decoded: list[tuple[int, np.ndarray]] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -97,7 +101,9 @@ def _decode(ref: FileRef, h: ImageHeader) -> np.ndarray:
                                                          "is complete (truncated)")
             if (int(ds.Rows), int(ds.Columns)) != (h.rows, h.columns):
                 raise DicomImportError(ref.display_path, "the file changed since it was scanned")
-            pixels = ds.pixel_array
+            for index, frame in zip(indices, iter_pixels(ds, indices=indices),
+                                    strict=False):
+                decoded.append((index, _checked(frame, h, ref)))
     except DicomImportError:
         raise
     except DECODE_ERRORS as exc:
@@ -110,12 +116,18 @@ def _decode(ref: FileRef, h: ImageHeader) -> np.ndarray:
             raise
         reason = f"pixel data cannot be decoded (the decoder failed: {_short(exc)})"
         raise DicomImportError(ref.display_path, reason) from None
-    if pixels.ndim == 2:
-        pixels = pixels[np.newaxis]
-    if pixels.ndim != 3 or pixels.shape[1:] != (h.rows, h.columns):
-        raise DicomImportError(ref.display_path, f"decoded pixels have shape {pixels.shape}, "
-                                                 f"not frames × {h.rows} × {h.columns}")
-    return pixels
+    if len(decoded) != len(indices):
+        missing = indices[len(decoded)] + 1
+        raise DicomImportError(ref.display_path, f"frame {missing} is missing from the pixel "
+                                                 "data")
+    return decoded
+
+
+def _checked(frame: np.ndarray, h: ImageHeader, ref: FileRef) -> np.ndarray:
+    if frame.shape != (h.rows, h.columns):
+        raise DicomImportError(ref.display_path, f"a decoded frame has shape {frame.shape}, "
+                                                 f"not {h.rows} × {h.columns}")
+    return frame
 
 
 def _short(exc: BaseException) -> str:

@@ -185,3 +185,18 @@ def test_zip_archive_under_another_name_is_still_opened(small_ct_study, tmp_path
     result = scan(tmp_path)
     assert result.rejected == ()
     assert sum(s.n_images for s in result.series) == 5
+
+
+def test_compressed_data_shorter_than_declared_is_rejected_before_decoding(tmp_path):
+    source = Path(get_testdata_file("MR_small_RLE.dcm"))
+    ds = pydicom.dcmread(source)
+    ds.NumberOfFrames = 4000
+    ds.save_as(tmp_path / "promises_4000")
+    data = source.read_bytes()
+    (tmp_path / "cut").write_bytes(data[:6000])  # inside the RLE fragment
+    reasons = {r.path.name: r.reason for r in scan(tmp_path).rejected}
+    assert reasons == {
+        "promises_4000": "header declares 4000 frames but the compressed pixel data holds "
+                         "only 1 fragment(s)",
+        "cut": "compressed pixel data ends before its last fragment (truncated file)",
+    }
