@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pydicom.data import get_testdata_file
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
 
@@ -80,3 +81,20 @@ def write_image(tmp_path: Path) -> WriteImage:
 def make_dataset() -> Callable[..., Dataset]:
     """:func:`image_dataset`, for tests that change a dataset before writing it."""
     return image_dataset
+
+
+@pytest.fixture
+def testdata() -> Callable[[str], Path]:
+    """A pydicom test file by name; the test is skipped when it is not installed.
+
+    About half the files these tests use ship in the ``pydicom-data`` package, not in
+    pydicom itself; without it pydicom would try to download them, which tests never do.
+    """
+
+    def find(name: str) -> Path:
+        path = get_testdata_file(name, download=False)
+        if path is None:
+            pytest.skip(f"{name} is in the pydicom-data package, which is not installed")
+        return Path(path)  # type: ignore[arg-type]
+
+    return find

@@ -9,7 +9,6 @@ import numpy as np
 import pydicom
 import pytest
 from PIL import Image
-from pydicom.data import get_testdata_file
 from pydicom.encaps import encapsulate
 from pydicom.uid import (
     JPEG2000,
@@ -33,18 +32,18 @@ def _load(path: Path) -> Volume:
     return load_volume(series)
 
 
-def _as_ct(name: str, folder: Path) -> Path:
-    """pydicom's file *name* relabelled CT: its pixel data, byte for byte, in our pipeline.
+def _as_ct(path: Path, folder: Path) -> Path:
+    """pydicom's test file *path* relabelled CT: its pixel data, byte for byte, in our pipeline.
 
     Several of pydicom's compressed test images are NM or have no modality; the import
     only reads CT and MR, but the decoder neither knows nor cares.
     """
-    ds = pydicom.dcmread(get_testdata_file(name))
+    ds = pydicom.dcmread(path)
     ds.Modality = "CT"
     for keyword, value in (("SeriesInstanceUID", "1.2.3.4"), ("StudyInstanceUID", "1.2.3")):
         if keyword not in ds:
             setattr(ds, keyword, value)
-    target = folder / name
+    target = folder / path.name
     ds.save_as(target)
     return target
 
@@ -61,11 +60,12 @@ def _syntax(path: Path) -> str:
     ("emri_small_jpeg_ls_lossless.dcm", "emri_small.dcm", JPEGLSLossless),
     ("emri_small_jpeg_2k_lossless.dcm", "emri_small.dcm", JPEG2000Lossless),
 ])
-def test_lossless_syntaxes_decode_to_the_uncompressed_values(compressed, reference, syntax):
-    path = Path(get_testdata_file(compressed))
+def test_lossless_syntaxes_decode_to_the_uncompressed_values(testdata, compressed, reference,
+                                                             syntax):
+    path = testdata(compressed)
     assert _syntax(path) == syntax
     decoded = _load(path)
-    expected = _load(Path(get_testdata_file(reference)))
+    expected = _load(testdata(reference))
     assert decoded.voxels.shape == expected.voxels.shape
     assert np.array_equal(decoded.voxels, expected.voxels)
 
@@ -75,25 +75,26 @@ def test_lossless_syntaxes_decode_to_the_uncompressed_values(compressed, referen
     ("MR2_J2KI.dcm", "MR2_J2KR.dcm", JPEG2000, 0.02),
     ("JPGExtended.dcm", "JPEG-LL.dcm", JPEGExtended12Bit, 0.02),
 ])
-def test_lossy_syntaxes_decode_close_to_their_lossless_twin(tmp_path, lossy, lossless, syntax,
-                                                            tolerance):
-    lossy_path, lossless_path = _as_ct(lossy, tmp_path), _as_ct(lossless, tmp_path)
+def test_lossy_syntaxes_decode_close_to_their_lossless_twin(testdata, tmp_path, lossy, lossless,
+                                                            syntax, tolerance):
+    lossy_path = _as_ct(testdata(lossy), tmp_path)
+    lossless_path = _as_ct(testdata(lossless), tmp_path)
     assert _syntax(lossy_path) == syntax
     a, b = _load(lossy_path).voxels, _load(lossless_path).voxels
     value_range = float(b.max() - b.min())
     assert np.abs(a - b).mean() < tolerance * value_range
 
 
-def test_jpeg_lossless_first_order_prediction_decodes(tmp_path):
-    path = _as_ct("JPEG-LL.dcm", tmp_path)
+def test_jpeg_lossless_first_order_prediction_decodes(testdata, tmp_path):
+    path = _as_ct(testdata("JPEG-LL.dcm"), tmp_path)
     assert _syntax(path) == JPEGLosslessSV1
     volume = _load(path)
     assert volume.voxels.shape == (1, 1024, 256)
     assert np.array_equal(volume.voxels[0], pydicom.dcmread(path).pixel_array)
 
 
-def test_jpeg_ls_near_lossless_decodes(tmp_path):
-    path = _as_ct("JPEGLSNearLossless_16.dcm", tmp_path)
+def test_jpeg_ls_near_lossless_decodes(testdata, tmp_path):
+    path = _as_ct(testdata("JPEGLSNearLossless_16.dcm"), tmp_path)
     assert _syntax(path) == JPEGLSNearLossless
     volume = _load(path)
     assert volume.voxels.shape == (1, 50, 10)

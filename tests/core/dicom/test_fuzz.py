@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
-from pydicom.data import get_testdata_file
 
 from core.dicom import load_volume, scan
 from core.errors import DicomImportError
@@ -36,8 +34,8 @@ def _mutants(data: bytes, seed: int, n: int) -> list[bytes]:
 
 
 @pytest.mark.parametrize("name", SOURCES)
-def test_mutated_files_never_raise(tmp_path, name):
-    data = Path(get_testdata_file(name)).read_bytes()  # type: ignore[arg-type]
+def test_mutated_files_never_raise(testdata, tmp_path, name):
+    data = testdata(name).read_bytes()
     for i, mutant in enumerate(_mutants(data, seed=len(name), n=60)):
         folder = tmp_path / f"m{i}"
         folder.mkdir()

@@ -15,7 +15,7 @@ from core.dicom import load_volume, scan
 from core.errors import DicomImportError
 
 TEST_FILES = sorted(get_testdata_files())
-DICOMDIR_TESTS = Path(get_testdata_file("DICOMDIR")).parent  # type: ignore[arg-type]
+DICOMDIR_TESTS = Path(get_testdata_file("DICOMDIR", download=False)).parent  # type: ignore[arg-type]
 
 
 def _scan_and_load(path: Path) -> tuple[int, int]:
@@ -47,12 +47,13 @@ def test_every_pydicom_test_file_loads_or_is_rejected_with_a_reason(path):
     assert loaded + rejected >= 1
 
 
-def test_known_pydicom_files_are_classified_as_a_reader_expects():
+def test_known_pydicom_files_are_classified_as_a_reader_expects(testdata):
     def reasons(name: str) -> list[str]:
-        return [r.reason for r in scan(Path(get_testdata_file(name))).rejected]
+        return [r.reason for r in scan(testdata(name)).rejected]
 
-    assert _scan_and_load(Path(get_testdata_file("CT_small.dcm"))) == (1, 0)
-    assert reasons("US1_J2KR.dcm") == ["modality US (ultrasound): only CT and MR images are read"]
+    assert _scan_and_load(testdata("CT_small.dcm")) == (1, 0)
+    assert reasons("rtdose.dcm") == [
+        "modality RTDOSE (radiotherapy dose): only CT and MR images are read"]
     assert reasons("rtplan.dcm") == [
         "not an image (no Rows/Columns) (RTPLAN, radiotherapy plan)"]
     assert reasons("DICOMDIR-bigEnd") == [
@@ -187,8 +188,8 @@ def test_zip_archive_under_another_name_is_still_opened(small_ct_study, tmp_path
     assert sum(s.n_images for s in result.series) == 5
 
 
-def test_compressed_data_shorter_than_declared_is_rejected_before_decoding(tmp_path):
-    source = Path(get_testdata_file("MR_small_RLE.dcm"))
+def test_compressed_data_shorter_than_declared_is_rejected_before_decoding(testdata, tmp_path):
+    source = testdata("MR_small_RLE.dcm")
     ds = pydicom.dcmread(source)
     ds.NumberOfFrames = 4000
     ds.save_as(tmp_path / "promises_4000")
