@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.dicom.headers import ImageHeader, read_headers
 from core.dicom.phases import PhaseDecision, classify_study_phases, override_phase
-from core.dicom.sources import expand_archive, list_files
+from core.dicom.sources import FileRef, SourceProblem, expand_archive, list_files
 from core.dicom.stack import Stack, build_stack, split_dynamic
 from core.errors import DicomImportError
 from core.model.imaging import Phase
@@ -122,23 +122,34 @@ def scan(
     if progress:
         progress(0.0, "Listing files")
     refs, problems = list_files(Path(r) for r in roots)
+    headers, rejected, is_complete = _read_all(refs, problems, progress, is_cancelled)
+    rejected[:0] = [Rejected(p.path, p.reason) for p in problems]
+    if progress:
+        progress(1.0, f"Read {len(refs)} files")
+    studies = _group(headers.values(), rejected)
+    return ScanResult(studies, tuple(rejected), is_complete)
+
+
+def _read_all(
+    refs: list[FileRef], problems: list[SourceProblem], progress: Progress | None,
+    is_cancelled: Cancelled | None,
+) -> tuple[dict[tuple[str, int | None], ImageHeader], list[Rejected], bool]:
+    """Read every header once; *refs* grows when a file turns out to be a zip archive."""
     headers: dict[tuple[str, int | None], ImageHeader] = {}
     rejected: list[Rejected] = []
-    is_complete = True
     i = 0
     while i < len(refs):
         ref = refs[i]
         i += 1
         if is_cancelled and is_cancelled():
-            is_complete = False
-            break
+            return headers, rejected, False
         if progress and i % 50 == 1:
             progress((i - 1) / len(refs), f"Reading headers: {i - 1} of {len(refs)} files")
         try:
             found = read_headers(ref)
         except DicomImportError as exc:
-            members = expand_archive(ref, problems) if exc.reason.startswith("not a DICOM") \
-                else None
+            is_zip = exc.reason.startswith("not a DICOM")
+            members = expand_archive(ref, problems) if is_zip else None
             if members is None:
                 rejected.append(Rejected(ref.display_path, exc.reason))
             else:
@@ -152,11 +163,7 @@ def scan(
                                          f"duplicate of {first.name} (same SOP Instance UID)"))
                 break
             headers[key] = header
-    rejected[:0] = [Rejected(p.path, p.reason) for p in problems]
-    if progress:
-        progress(1.0, f"Read {len(refs)} files")
-    studies = _group(headers.values(), rejected)
-    return ScanResult(studies, tuple(rejected), is_complete)
+    return headers, rejected, True
 
 
 def _group(headers: Iterable[ImageHeader], rejected: list[Rejected]) -> tuple[StudyInfo, ...]:
