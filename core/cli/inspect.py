@@ -12,7 +12,7 @@ from core.dicom.scan import scan
 from core.progress import print_progress
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``inspect`` subcommand."""
     inspect = subparsers.add_parser(
         "inspect",

@@ -15,14 +15,14 @@ import warnings
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pydicom
 from pydicom.datadict import dictionary_VR
 from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.errors import BytesLengthException, InvalidDicomError
-from pydicom.pixels import get_decoder
+from pydicom.pixels.decoders.base import get_decoder
 from pydicom.tag import BaseTag, Tag
 from pydicom.uid import (
     UID,
@@ -289,7 +289,7 @@ def _transfer_syntax(ds: Dataset) -> UID:
 
 
 def _check_pixels_usable(ds: Dataset, transfer_syntax: UID, where: Path) -> None:
-    rows, columns = int(_value(ds, "Rows")), int(_value(ds, "Columns"))
+    rows, columns = _required_int(ds, "Rows"), _required_int(ds, "Columns")
     frames = _int(_value(ds, "NumberOfFrames")) or 1
     bits = _int(_value(ds, "BitsAllocated")) or 0
     if rows > MAX_MATRIX or columns > MAX_MATRIX:
@@ -336,8 +336,8 @@ def _check_pixel_data_present(ds: Dataset, transfer_syntax: UID, stop: int, elem
     if transfer_syntax not in NATIVE_SYNTAXES:
         return None  # encapsulated fragments: only the decoder can tell if they are complete
     frames = _int(_value(ds, "NumberOfFrames")) or 1
-    rows, columns = int(_value(ds, "Rows")), int(_value(ds, "Columns"))  # type: ignore[arg-type]
-    bits = int(_value(ds, "BitsAllocated"))  # type: ignore[arg-type]
+    rows, columns = _required_int(ds, "Rows"), _required_int(ds, "Columns")
+    bits = _required_int(ds, "BitsAllocated")
     expected = rows * columns * frames * bits // 8
     available = size - stop - header_len
     if length != 0xFFFFFFFF and length < expected:
@@ -418,8 +418,8 @@ def _base_header(ds: Dataset, ref: FileRef, modality: str, transfer_syntax: UID,
         position=_floats(_value(ds, "ImagePositionPatient"), 3),  # type: ignore[arg-type]
         orientation=_orientation(_value(ds, "ImageOrientationPatient")),
         pixel_spacing=_spacing(_value(ds, "PixelSpacing")),
-        rows=int(_value(ds, "Rows")),
-        columns=int(_value(ds, "Columns")),
+        rows=_required_int(ds, "Rows"),
+        columns=_required_int(ds, "Columns"),
         acquisition_time=_time(ds),
         contrast_agent=str(_value(ds, "ContrastBolusAgent") or ""),
         contrast_start_time=str(_value(ds, "ContrastBolusStartTime") or ""),
@@ -428,8 +428,8 @@ def _base_header(ds: Dataset, ref: FileRef, modality: str, transfer_syntax: UID,
         number_of_frames=_int(_value(ds, "NumberOfFrames")) or 1,
         transfer_syntax_uid=str(transfer_syntax),
         photometric_interpretation=str(_value(ds, "PhotometricInterpretation") or "MONOCHROME2"),
-        bits_allocated=int(_value(ds, "BitsAllocated")),
-        bits_stored=_int(_value(ds, "BitsStored")) or int(_value(ds, "BitsAllocated")),
+        bits_allocated=_required_int(ds, "BitsAllocated"),
+        bits_stored=_int(_value(ds, "BitsStored")) or _required_int(ds, "BitsAllocated"),
         pixel_representation=_int(_value(ds, "PixelRepresentation")) or 0,
         is_little_endian=transfer_syntax != ExplicitVRBigEndian,
         rescale_slope=_pick(_number(_value(ds, "RescaleSlope")), 1.0),  # type: ignore[arg-type]
@@ -452,7 +452,7 @@ def _frame_headers(ds: Dataset, base: ImageHeader, frames: int) -> tuple[ImageHe
     frames: they keep the file's orientation and spacing but no position of their own.
     """
     shared = _first_item(ds, "SharedFunctionalGroupsSequence")
-    per_frame = _value(ds, "PerFrameFunctionalGroupsSequence") or []
+    per_frame = ds.get("PerFrameFunctionalGroupsSequence") or []
     out = []
     for index in range(frames):
         item = per_frame[index] if index < len(per_frame) else None
@@ -461,7 +461,7 @@ def _frame_headers(ds: Dataset, base: ImageHeader, frames: int) -> tuple[ImageHe
     return tuple(out)
 
 
-def _frame_values(groups: list[Dataset], base: ImageHeader, index: int) -> dict[str, object]:
+def _frame_values(groups: list[Dataset], base: ImageHeader, index: int) -> dict[str, Any]:
     def find(sequence: str, keyword: str) -> object:
         for group in groups:
             inner = _first_item(group, sequence)
@@ -472,7 +472,7 @@ def _frame_values(groups: list[Dataset], base: ImageHeader, index: int) -> dict[
     if not groups:
         return {"position": base.position if index == 0 else None}
     content = _first_item(groups[0], "FrameContentSequence")
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "position": _floats(find("PlanePositionSequence", "ImagePositionPatient"), 3),
         "orientation": _pick(_orientation(find("PlaneOrientationSequence",
                                                "ImageOrientationPatient")), base.orientation),
@@ -555,6 +555,14 @@ def _codec(ds: Dataset) -> str | None:
     if isinstance(value, bytes):
         value = value.decode("ascii", errors="replace").strip(" \x00")
     return _CODECS.get(value) if isinstance(value, str) else None
+
+
+def _required_int(ds: Dataset, keyword: str) -> int:
+    """An integer the header must have; ValueError (a header error) when it has not."""
+    number = _int(_value(ds, keyword))
+    if number is None:
+        raise ValueError(f"{keyword} is missing or not a number")
+    return number
 
 
 def _first(value: object) -> object:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pydicom
 from pydicom.errors import BytesLengthException, InvalidDicomError
-from pydicom.pixels import iter_pixels
+from pydicom.pixels.utils import iter_pixels
 
 from core.dicom.headers import NATIVE_SYNTAXES, ImageHeader
 from core.dicom.sources import FileRef

@@ -138,7 +138,7 @@ def _ordered_without_duplicates(
     # Head first for axial series: sort against the normal when it points cranially (+z in
     # LPS is superior), so slice 0 is the most cranial whatever the exporter's order.
     sign = -1.0 if normal[2] >= 0 else 1.0
-    ordered = sorted(headers, key=lambda h: (sign * float(np.dot(h.position, normal)),
+    ordered = sorted(headers, key=lambda h: (sign * float(np.dot(_position(h), normal)),
                                              _instance_order(h)))
     kept: list[ImageHeader] = []
     duplicates: list[tuple[ImageHeader, str]] = []
@@ -155,8 +155,15 @@ def _name(h: ImageHeader) -> str:
     return f"{h.display_path.name}{frame}"
 
 
+def _position(h: ImageHeader) -> np.ndarray:
+    if h.position is None:
+        raise ValueError(f"{h.display_path}: no ImagePositionPatient")  # checked by callers
+    return np.array(h.position)
+
+
 def _same_place(a: ImageHeader, b: ImageHeader) -> bool:
-    return float(np.linalg.norm(np.subtract(a.position, b.position))) < DUPLICATE_TOLERANCE_MM
+    distance = float(np.linalg.norm(_position(a) - _position(b)))
+    return distance < DUPLICATE_TOLERANCE_MM
 
 
 def _step_and_spacing_warnings(ordered: list[ImageHeader], normal: np.ndarray,

@@ -90,8 +90,8 @@ def plane_of_slice(volume: Volume, k: int) -> PlaneGeometry:
     _, dy, dx = volume.spacing_mm
     column_step, row_step = volume.affine[:3, 1], volume.affine[:3, 2]
     return PlaneGeometry(
-        origin_xyz=_triple(volume.patient_position((k, 0, 0))),
-        row_direction=_triple(row_step / np.linalg.norm(row_step)),
-        column_direction=_triple(column_step / np.linalg.norm(column_step)),
+        origin_xyz=_triple(volume.patient_position((k, 0, 0)).tolist()),
+        row_direction=_triple((row_step / np.linalg.norm(row_step)).tolist()),
+        column_direction=_triple((column_step / np.linalg.norm(column_step)).tolist()),
         pixel_spacing_mm=(float(dy), float(dx)),
     )
