@@ -100,6 +100,7 @@ def scan(
     paths: Path | Iterable[Path],
     progress: Progress | None = None,
     is_cancelled: Cancelled | None = None,
+    on_header: Callable[[ImageHeader], None] | None = None,
 ) -> ScanResult:
     """Scan folders (recursively), zip archives and DICOMDIRs for CT and MR images.
 
@@ -117,12 +118,16 @@ def scan(
         Called with (fraction done, message) as files are read.
     is_cancelled
         Polled before each file; return True to stop.
+    on_header
+        Called with each image header accepted (after de-duplication), as it is read:
+        lets a caller show an image before the scan ends.
     """
     roots = [paths] if isinstance(paths, str | Path) else list(paths)
     if progress:
         progress(0.0, "Listing files")
     refs, problems = list_files(Path(r) for r in roots)
-    headers, rejected, is_complete = _read_all(refs, problems, progress, is_cancelled)
+    headers, rejected, is_complete = _read_all(refs, problems, progress, is_cancelled,
+                                               on_header)
     rejected[:0] = [Rejected(p.path, p.reason) for p in problems]
     if progress:
         progress(1.0, f"Read {len(refs)} files")
@@ -132,7 +137,7 @@ def scan(
 
 def _read_all(
     refs: list[FileRef], problems: list[SourceProblem], progress: Progress | None,
-    is_cancelled: Cancelled | None,
+    is_cancelled: Cancelled | None, on_header: Callable[[ImageHeader], None] | None,
 ) -> tuple[dict[tuple[str, int | None], ImageHeader], list[Rejected], bool]:
     """Read every header once; *refs* grows when a file turns out to be a zip archive."""
     headers: dict[tuple[str, int | None], ImageHeader] = {}
@@ -163,6 +168,8 @@ def _read_all(
                                          f"duplicate of {first.name} (same SOP Instance UID)"))
                 break
             headers[key] = header
+            if on_header:
+                on_header(header)
     return headers, rejected, True
 
 

@@ -1,7 +1,9 @@
 """Load the contrast phases of one study, in the order the reader needs them.
 
-mRECIST measures viable tumour on the arterial phase (Lencioni & Llovet 2010), so the
-arterial series' middle slice is read first and can be shown at once; the volumes follow,
+mRECIST measures viable tumour on the arterial phase (Lencioni & Llovet 2010), so an
+arterial image is shown first: the first one the scan meets whose series description names
+the arterial phase (a preview, while the other headers are still being read), or else the
+arterial series' middle slice once the scan has placed every series. The volumes follow,
 arterial first, and are returned in hanging-protocol (display) order.
 """
 
@@ -12,14 +14,18 @@ from pathlib import Path
 
 import numpy as np
 
+from core.dicom.headers import ImageHeader
+from core.dicom.phases import phase_from_description
+from core.dicom.pixels import read_frame
 from core.dicom.scan import ScanResult, SeriesInfo, scan
-from core.dicom.volume import load_volume, read_slice
+from core.dicom.stack import build_stack
+from core.dicom.volume import load_volume
 from core.errors import DicomImportError
 from core.model.imaging import DISPLAY_ORDER, Phase
 from core.model.volume import Volume
 
 Progress = Callable[[float, str], None]
-FirstSlice = Callable[[SeriesInfo, np.ndarray], None]
+FirstSlice = Callable[[ImageHeader, np.ndarray], None]
 
 # The reader looks at arterial first (viable tumour), then at washout on the portal venous
 # and delayed phases; the pre-contrast phase is a reference looked at last.
@@ -61,18 +67,41 @@ def load_study_phases(folder: Path, progress: Progress | None = None,
     progress
         Called with (fraction done, message).
     on_first_slice
-        Called with the first series to load (the arterial one when there is one) and its
-        middle slice, as soon as that slice is read and before any volume is loaded.
+        Called once, with an image's header and its pixels (float32, modality values), as
+        soon as an arterial image can be shown: during the scan when a series description
+        names the arterial phase, else the middle slice of the first series to load.
 
     Raises
     ------
     DicomImportError
         If no CT or MR image series is found, or a series cannot be loaded.
     """
-    result = scan(folder)
+    preview = ArterialPreview(on_first_slice) if on_first_slice else None
+    result = scan(folder, on_header=preview)
     if not result.studies:
         raise DicomImportError(folder, "no DICOM image series found")
-    return load_phases(result, progress, on_first_slice)
+    shown = preview is not None and preview.is_shown
+    return load_phases(result, progress, None if shown else on_first_slice)
+
+
+class ArterialPreview:
+    """A scan's ``on_header`` callback that shows the first arterial image it meets."""
+
+    def __init__(self, show: FirstSlice) -> None:
+        self._show = show
+        self.is_shown = False
+
+    def __call__(self, header: ImageHeader) -> None:
+        """Show *header*'s image if it is the first one named arterial."""
+        if self.is_shown or phase_from_description(header.series_description) \
+                is not Phase.ARTERIAL:
+            return
+        try:
+            pixels = read_frame(header)
+        except DicomImportError:
+            return  # a damaged image is no preview; the scan reports it with the rest
+        self.is_shown = True
+        self._show(header, pixels)
 
 
 def load_phases(result: ScanResult, progress: Progress | None = None,
@@ -88,7 +117,9 @@ def load_phases(result: ScanResult, progress: Progress | None = None,
         raise DicomImportError("the scanned files", "no CT or MR image series found")
     ordered = in_load_order(chosen)
     if on_first_slice:
-        on_first_slice(ordered[0], read_slice(ordered[0]))
+        stacked = build_stack(ordered[0].headers).headers
+        middle = stacked[len(stacked) // 2]
+        on_first_slice(middle, read_frame(middle))
     volumes: dict[str, Volume] = {}
     for i, series in enumerate(ordered):
         if progress:

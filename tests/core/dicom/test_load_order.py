@@ -1,30 +1,57 @@
-"""The arterial phase's middle slice comes first; volumes come back in display order."""
+"""An arterial image comes first; volumes come back in display order."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from core.dicom import load_volume, scan
+from core.dicom.phases import phase_from_description
 from core.dicom.study import in_load_order, load_study_phases, phase_series
 from core.model.imaging import Phase
 
 
-def test_arterial_middle_slice_first_then_volumes_in_display_order(small_ct_study):
+def _load_recording(folder):
     events = []
+    volumes = load_study_phases(folder, progress=lambda f, m: events.append((m,)),
+                                on_first_slice=lambda h, p: events.append(("first", h, p)))
+    return volumes, events
 
-    def first(series, pixels):
-        events.append(("first slice", series.phase.phase, pixels))
 
-    volumes = load_study_phases(small_ct_study.dicom_folder,
-                                progress=lambda f, m: events.append((m,)), on_first_slice=first)
-    assert events[0][:2] == ("first slice", Phase.ARTERIAL)
+def _slice_of(volumes, header):
+    for volume in volumes:
+        if header.sop_instance_uid in volume.sop_instance_uids:
+            return volume, volume.voxels[volume.sop_instance_uids.index(header.sop_instance_uid)]
+    raise AssertionError("image not loaded")
+
+
+def test_an_arterial_image_is_shown_during_the_scan_then_volumes_load(small_ct_study):
+    volumes, events = _load_recording(small_ct_study.dicom_folder)
+    kind, header, pixels = events[0]
+    assert kind == "first"
+    assert phase_from_description(header.series_description) is Phase.ARTERIAL
     assert [e[0] for e in events[1:5]] == [
         "Loading Arterial phase", "Loading Portal venous phase", "Loading Delayed phase",
         "Loading Pre-contrast phase"]
+    assert sum(e[0] == "first" for e in events) == 1
     assert [v.phase for v in volumes] == [
         Phase.PRE_CONTRAST, Phase.ARTERIAL, Phase.PORTAL_VENOUS, Phase.DELAYED]
-    arterial = volumes[1]
-    assert np.array_equal(events[0][2], arterial.voxels[arterial.n_slices // 2])
+    volume, expected = _slice_of(volumes, header)
+    assert volume.phase is Phase.ARTERIAL
+    assert np.array_equal(pixels, expected)
+
+
+def test_without_named_phases_the_middle_slice_of_the_first_phase_comes_first(
+        write_image, tmp_path):
+    for n, time in enumerate(("101000", "101040"), start=1):
+        for z in (0.0, 2.0, 4.0):
+            write_image(series_uid=f"1.2.3.{n}", SeriesDescription="Abdomen",
+                        position=(0, 0, z), AcquisitionTime=time, ContrastBolusAgent="Iomeprol",
+                        pixels=np.full((8, 6), n * 10 + z, dtype=np.int16))
+    volumes, events = _load_recording(tmp_path)
+    _, header, pixels = events[0]
+    assert header.position == (0.0, 0.0, 2.0)  # the middle of the arterial (first) series
+    assert pixels[0, 0] == 12.0
+    assert [v.phase for v in volumes] == [Phase.ARTERIAL, Phase.PORTAL_VENOUS]
 
 
 def test_load_order_puts_arterial_first(small_ct_study):
