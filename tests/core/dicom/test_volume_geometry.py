@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pydicom
 import pytest
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
@@ -13,6 +14,9 @@ from pydicom.uid import EnhancedCTImageStorage, EnhancedMRImageStorage
 
 from core.dicom import load_volume, scan
 from core.dicom.volume import read_slice
+
+SHARED_CT = Path(__file__).resolve().parents[3].parent / "shared" / "dicom" / \
+    "tcia-hcc-tace-seg" / "HCC_048_portal_venous"
 
 
 def _axial_series(write_image, zs, **kwargs):
@@ -189,3 +193,18 @@ def test_zip_member_slice_reads_through_the_decoder_path(write_image, tmp_path):
     (series,) = scan(tmp_path / "a.zip").series
     assert read_slice(series).shape == (8, 6)
     assert isinstance(series.headers[0].display_path, Path)
+
+
+@pytest.mark.skipif(not SHARED_CT.is_dir(), reason=f"shared TCIA series not at {SHARED_CT}")
+def test_real_tcia_series_hu_match_the_stored_values_rescaled():
+    (series,) = scan(SHARED_CT).series
+    volume = load_volume(series)
+    assert volume.warnings == ()
+    assert volume.is_measurable
+    for k in (0, 44, 88):
+        ds = pydicom.dcmread(SHARED_CT / series.headers[k].path.name)
+        assert volume.sop_instance_uids[k] == ds.SOPInstanceUID
+        expected = ds.pixel_array * float(ds.RescaleSlope) + float(ds.RescaleIntercept)
+        assert np.array_equal(volume.voxels[k], expected.astype(np.float32))
+        assert volume.patient_position((k, 0, 0)) == pytest.approx(
+            [float(v) for v in ds.ImagePositionPatient])
