@@ -209,6 +209,9 @@ def read_headers(ref: FileRef) -> tuple[ImageHeader, ...]:
         raise
     except RecursionError:
         raise DicomImportError(where, "unreadable DICOM header (nested too deeply)") from None
+    except (PermissionError, FileNotFoundError, IsADirectoryError) as exc:
+        raise DicomImportError(where, f"the file cannot be opened ({exc.strerror or exc})") \
+            from None
     except HEADER_ERRORS as exc:
         raise DicomImportError(where, f"unreadable DICOM header ({_short(exc)})") from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tracemalloc
 import zipfile
@@ -201,3 +202,22 @@ def test_compressed_data_shorter_than_declared_is_rejected_before_decoding(testd
                          "only 1 fragment(s)",
         "cut": "compressed pixel data ends before its last fragment (truncated file)",
     }
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_unreadable_file_is_reported_as_such(write_image, tmp_path):
+    path = write_image()
+    path.chmod(0)
+    try:
+        (rejected,) = scan(tmp_path).rejected
+    finally:
+        path.chmod(0o644)
+    assert rejected.reason == "the file cannot be opened (Permission denied)"
+
+
+def test_file_that_vanishes_during_the_scan_is_reported(write_image, tmp_path):
+    from core.dicom.headers import read_headers
+    from core.dicom.sources import FileRef
+
+    with pytest.raises(DicomImportError, match="cannot be opened"):
+        read_headers(FileRef(tmp_path / "gone"))
