@@ -125,13 +125,15 @@ def _seconds(hhmmss: str) -> float | None:
     return int(h) * 3600 + int(m) * 60 + float(s)
 
 
-def _phase_from_delay(delay_s: float) -> tuple[Phase, str]:
+def _phase_from_delay(delay_s: float, modality: str) -> tuple[Phase, str]:
     if delay_s <= ARTERIAL_MAX_DELAY_S:
         detail = "early arterial" if delay_s <= EARLY_ARTERIAL_MAX_DELAY_S else "late arterial"
         return Phase.ARTERIAL, detail
     if delay_s <= PORTAL_VENOUS_MAX_DELAY_S:
         return Phase.PORTAL_VENOUS, ""
-    if delay_s < HEPATOBILIARY_MIN_DELAY_S:
+    # Only MR has a hepatobiliary phase (gadoxetate taken up by hepatocytes); a late CT
+    # series is still a delayed one.
+    if delay_s < HEPATOBILIARY_MIN_DELAY_S or modality != "MR":
         return Phase.DELAYED, ""
     return Phase.HEPATOBILIARY, ""
 
@@ -210,12 +212,13 @@ def _decide_by_timing(
         acquired = _acquired_s(headers)
         if acquired is not None and injection:
             delay = acquired - min(injection)
-            phase, detail = _phase_from_delay(delay)
+            phase, detail = _phase_from_delay(delay, headers[0].modality)
             out[key] = PhaseDecision(phase, f"acquired {delay:.0f} s after the contrast "
                                      f"injection started: {_label(phase, detail)}", detail)
         elif acquired is not None and first_enhanced:
             delay = acquired - min(first_enhanced)
-            phase, detail = _phase_from_delay(delay + ASSUMED_FIRST_ENHANCED_DELAY_S)
+            phase, detail = _phase_from_delay(delay + ASSUMED_FIRST_ENHANCED_DELAY_S,
+                                              headers[0].modality)
             out[key] = PhaseDecision(phase, f"acquired {delay:.0f} s after the first "
                                      f"enhanced series: {_label(phase, detail)}", detail)
         else:

@@ -156,3 +156,12 @@ def test_series_keys_read_back():
     assert parse_series_key("1.2.3") == ("1.2.3", None)
     with pytest.raises(ValueError, match="whole number"):
         parse_series_key("1.2.3:x")
+
+
+@pytest.mark.parametrize(("modality", "phase"), [("MR", P.HEPATOBILIARY), ("CT", P.DELAYED)])
+def test_twenty_minutes_after_injection_is_hepatobiliary_only_in_mr(write_image, tmp_path,
+                                                                   modality, phase):
+    write_image(Modality=modality, SeriesDescription="Liver", ContrastBolusAgent="agent",
+                ContrastBolusStartTime="100000", AcquisitionTime="102000")
+    (series,) = scan(tmp_path).series
+    assert series.phase.phase is phase
