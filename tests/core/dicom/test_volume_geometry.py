@@ -208,3 +208,18 @@ def test_real_tcia_series_hu_match_the_stored_values_rescaled():
         assert np.array_equal(volume.voxels[k], expected.astype(np.float32))
         assert volume.patient_position((k, 0, 0)) == pytest.approx(
             [float(v) for v in ds.ImagePositionPatient])
+
+
+@pytest.mark.parametrize(("keyword", "values"), [
+    ("TriggerTime", (2000.0, 0.0, 1000.0)),
+    ("AcquisitionNumber", (3, 1, 2)),
+])
+def test_dynamic_series_splits_by_trigger_time_or_acquisition_number(write_image, tmp_path,
+                                                                     keyword, values):
+    for value, fill in zip(values, (2, 0, 1), strict=True):
+        for z in (0.0, 2.0):
+            write_image(position=(0, 0, z), Modality="MR", **{keyword: value},
+                        pixels=np.full((8, 6), fill, dtype=np.int16))
+    series = scan(tmp_path).series
+    assert [s.temporal_position for s in series] == [1, 2, 3]
+    assert [load_volume(s).voxels[0, 0, 0] for s in series] == [0, 1, 2]
