@@ -13,6 +13,8 @@ from __future__ import annotations
 import struct
 import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -192,19 +194,16 @@ def read_headers(ref: FileRef) -> tuple[ImageHeader, ...]:
     """
     where = ref.display_path
     try:
-        with warnings.catch_warnings():
-            # pydicom warns about every small deviation of real exports; they are tolerated.
-            warnings.simplefilter("ignore")
-            with ref.open() as fp:
-                size = fp.seek(0, 2)
-                fp.seek(0)
-                if size == 0:
-                    raise DicomImportError(where, "empty file (0 bytes)")
-                ds = _read_dataset(fp, where)
-                stop = fp.tell()
-                element = fp.read(12)
-                fragments = _count_fragments(fp, size) if _is_encapsulated(element) else None
-            return _headers(ds, ref, stop, element, size, fragments)
+        with ref.open() as fp:
+            size = fp.seek(0, 2)
+            fp.seek(0)
+            if size == 0:
+                raise DicomImportError(where, "empty file (0 bytes)")
+            ds = _read_dataset(fp, where)
+            stop = fp.tell()
+            element = fp.read(12)
+            fragments = _count_fragments(fp, size) if _is_encapsulated(element) else None
+        return _headers(ds, ref, stop, element, size, fragments)
     except DicomImportError:
         raise
     except RecursionError:
@@ -214,6 +213,19 @@ def read_headers(ref: FileRef) -> tuple[ImageHeader, ...]:
             from None
     except HEADER_ERRORS as exc:
         raise DicomImportError(where, f"unreadable DICOM header ({_short(exc)})") from None
+
+
+@contextmanager
+def pydicom_warnings_ignored() -> Iterator[None]:
+    """Silence the warnings pydicom gives for every small deviation of real exports.
+
+    They are tolerated deviations, not news for the reader. ``warnings.catch_warnings``
+    changes process-wide state and is not thread-safe, so callers enter this once, in the
+    thread that starts the work (``scan``, ``load_volume``), never in pool threads.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def _short(exc: BaseException) -> str:

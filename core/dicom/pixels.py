@@ -10,7 +10,6 @@ plugins: pylibjpeg-libjpeg (JPEG baseline/extended/lossless, JPEG-LS), pylibjpeg
 from __future__ import annotations
 
 import struct
-import warnings
 import zlib
 from collections.abc import Sequence
 
@@ -92,18 +91,15 @@ def _decode(ref: FileRef, h: ImageHeader, indices: list[int]) -> list[tuple[int,
     """
     decoded: list[tuple[int, np.ndarray]] = []
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with ref.open() as fp:
-                ds = pydicom.dcmread(fp, force=True)
-            if "PixelData" not in ds or "Rows" not in ds:
-                raise DicomImportError(ref.display_path, "the file ends before its pixel data "
-                                                         "is complete (truncated)")
-            if (int(ds.Rows), int(ds.Columns)) != (h.rows, h.columns):
-                raise DicomImportError(ref.display_path, "the file changed since it was scanned")
-            for index, frame in zip(indices, iter_pixels(ds, indices=indices),
-                                    strict=False):
-                decoded.append((index, _checked(frame, h, ref)))
+        with ref.open() as fp:
+            ds = pydicom.dcmread(fp, force=True)
+        if "PixelData" not in ds or "Rows" not in ds:
+            raise DicomImportError(ref.display_path, "the file ends before its pixel data "
+                                                     "is complete (truncated)")
+        if (int(ds.Rows), int(ds.Columns)) != (h.rows, h.columns):
+            raise DicomImportError(ref.display_path, "the file changed since it was scanned")
+        for index, frame in zip(indices, iter_pixels(ds, indices=indices), strict=False):
+            decoded.append((index, _checked(frame, h, ref)))
     except DicomImportError:
         raise
     except DECODE_ERRORS as exc:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from core.dicom.headers import ImageHeader, read_headers
+from core.dicom.headers import ImageHeader, pydicom_warnings_ignored, read_headers
 from core.dicom.phases import PhaseDecision, classify_study_phases, override_phase
 from core.dicom.sources import FileRef, SourceProblem, expand_archive, list_files
 from core.dicom.stack import Stack, build_stack, split_dynamic
@@ -125,9 +125,10 @@ def scan(
     roots = [paths] if isinstance(paths, str | Path) else list(paths)
     if progress:
         progress(0.0, "Listing files")
-    refs, problems = list_files(Path(r) for r in roots)
-    headers, rejected, is_complete = _read_all(refs, problems, progress, is_cancelled,
-                                               on_header)
+    with pydicom_warnings_ignored():
+        refs, problems = list_files(Path(r) for r in roots)
+        headers, rejected, is_complete = _read_all(refs, problems, progress, is_cancelled,
+                                                   on_header)
     rejected[:0] = [Rejected(p.path, p.reason) for p in problems]
     if progress:
         progress(1.0, f"Read {len(refs)} files")

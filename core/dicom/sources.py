@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -143,14 +142,12 @@ def _zip_members(path: Path, problems: list[SourceProblem]) -> Iterator[FileRef]
 
 def _dicomdir_files(path: Path, problems: list[SourceProblem]) -> Iterator[FileRef]:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ds = pydicom.dcmread(path)
-            # The records themselves, not pydicom's FileSet: FileSet silently drops the
-            # files that are missing, and a reader must be told about those.
-            listed = [path.parent.joinpath(*_file_id(record.ReferencedFileID))
-                      for record in ds.DirectoryRecordSequence
-                      if record.get("ReferencedFileID")]
+        ds = pydicom.dcmread(path)
+        # The records themselves, not pydicom's FileSet: FileSet silently drops the files
+        # that are missing, and a reader must be told about those.
+        listed = [path.parent.joinpath(*_file_id(record.ReferencedFileID))
+                  for record in ds.DirectoryRecordSequence
+                  if record.get("ReferencedFileID")]
     except _SOURCE_ERRORS as exc:
         # An unreadable index must not hide the images beside it: scan its folder instead.
         problems.append(SourceProblem(path, f"unreadable DICOMDIR ({exc}); the folder "

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.dicom.headers import ImageHeader
+from core.dicom.headers import ImageHeader, pydicom_warnings_ignored
 from core.dicom.phases import phase_from_description
 from core.dicom.pixels import read_frame
 from core.dicom.scan import ScanResult, SeriesInfo, scan
@@ -119,7 +119,9 @@ def load_phases(result: ScanResult, progress: Progress | None = None,
     if on_first_slice:
         stacked = build_stack(ordered[0].headers).headers
         middle = stacked[len(stacked) // 2]
-        on_first_slice(middle, read_frame(middle))
+        with pydicom_warnings_ignored():
+            pixels = read_frame(middle)
+        on_first_slice(middle, pixels)
     volumes: dict[str, Volume] = {}
     for i, series in enumerate(ordered):
         if progress:

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from core.dicom.headers import ImageHeader
+from core.dicom.headers import ImageHeader, pydicom_warnings_ignored
 from core.dicom.pixels import read_frame, read_into
 from core.dicom.scan import SeriesInfo
 from core.dicom.sources import FileRef
@@ -51,7 +51,8 @@ def load_volume(series: SeriesInfo, progress: Progress | None = None) -> Volume:
         raise DicomImportError(first.display_path, f"series of {len(headers)} images would need "
                                                    f"{n_bytes / 1024**3:.1f} GiB: refused")
     voxels = np.empty((len(headers), first.rows, first.columns), dtype=np.float32)
-    _read_all(headers, voxels, series.description, progress)
+    with pydicom_warnings_ignored():  # entered here, not in the pool's threads
+        _read_all(headers, voxels, series.description, progress)
     warnings = tuple(dict.fromkeys((*series.warnings, *stack.warnings)))
     is_monochrome1 = first.photometric_interpretation == "MONOCHROME1"
     return Volume(
@@ -79,7 +80,8 @@ def read_slice(series: SeriesInfo, index: int | None = None) -> np.ndarray:
     """
     headers = build_stack(series.headers).headers
     k = len(headers) // 2 if index is None else index
-    return read_frame(headers[k])
+    with pydicom_warnings_ignored():
+        return read_frame(headers[k])
 
 
 def volume_affine(stack: Stack) -> np.ndarray:
