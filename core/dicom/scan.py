@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,9 +15,6 @@ from core.model.imaging import Phase
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
-# Headers are read ahead on this many threads, at most this many files ahead of the parser.
-HEADER_READ_THREADS = 4
-HEADER_READ_AHEAD = 32
 # (SeriesInstanceUID, temporal position): one displayable series, see SeriesInfo.key.
 SeriesKey = tuple[str, int | None]
 
@@ -148,16 +143,21 @@ def _read_all(
     """Read every header once; *refs* grows when a file turns out to be a zip archive."""
     headers: dict[tuple[str, int | None], ImageHeader] = {}
     rejected: list[Rejected] = []
-    for i, (ref, found) in enumerate(_read_in_order(refs)):
+    i = 0
+    while i < len(refs):
+        ref = refs[i]
+        i += 1
         if is_cancelled and is_cancelled():
             return headers, rejected, False
-        if progress and i % 50 == 0:
-            progress(i / len(refs), f"Reading headers: {i} of {len(refs)} files")
-        if isinstance(found, DicomImportError):
-            is_zip = found.reason.startswith("not a DICOM")
+        if progress and i % 50 == 1:
+            progress((i - 1) / len(refs), f"Reading headers: {i - 1} of {len(refs)} files")
+        try:
+            found = read_headers(ref)
+        except DicomImportError as exc:
+            is_zip = exc.reason.startswith("not a DICOM")
             members = expand_archive(ref, problems) if is_zip else None
             if members is None:
-                rejected.append(Rejected(ref.display_path, found.reason))
+                rejected.append(Rejected(ref.display_path, exc.reason))
             else:
                 refs.extend(members)
             continue
@@ -172,38 +172,6 @@ def _read_all(
             if on_header:
                 on_header(header)
     return headers, rejected, True
-
-
-def _try_read(ref: FileRef) -> tuple[ImageHeader, ...] | DicomImportError:
-    try:
-        return read_headers(ref)
-    except DicomImportError as exc:
-        return exc
-
-
-def _read_in_order(
-    refs: list[FileRef],
-) -> Iterator[tuple[FileRef, tuple[ImageHeader, ...] | DicomImportError]]:
-    """Headers of *refs* in order, read ahead by a few threads.
-
-    Opening and reading files waits on the disk, a CD or a network share with the GIL
-    released, so a small read-ahead window hides that latency; parsing stays ordered, so
-    results do not depend on timing. *refs* may grow while this runs.
-    """
-    pool = ThreadPoolExecutor(max_workers=HEADER_READ_THREADS, thread_name_prefix="dicom-hdr")
-    pending: deque[tuple[FileRef, Future[tuple[ImageHeader, ...] | DicomImportError]]] = deque()
-    submitted = 0
-    try:
-        while True:
-            while submitted < len(refs) and len(pending) < HEADER_READ_AHEAD:
-                pending.append((refs[submitted], pool.submit(_try_read, refs[submitted])))
-                submitted += 1
-            if not pending:
-                return
-            ref, future = pending.popleft()
-            yield ref, future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _group(headers: Iterable[ImageHeader], rejected: list[Rejected]) -> tuple[StudyInfo, ...]:

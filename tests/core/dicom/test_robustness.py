@@ -221,15 +221,3 @@ def test_file_that_vanishes_during_the_scan_is_reported(write_image, tmp_path):
 
     with pytest.raises(DicomImportError, match="cannot be opened"):
         read_headers(FileRef(tmp_path / "gone"))
-
-
-def test_read_ahead_threads_do_not_change_the_result(small_ct_study, monkeypatch):
-    import sys
-
-    scan_module = sys.modules["core.dicom.scan"]
-    results = []
-    for threads in (1, 4):
-        monkeypatch.setattr(scan_module, "HEADER_READ_THREADS", threads)
-        result = scan(small_ct_study.folder)
-        results.append(([s.headers for s in result.series], result.rejected))
-    assert results[0] == results[1]
