@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -17,8 +19,10 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from core.dicom.headers import ImageHeader
 from core.dicom.scan import ScanResult
 from core.dicom.study import load_phases, load_study_phases
+from core.dicom.volume import preview_volume
 from core.model.display import WindowPreset
 from core.model.imaging import StudyRef
 from core.model.volume import Volume
@@ -72,12 +76,15 @@ class MainWindow(QMainWindow):
     def open_study(self, ref: StudyRef) -> bool:
         """Load and show every phase of *ref*; return whether it worked."""
         loaded: list[Volume] = []
+        context = f"{ref.subject}\n{ref.timepoint_label} · {ref.study_date.isoformat()}"
+        preview = (lambda header, pixels: self.show_preview(header, pixels, context)) \
+            if self._interactive else None
         with reported_errors(self, "Open study", interactive=self._interactive):
-            loaded = load_study_phases(ref.folder, self._progress_callback("Opening study"))
+            loaded = load_study_phases(ref.folder, self._progress_callback("Opening study"),
+                                       on_first_slice=preview)
         if not loaded:
             return False
         self._current = ref
-        context = f"{ref.subject}\n{ref.timepoint_label} · {ref.study_date.isoformat()}"
         self.grid.set_volumes(loaded, context)
         self.browser.select(ref)
         self.setWindowTitle(f"{APP_TITLE} — {ref.subject} — {ref.timepoint_label}")
@@ -85,6 +92,12 @@ class MainWindow(QMainWindow):
         self._status.setText(f"{ref.subject} {ref.timepoint_label}: {phases}")
         self.grid.setFocus()
         return True
+
+    def show_preview(self, header: ImageHeader, pixels: np.ndarray, context: str) -> None:
+        """Show the first arterial image at once, while the rest of the study loads."""
+        self.grid.set_volumes([preview_volume(header, pixels)], context)
+        self._status.setText("Loading the study…")
+        QApplication.processEvents()
 
     def open_folder(self, folder: Path) -> bool:
         """Open an arbitrary study folder (not on the worklist)."""

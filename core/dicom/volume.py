@@ -9,12 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from core.dicom.headers import ImageHeader, pydicom_warnings_ignored
+from core.dicom.phases import phase_from_description
 from core.dicom.pixels import read_frame, read_into
 from core.dicom.scan import SeriesInfo
 from core.dicom.sources import FileRef
 from core.dicom.stack import Stack, build_stack
 from core.errors import DicomImportError
-from core.model.imaging import Modality
+from core.model.imaging import Modality, Phase
 from core.model.volume import Volume
 
 Progress = Callable[[float, str], None]
@@ -82,6 +83,31 @@ def read_slice(series: SeriesInfo, index: int | None = None) -> np.ndarray:
     k = len(headers) // 2 if index is None else index
     with pydicom_warnings_ignored():
         return read_frame(headers[k])
+
+
+def preview_volume(header: ImageHeader, pixels: np.ndarray) -> Volume:
+    """A one-slice volume of *header*'s image: what a viewer shows while the rest loads.
+
+    Its phase is the one the series description names (the preview is shown before the
+    scan has decided the phases from timing), or unknown.
+    """
+    stack = build_stack([header])
+    return Volume(
+        voxels=pixels.reshape(1, header.rows, header.columns).astype(np.float32, copy=False),
+        affine=volume_affine(stack),
+        spacing_mm=_spacing(stack),
+        sop_instance_uids=(header.sop_instance_uid,),
+        series_instance_uid=header.series_instance_uid,
+        study_instance_uid=header.study_instance_uid,
+        modality=Modality.CT if header.modality == "CT" else Modality.MR,
+        phase=phase_from_description(header.series_description) or Phase.UNKNOWN,
+        series_description=header.series_description,
+        window=header.window,
+        warnings=("preview: one image while the study loads",),
+        is_measurable=False,
+        is_monochrome1=header.photometric_interpretation == "MONOCHROME1",
+        frame_numbers=(header.frame_number,),
+    )
 
 
 def volume_affine(stack: Stack) -> np.ndarray:

@@ -55,3 +55,17 @@ def test_main_window_opens_a_reviewed_scan_with_the_readers_phases(qtbot, small_
     assert [v.volume.phase for v in window.grid.viewers] == [
         Phase.PRE_CONTRAST, Phase.ARTERIAL, Phase.PORTAL_VENOUS, Phase.HEPATOBILIARY]
     assert window.windowTitle().endswith("export")
+
+
+def test_main_window_shows_the_preview_at_once(qtbot, small_ct_study):
+    from core.dicom import scan
+    from core.dicom.pixels import read_frame
+
+    header = next(s for s in scan(small_ct_study.dicom_folder).series
+                  if s.phase.phase is Phase.ARTERIAL).headers[0]
+    window = MainWindow(load_window_presets(), interactive=False)
+    qtbot.addWidget(window)
+    window.show_preview(header, read_frame(header), "HCC-002\nBaseline")
+    (viewer,) = window.grid.viewers
+    assert viewer.volume.phase is Phase.ARTERIAL
+    assert window._status.text() == "Loading the study…"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from core.dicom import load_volume, scan
 from core.dicom.phases import phase_from_description
@@ -59,3 +60,18 @@ def test_load_order_puts_arterial_first(small_ct_study):
     assert [s.phase.phase for s in in_load_order(chosen)][:2] == [
         Phase.ARTERIAL, Phase.PORTAL_VENOUS]
     assert load_volume(chosen[0]).phase is Phase.PRE_CONTRAST
+
+
+def test_preview_volume_places_the_one_image_where_its_header_says(small_ct_study):
+    from core.dicom.pixels import read_frame
+    from core.dicom.volume import preview_volume
+
+    series = next(s for s in scan(small_ct_study.dicom_folder).series
+                  if s.phase.phase is Phase.ARTERIAL)
+    header = series.headers[5]
+    preview = preview_volume(header, read_frame(header))
+    assert preview.n_slices == 1
+    assert preview.phase is Phase.ARTERIAL
+    assert preview.patient_position((0, 0, 0)) == pytest.approx(header.position)
+    assert not preview.is_measurable  # a preview is for looking, not measuring
+    assert np.array_equal(preview.voxels[0], load_volume(series).voxels[5])
