@@ -38,7 +38,8 @@ from pydicom.uid import (
 from core.dicom.sources import FileRef
 from core.errors import DicomImportError
 
-# Parsing stops at these tags: a header read costs a fraction of a full read.
+# The header fields the workstation uses. Reading stops before the pixel data; values are
+# converted only for these tags (pydicom reads every element lazily, as raw bytes).
 HEADER_TAGS = (
     "SOPClassUID", "SOPInstanceUID", "Modality", "PatientID", "StudyInstanceUID", "StudyDate",
     "StudyTime", "StudyDescription", "SeriesInstanceUID", "SeriesNumber", "SeriesDescription",
