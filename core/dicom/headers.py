@@ -145,6 +145,7 @@ class ImageHeader:
     series_time: str = ""
     pixel_data_offset: int | None = None
     contrast_route: str = ""
+    image_type: tuple[str, ...] = ()
 
     @property
     def is_enhanced(self) -> bool:
@@ -458,6 +459,7 @@ def _base_header(ds: Dataset, ref: FileRef, modality: str, transfer_syntax: UID,
         series_time=str(_value(ds, "SeriesTime") or ""),
         pixel_data_offset=offset,
         contrast_route=str(_value(ds, "ContrastBolusRoute") or ""),
+        image_type=_strings(_value(ds, "ImageType")),
     )
 
 
@@ -571,6 +573,13 @@ def _codec(ds: Dataset) -> str | None:
     if isinstance(value, bytes):
         value = value.decode("ascii", errors="replace").strip(" \x00")
     return _CODECS.get(value) if isinstance(value, str) else None
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    values = value if isinstance(value, list | tuple | pydicom.multival.MultiValue) else [value]
+    return tuple(str(v).strip().upper() for v in values)
 
 
 def _required_int(ds: Dataset, keyword: str) -> int:

@@ -169,6 +169,9 @@ def classify_study_phases(
 def _decide_by_name(headers: Sequence[ImageHeader]) -> PhaseDecision | None:
     description = headers[0].series_description
     text = normalise(description)
+    if "LOCALIZER" in headers[0].image_type:
+        return PhaseDecision(Phase.UNKNOWN, "ImageType says LOCALIZER: a localizer, not a "
+                                            "contrast phase")
     if re.search(_LOCALIZER.replace("{_B}", _B).replace("{_E}", _E), text):
         return PhaseDecision(Phase.UNKNOWN, f'series description "{description}" names a '
                                             "localizer, not a contrast phase")

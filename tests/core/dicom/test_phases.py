@@ -165,3 +165,11 @@ def test_twenty_minutes_after_injection_is_hepatobiliary_only_in_mr(write_image,
                 ContrastBolusStartTime="100000", AcquisitionTime="102000")
     (series,) = scan(tmp_path).series
     assert series.phase.phase is phase
+
+
+def test_image_type_localizer_gets_no_phase(write_image, tmp_path):
+    write_image(SeriesDescription="Arterial", ImageType=["ORIGINAL", "PRIMARY", "LOCALIZER"])
+    (series,) = scan(tmp_path).series
+    assert series.phase.phase is P.UNKNOWN
+    assert series.phase.reason == ("ImageType says LOCALIZER: a localizer, not a contrast "
+                                   "phase")
