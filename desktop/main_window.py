@@ -198,13 +198,17 @@ class MainWindow(QMainWindow):
     def open_scanned(self, result: ScanResult, title: str) -> bool:
         """Show the phases of the first study of a reviewed scan; return whether it worked."""
         loaded: list[Volume] = []
+        study = result.studies[0] if result.studies else None
+        context = f"{study.patient_id}\n{study.study_date}" if study else ""
+        preview = (lambda header, pixels: self.show_preview(header, pixels, context)) \
+            if self._interactive else None
         with reported_errors(self, "Import DICOM", interactive=self._interactive):
-            loaded = load_phases(result, self._progress_callback("Loading phases"))
+            loaded = load_phases(result, self._progress_callback("Loading phases"),
+                                 on_first_slice=preview)
         if not loaded:
             return False
         self._current = None
-        study = result.studies[0]
-        self.grid.set_volumes(loaded, f"{study.patient_id}\n{study.study_date}")
+        self.grid.set_volumes(loaded, context)
         self.setWindowTitle(f"{APP_TITLE} — {title}")
         self._status.setText(f"{title}: " + ", ".join(v.phase.label for v in loaded))
         self.grid.setFocus()
