@@ -26,14 +26,15 @@ MAX_VOLUME_BYTES = 8 * 1024**3
 
 
 def decode_workers() -> int:
-    """Threads that read and decode slices: the decoders and file reads release the GIL."""
+    """Threads that read slices. File reads and numpy's conversion release the GIL; the
+    compressed-data decoders do not (measured: docs/performance.md)."""
     return max(1, min(8, os.cpu_count() or 1))
 
 
 def load_volume(series: SeriesInfo, progress: Progress | None = None) -> Volume:
     """Read every image of *series* and stack them in patient order.
 
-    Slices are read in parallel, straight into the volume (uncompressed files with one
+    Slices are read on a thread pool, straight into the volume (uncompressed files with one
     ``numpy.fromfile`` each). What the scan found odd about the series, and what loading
     adds, is in :attr:`Volume.warnings`; a series without PixelSpacing loads with
     ``is_measurable`` False.
