@@ -44,14 +44,6 @@ class FileRef:
         """The path to show a person: ``archive.zip/folder/file`` for a zip member."""
         return self.path / self.member if self.member else self.path
 
-    @property
-    def size(self) -> int:
-        """Size in bytes (uncompressed size for a zip member)."""
-        if self.member is None:
-            return self.path.stat().st_size
-        with zipfile.ZipFile(self.path) as archive:
-            return archive.getinfo(self.member).file_size
-
     def open(self) -> BinaryIO:
         """Open for binary reading; the caller closes it."""
         if self.member is None:
