@@ -10,6 +10,9 @@ from typing import Any
 
 from core.dicom.scan import ScanResult, SeriesInfo
 
+# Beyond this many rejected files, the text report groups them by reason.
+MAX_REJECTED_LISTED = 20
+
 
 def scan_report(result: ScanResult) -> dict[str, Any]:
     """The report in the shape ``mrecist inspect --json`` prints (issue #5)."""
@@ -61,8 +64,23 @@ def format_scan_report(result: ScanResult) -> str:
         lines.append("Scan cancelled: the report covers the files read so far.")
     if result.rejected:
         lines.append(f"Rejected {len(result.rejected)} file(s):")
-        lines.extend(f"  {r.path}: {r.reason}" for r in result.rejected)
+        lines.extend(_rejected_lines(result))
     return "\n".join(lines)
+
+
+def _rejected_lines(result: ScanResult) -> list[str]:
+    """Each rejected file, or, when there are many, each reason with a few examples."""
+    if len(result.rejected) <= MAX_REJECTED_LISTED:
+        return [f"  {r.path}: {r.reason}" for r in result.rejected]
+    by_reason: dict[str, list[str]] = {}
+    for r in result.rejected:
+        by_reason.setdefault(r.reason, []).append(str(r.path))
+    lines = []
+    for reason, paths in sorted(by_reason.items(), key=lambda item: -len(item[1])):
+        lines.append(f"  {len(paths)} × {reason}")
+        lines.extend(f"      e.g. {p}" for p in paths[:3])
+    lines.append("  (--json lists every file)")
+    return lines
 
 
 def _date(yyyymmdd: str) -> str:

@@ -63,3 +63,16 @@ def test_real_tcia_series_report(capsys):
             series["slice_spacing_mm"], series["warnings"]) == (
         89, 512, [0.703125, 0.703125], 2.5, [])
 
+
+
+def test_many_rejected_files_are_grouped_by_reason_in_text(tmp_path, capsys):
+    for n in range(25):
+        (tmp_path / f"note{n:02d}.txt").write_text("x")
+    (tmp_path / "empty").write_bytes(b"")
+    assert main(["inspect", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:4] == ["Rejected 26 file(s):",
+                        "  25 × not a DICOM file (no DICM preamble)",
+                        f"      e.g. {tmp_path / 'note00.txt'}"]
+    assert "  1 × empty file (0 bytes)" in out
+    assert out[-1] == "  (--json lists every file)"
