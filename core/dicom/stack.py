@@ -31,8 +31,10 @@ class Stack:
     """The usable images of a series in display order, and what was found on the way.
 
     ``headers`` runs cranial to caudal for axial series (slice 0 is what a reader expects
-    first). ``slice_step_xyz`` is the mean displacement between neighbouring slices in patient
-    mm, or None when the slices cannot be placed.
+    first). ``slice_step_xyz`` is the displacement between neighbouring slices in patient
+    mm, or None when the slices cannot be placed. ``slots`` gives the slice index of each
+    header: consecutive, except where slices are missing, whose indices are left empty so
+    that every slice keeps its true position.
     """
 
     headers: tuple[ImageHeader, ...]
@@ -42,6 +44,12 @@ class Stack:
     column_direction: tuple[float, float, float]
     slice_step_xyz: tuple[float, float, float] | None
     is_measurable: bool
+    slots: tuple[int, ...] = ()
+
+    @property
+    def n_slices(self) -> int:
+        """Slices of the volume, missing ones included."""
+        return self.slots[-1] + 1 if self.slots else len(self.headers)
 
     @property
     def slice_spacing_mm(self) -> float | None:
@@ -75,16 +83,17 @@ def build_stack(headers: Sequence[ImageHeader]) -> Stack:
                         "instance-number order and cannot be placed in the patient")
         ordered = sorted(kept, key=_instance_order)
         step: tuple[float, float, float] | None = None
+        slots = tuple(range(len(ordered)))
     else:
         ordered, duplicates = _ordered_without_duplicates(kept, normal)
         left_out.extend(duplicates)
         if duplicates:
             warnings.append(f"{len(duplicates)} image(s) at a position already taken by "
                             "another image of the series were left out")
-        step = _step_and_spacing_warnings(ordered, normal, warnings)
+        step, slots = _step_and_spacing_warnings(ordered, normal, warnings)
     is_measurable = _pixel_spacing_warnings(ordered, warnings)
     return Stack(tuple(ordered), tuple(left_out), tuple(warnings), _tuple3(row_dir),
-                 _tuple3(col_dir), step, is_measurable)
+                 _tuple3(col_dir), step, is_measurable, slots)
 
 
 def _tuple3(v: np.ndarray) -> tuple[float, float, float]:
@@ -166,34 +175,46 @@ def _same_place(a: ImageHeader, b: ImageHeader) -> bool:
     return distance < DUPLICATE_TOLERANCE_MM
 
 
-def _step_and_spacing_warnings(ordered: list[ImageHeader], normal: np.ndarray,
-                               warnings: list[str]) -> tuple[float, float, float] | None:
+def _step_and_spacing_warnings(
+    ordered: list[ImageHeader], normal: np.ndarray, warnings: list[str],
+) -> tuple[tuple[float, float, float], tuple[int, ...]]:
+    """The step between slices and each image's slice index, warning about what is odd."""
     if len(ordered) < 2:
         thickness = ordered[0].slice_thickness_mm or 1.0
-        return _tuple3(-np.sign(normal[2] or 1.0) * normal * thickness)
+        return _tuple3(-np.sign(normal[2] or 1.0) * normal * thickness), (0,)
     positions = np.array([h.position for h in ordered], dtype=float)
     gaps = np.linalg.norm(np.diff(positions, axis=0), axis=1)
-    step = (positions[-1] - positions[0]) / (len(ordered) - 1)
-    _check_gaps(gaps, positions, warnings)
+    slots = _slots(gaps, positions, warnings)
+    step = (positions[-1] - positions[0]) / slots[-1]
     _check_tilt(step, normal, warnings)
-    return _tuple3(step)
+    return _tuple3(step), slots
 
 
-def _check_gaps(gaps: np.ndarray, positions: np.ndarray, warnings: list[str]) -> None:
+def _slots(gaps: np.ndarray, positions: np.ndarray, warnings: list[str]) -> tuple[int, ...]:
+    """Slice indices: consecutive, or with room left where whole slices are missing."""
+    consecutive = tuple(range(len(gaps) + 1))
     smallest = float(gaps.min())
     tolerance = max(SPACING_TOLERANCE_MM, SPACING_TOLERANCE_FRACTION * smallest)
     if float(gaps.max()) - smallest <= tolerance:
-        return
+        return consecutive
     ratios = gaps / smallest
-    if np.all(np.abs(ratios - np.round(ratios)) * smallest <= tolerance):
-        missing = int(np.round(ratios).sum() - len(gaps))
-        where = [f"z {positions[i][2]:.1f} to {positions[i + 1][2]:.1f} mm"
-                 for i in np.flatnonzero(np.round(ratios) > 1)[:3]]
-        warnings.append(f"{missing} slice(s) missing (gaps at {'; '.join(where)}): the stack "
-                        "is shown with even spacing, so positions past a gap are approximate")
-    else:
+    steps = np.round(ratios).astype(int)
+    if not np.all(np.abs(ratios - steps) * smallest <= tolerance):
         warnings.append(f"uneven slice spacing, {smallest:.2f} to {float(gaps.max()):.2f} mm: "
                         "positions along the stack are approximate")
+        return consecutive
+    missing = int(steps.sum() - len(gaps))
+    where = [f"z {positions[i][2]:.1f} to {positions[i + 1][2]:.1f} mm"
+             for i in np.flatnonzero(steps > 1)[:3]]
+    if missing > len(gaps) + 1:
+        # More gap than images (key images, a damaged export): blank slices would outnumber
+        # the real ones, and could be any number, so the images stay side by side.
+        warnings.append(f"{missing} slice(s) missing, more than there are images (gaps at "
+                        f"{'; '.join(where)}): positions along the stack are approximate")
+        return consecutive
+    warnings.append(f"{missing} slice(s) missing (gaps at {'; '.join(where)}): shown as blank "
+                    "slices, so every slice keeps its true position")
+    return (0, *np.cumsum(steps).tolist())
 
 
 def _check_tilt(step: np.ndarray, normal: np.ndarray, warnings: list[str]) -> None:

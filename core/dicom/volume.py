@@ -46,22 +46,22 @@ def load_volume(series: SeriesInfo, progress: Progress | None = None) -> Volume:
         read or decoded.
     """
     stack = build_stack(series.headers)
-    headers = stack.headers
+    headers, slots = stack.headers, stack.slots
     first = headers[0]
-    n_bytes = len(headers) * first.rows * first.columns * 4
+    n_bytes = stack.n_slices * first.rows * first.columns * 4
     if n_bytes > MAX_VOLUME_BYTES:
-        raise DicomImportError(first.display_path, f"series of {len(headers)} images would need "
-                                                   f"{n_bytes / 1024**3:.1f} GiB: refused")
-    voxels = np.empty((len(headers), first.rows, first.columns), dtype=np.float32)
+        raise DicomImportError(first.display_path, f"series of {stack.n_slices} slices would "
+                                                   f"need {n_bytes / 1024**3:.1f} GiB: refused")
+    voxels = np.empty((stack.n_slices, first.rows, first.columns), dtype=np.float32)
     with pydicom_warnings_ignored():  # entered here, not in the pool's threads
-        _read_all(headers, voxels, series.description, progress)
+        _read_all(headers, [voxels[k] for k in slots], series.description, progress)
+    uids, frames = _blank_missing_slices(voxels, stack)
     warnings = tuple(dict.fromkeys((*series.warnings, *stack.warnings)))
-    is_monochrome1 = first.photometric_interpretation == "MONOCHROME1"
     return Volume(
         voxels=voxels,
         affine=volume_affine(stack),
         spacing_mm=_spacing(stack),
-        sop_instance_uids=tuple(h.sop_instance_uid for h in headers),
+        sop_instance_uids=uids,
         series_instance_uid=series.series_instance_uid,
         study_instance_uid=first.study_instance_uid,
         modality=Modality.CT if series.modality == "CT" else Modality.MR,
@@ -70,9 +70,28 @@ def load_volume(series: SeriesInfo, progress: Progress | None = None) -> Volume:
         window=first.window,
         warnings=warnings,
         is_measurable=stack.is_measurable and series.is_measurable,
-        is_monochrome1=is_monochrome1,
-        frame_numbers=tuple(h.frame_number for h in headers),
+        is_monochrome1=first.photometric_interpretation == "MONOCHROME1",
+        frame_numbers=frames,
     )
+
+
+def _blank_missing_slices(
+    voxels: np.ndarray, stack: Stack,
+) -> tuple[tuple[str, ...], tuple[int | None, ...]]:
+    """Fill the slices no image was found for with the series' lowest value (black).
+
+    Returns the SOP Instance UID and frame number of every slice: "" and None where a
+    slice is missing, so no measurement can reference an image that does not exist.
+    """
+    uids: list[str] = [""] * stack.n_slices
+    frames: list[int | None] = [None] * stack.n_slices
+    for header, k in zip(stack.headers, stack.slots, strict=True):
+        uids[k], frames[k] = header.sop_instance_uid, header.frame_number
+    missing = [k for k in range(stack.n_slices) if not uids[k]]
+    if missing:
+        lowest = min(float(voxels[k].min()) for k in stack.slots)
+        voxels[missing] = lowest
+    return tuple(uids), tuple(frames)
 
 
 def read_slice(series: SeriesInfo, index: int | None = None) -> np.ndarray:
@@ -138,7 +157,7 @@ def _spacing(stack: Stack) -> tuple[float, float, float]:
     return float(dz), float(dy), float(dx)
 
 
-def _read_all(headers: tuple[ImageHeader, ...], voxels: np.ndarray, description: str,
+def _read_all(headers: tuple[ImageHeader, ...], targets: list[np.ndarray], description: str,
               progress: Progress | None) -> None:
     """Read each file once (a multi-frame file fills all its slices) on a thread pool."""
     by_file: dict[FileRef, list[int]] = {}
@@ -147,7 +166,7 @@ def _read_all(headers: tuple[ImageHeader, ...], voxels: np.ndarray, description:
     jobs = list(by_file.values())
 
     def read(slices: list[int]) -> int:
-        read_into([headers[k] for k in slices], [voxels[k] for k in slices])
+        read_into([headers[k] for k in slices], [targets[k] for k in slices])
         return len(slices)
 
     done = 0

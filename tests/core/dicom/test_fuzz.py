@@ -49,4 +49,4 @@ def test_mutated_files_never_raise(testdata, tmp_path, name):
                 reason = exc.reason
                 assert reason
             else:
-                assert volume.voxels.shape[0] == series.n_images
+                assert volume.voxels.shape[0] >= series.n_images

@@ -32,7 +32,7 @@ def _scan_and_load(path: Path) -> tuple[int, int]:
             rejected += 1
             assert reason
             continue
-        assert volume.voxels.shape[0] == series.n_images
+        assert volume.voxels.shape[0] >= series.n_images  # blank slices fill gaps
         loaded += 1
     return loaded, rejected
 

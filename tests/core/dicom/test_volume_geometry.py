@@ -36,13 +36,29 @@ def test_axial_series_runs_head_first_with_exact_affine(write_image, tmp_path):
     assert series.slice_spacing_mm == pytest.approx(2.0)
 
 
-def test_missing_slice_is_reported_where_it_is(write_image, tmp_path):
-    _axial_series(write_image, [0.0, 2.0, 4.0, 8.0, 10.0])
-    volume = load_volume(scan(tmp_path).series[0])
+def test_missing_slice_is_a_blank_slice_so_every_slice_keeps_its_position(
+        write_image, tmp_path):
+    _axial_series(write_image, [0.0, 2.0, 4.0, 8.0, 10.0],
+                  pixels=np.full((8, 6), 50, dtype=np.int16))
+    (series,) = scan(tmp_path).series
+    volume = load_volume(series)
     assert volume.warnings == (
-        "1 slice(s) missing (gaps at z 8.0 to 4.0 mm): the stack is shown with even spacing, "
-        "so positions past a gap are approximate",)
+        "1 slice(s) missing (gaps at z 8.0 to 4.0 mm): shown as blank slices, so every slice "
+        "keeps its true position",)
+    assert volume.n_slices == 6
+    assert series.n_images == 5
+    assert [volume.slice_position_mm(k) for k in range(6)] == pytest.approx(
+        [10, 8, 6, 4, 2, 0])
+    assert volume.sop_instance_uids[2] == ""  # nothing to measure on, nothing to reference
+    assert volume.frame_numbers[2] is None
     assert volume.is_measurable
+
+
+def test_sparse_images_are_not_padded_with_blank_slices(write_image, tmp_path):
+    _axial_series(write_image, [0.0, 2.0, 100.0])
+    volume = load_volume(scan(tmp_path).series[0])
+    assert volume.n_slices == 3
+    assert volume.warnings[0].startswith("48 slice(s) missing, more than there are images")
 
 
 def test_uneven_spacing_is_reported(write_image, tmp_path):
