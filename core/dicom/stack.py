@@ -243,19 +243,22 @@ def split_dynamic(headers: Sequence[ImageHeader]) -> list[list[ImageHeader]] | N
     """Split a series that repeats its slice positions into one group per time point.
 
     MR dynamic series often hold every contrast phase in one series without a
-    TemporalPositionIdentifier. When every position occurs the same number of times, the
-    n-th image of each position in time (TriggerTime, then AcquisitionNumber, then
-    AcquisitionTime: the first that tells all repeats apart) belongs to the n-th time point.
-    Returns the groups in time order, or None when positions do not repeat evenly or no key
-    tells the repeats apart (then they are duplicates, see :func:`build_stack`).
+    TemporalPositionIdentifier. The repeats are told apart by TriggerTime, then
+    AcquisitionNumber, then AcquisitionTime (the first key present on every image that
+    works): either each value of the key is one time point (a 3D acquisition: one value per
+    phase; a phase missing a slice still splits), or, when every position occurs equally
+    often, the n-th image of each position in time belongs to the n-th time point (2D
+    acquisitions, a time per slice). Returns the groups in time order, or None when
+    positions do not repeat or nothing tells the repeats apart (they are then duplicates,
+    see :func:`build_stack`).
     """
     if not headers or any(h.position is None for h in headers):
         return None
     by_position: dict[tuple[float, ...], list[ImageHeader]] = {}
     for h in headers:
         by_position.setdefault(_position_key(h), []).append(h)
-    repeats = {len(group) for group in by_position.values()}
-    if len(repeats) != 1 or (n := repeats.pop()) < 2:
+    n = max(len(group) for group in by_position.values())
+    if n < 2:
         return None
     keys: tuple[Callable[[ImageHeader], object], ...] = (
         lambda h: h.trigger_time_ms, lambda h: h.acquisition_number,
@@ -264,12 +267,38 @@ def split_dynamic(headers: Sequence[ImageHeader]) -> list[list[ImageHeader]] | N
     for key in keys:
         if any(key(h) is None for h in headers):
             continue
-        if any(len({key(h) for h in group}) != n for group in by_position.values()):
-            continue
-        ordered = [sorted(group, key=lambda h: _sortable(key(h)))
-                   for group in by_position.values()]
-        return [[group[i] for group in ordered] for i in range(n)]
+        groups = _by_value(headers, key, n, len(by_position)) or \
+            _by_rank(by_position, key, n)
+        if groups is not None:
+            return groups
     return None
+
+
+def _by_value(headers: Sequence[ImageHeader], key: Callable[[ImageHeader], object],
+              n: int, n_positions: int) -> list[list[ImageHeader]] | None:
+    """One group per value of *key*, if that gives *n* groups without a repeated position.
+
+    Each group must cover at least half the positions: a single re-acquired slice is a
+    duplicate, not a time point of its own.
+    """
+    groups: dict[object, list[ImageHeader]] = {}
+    for h in headers:
+        groups.setdefault(key(h), []).append(h)
+    if len(groups) != n or any(2 * len(g) < n_positions for g in groups.values()):
+        return None
+    if any(len({_position_key(h) for h in g}) != len(g) for g in groups.values()):
+        return None
+    return [groups[v] for v in sorted(groups, key=_sortable)]
+
+
+def _by_rank(by_position: dict[tuple[float, ...], list[ImageHeader]],
+             key: Callable[[ImageHeader], object], n: int) -> list[list[ImageHeader]] | None:
+    """The n-th image in time of every position, if each position has *n* distinct times."""
+    if any(len({key(h) for h in group}) != n or len(group) != n
+           for group in by_position.values()):
+        return None
+    ordered = [sorted(group, key=lambda h: _sortable(key(h))) for group in by_position.values()]
+    return [[group[i] for group in ordered] for i in range(n)]
 
 
 def _position_key(h: ImageHeader) -> tuple[float, ...]:

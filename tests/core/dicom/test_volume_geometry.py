@@ -239,3 +239,25 @@ def test_dynamic_series_splits_by_trigger_time_or_acquisition_number(write_image
     series = scan(tmp_path).series
     assert [s.temporal_position for s in series] == [1, 2, 3]
     assert [load_volume(s).voxels[0, 0, 0] for s in series] == [0, 1, 2]
+
+
+def test_dynamic_series_with_a_slice_missing_in_one_phase_still_splits(write_image, tmp_path):
+    for time, value in (("101000", 0), ("101030", 1), ("101100", 2)):
+        for z in (0.0, 2.0, 4.0):
+            if (value, z) == (1, 2.0):
+                continue  # the arterial phase lost its middle slice
+            write_image(position=(0, 0, z), Modality="MR", AcquisitionTime=time,
+                        pixels=np.full((8, 6), value, dtype=np.int16))
+    series = scan(tmp_path).series
+    assert [(s.temporal_position, s.n_images) for s in series] == [(1, 3), (2, 2), (3, 3)]
+    assert [load_volume(s).voxels[0, 0, 0] for s in series] == [0, 1, 2]
+
+
+def test_one_reacquired_slice_is_a_duplicate_not_a_time_point(write_image, tmp_path):
+    for z in (0.0, 2.0, 4.0, 6.0):
+        write_image(position=(0, 0, z), AcquisitionNumber=1, InstanceNumber=int(z))
+    write_image(position=(0, 0, 2.0), AcquisitionNumber=2, InstanceNumber=9)
+    result = scan(tmp_path)
+    (series,) = result.series
+    assert series.n_images == 4
+    assert [r.reason[:16] for r in result.rejected] == ["same position as"]
