@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
@@ -155,10 +156,14 @@ def classify_study_phases(
     """Decide the phase of every series (group of images) of one study."""
     decisions: dict[Hashable, PhaseDecision] = {}
     timing = _decide_by_timing(groups, list(groups))
+    time_points = Counter(headers[0].series_instance_uid for headers in groups.values())
     for key, headers in groups.items():
         by_name = _decide_by_name(headers)
-        if by_name is not None:
-            decisions[key] = _note_disagreement(by_name, timing[key])
+        if by_name is None:
+            continue
+        if by_name.phase is not Phase.UNKNOWN and time_points[headers[0].series_instance_uid] > 1:
+            continue  # one description covers every time point of a dynamic series
+        decisions[key] = _note_disagreement(by_name, timing[key])
     named = set(decisions)
     for key in groups:
         decisions.setdefault(key, timing[key])

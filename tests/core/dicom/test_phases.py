@@ -173,3 +173,13 @@ def test_image_type_localizer_gets_no_phase(write_image, tmp_path):
     assert series.phase.phase is P.UNKNOWN
     assert series.phase.reason == ("ImageType says LOCALIZER: a localizer, not a contrast "
                                    "phase")
+
+
+def test_a_dynamic_series_description_does_not_name_every_time_point(write_image, tmp_path):
+    for t, time in ((1, "100025"), (2, "100110"), (3, "100300")):
+        write_image(Modality="MR", SeriesDescription="DYN ART", TemporalPositionIdentifier=t,
+                    AcquisitionTime=time, ContrastBolusAgent="Gd",
+                    ContrastBolusStartTime="100000")
+    series = scan(tmp_path).series
+    assert [s.phase.phase for s in series] == [P.ARTERIAL, P.PORTAL_VENOUS, P.DELAYED]
+    assert series[2].phase.reason.startswith("acquired 180 s after the contrast injection")
