@@ -49,6 +49,45 @@ def read_into(headers: Sequence[ImageHeader], out: Sequence[np.ndarray]) -> None
         _rescale(frame, header, target)
 
 
+def needs_decoder(header: ImageHeader) -> bool:
+    """True when the image must go through a decoder (cannot be read straight from disk)."""
+    return not _can_read_directly(header)
+
+
+def decode_in_worker(headers: Sequence[ImageHeader]) -> list[tuple[int, np.ndarray]] | str:
+    """Decode the frames *headers* (one file) in a worker process: (frame index, pixels).
+
+    Runs in a process of its own, single-threaded, so silencing pydicom's warnings here
+    touches no other thread. A file that cannot be decoded comes back as the reason (a
+    string), which :func:`rescale_into` raises as :class:`DicomImportError` in the caller.
+    """
+    import warnings
+
+    first = headers[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return _decode(first.ref, first, sorted({h.frame_index or 0 for h in headers}))
+        except DicomImportError as exc:
+            return exc.reason
+
+
+def rescale_into(frames: list[tuple[int, np.ndarray]] | str, headers: Sequence[ImageHeader],
+                 out: Sequence[np.ndarray]) -> None:
+    """Write decoded *frames* of one file into *out*, rescaled (see :func:`decode_in_worker`).
+
+    Raises
+    ------
+    DicomImportError
+        If the worker could not decode the file (*frames* is then its reason).
+    """
+    if isinstance(frames, str):
+        raise DicomImportError(headers[0].display_path, frames)
+    by_index = dict(frames)
+    for header, target in zip(headers, out, strict=True):
+        _rescale(by_index[header.frame_index or 0], header, target)
+
+
 def read_frame(header: ImageHeader) -> np.ndarray:
     """One frame as a new float32 (rows, columns) array in modality values."""
     out = np.empty((header.rows, header.columns), dtype=np.float32)

@@ -9,6 +9,7 @@ arterial first, and are returned in hanging-protocol (display) order.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -16,15 +17,17 @@ import numpy as np
 
 from core.dicom.headers import ImageHeader, pydicom_warnings_ignored
 from core.dicom.phases import phase_from_description
-from core.dicom.pixels import read_frame
+from core.dicom.pixels import needs_decoder, read_frame
 from core.dicom.scan import ScanResult, SeriesInfo, scan
 from core.dicom.stack import build_stack
-from core.dicom.volume import load_volume
+from core.dicom.volume import decode_process_pool, load_volume
 from core.errors import DicomImportError
 from core.model.imaging import DISPLAY_ORDER, Phase
 from core.model.volume import Volume
 
 Progress = Callable[[float, str], None]
+# Decoding compressed series on worker processes pays from this many cores on.
+MIN_CPUS_FOR_DECODE_PROCESSES = 4
 FirstSlice = Callable[[ImageHeader, np.ndarray], None]
 
 # The reader looks at arterial first (viable tumour), then at washout on the portal venous
@@ -105,11 +108,15 @@ class ArterialPreview:
 
 
 def load_phases(result: ScanResult, progress: Progress | None = None,
-                on_first_slice: FirstSlice | None = None) -> list[Volume]:
+                on_first_slice: FirstSlice | None = None, *,
+                decode_processes: int | None = None) -> list[Volume]:
     """Load one series per phase of the first study of *result* (see :func:`phase_series`).
 
     The phases are those of *result*, so a reader's overrides
-    (:func:`~core.dicom.scan.override_phases`) decide them. Parameters and errors as
+    (:func:`~core.dicom.scan.override_phases`) decide them. Compressed series are decoded
+    on *decode_processes* worker processes; by default one per core but one, when there are
+    at least :data:`MIN_CPUS_FOR_DECODE_PROCESSES` cores (below that, starting the
+    processes costs about what they save). Other parameters and errors as
     :func:`load_study_phases`.
     """
     chosen = phase_series(result)
@@ -122,14 +129,29 @@ def load_phases(result: ScanResult, progress: Progress | None = None,
         with pydicom_warnings_ignored():
             pixels = read_frame(middle)
         on_first_slice(middle, pixels)
+    workers = _decode_processes(ordered, decode_processes)
+    pool = decode_process_pool(workers) if workers else None
     volumes: dict[str, Volume] = {}
-    for i, series in enumerate(ordered):
-        if progress:
-            progress(i / len(ordered), f"Loading {series.phase.phase.label} phase")
-        volumes[_key(series)] = load_volume(series)
+    try:
+        for i, series in enumerate(ordered):
+            if progress:
+                progress(i / len(ordered), f"Loading {series.phase.phase.label} phase")
+            volumes[_key(series)] = load_volume(series, processes=pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     if progress:
         progress(1.0, "Loaded")
     return [volumes[_key(s)] for s in chosen]
+
+
+def _decode_processes(series: Sequence[SeriesInfo], requested: int | None) -> int:
+    if not any(needs_decoder(s.headers[0]) for s in series):
+        return 0
+    if requested is not None:
+        return max(requested, 0)
+    cpus = os.cpu_count() or 1
+    return cpus - 1 if cpus >= MIN_CPUS_FOR_DECODE_PROCESSES else 0
 
 
 def _key(series: SeriesInfo) -> str:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from multiprocessing import get_context
 
 import numpy as np
 
 from core.dicom.headers import ImageHeader, pydicom_warnings_ignored
 from core.dicom.phases import phase_from_description
-from core.dicom.pixels import read_frame, read_into
+from core.dicom.pixels import (
+    decode_in_worker,
+    needs_decoder,
+    read_frame,
+    read_into,
+    rescale_into,
+)
 from core.dicom.scan import SeriesInfo
 from core.dicom.sources import FileRef
 from core.dicom.stack import Stack, build_stack
@@ -31,13 +38,18 @@ def decode_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
-def load_volume(series: SeriesInfo, progress: Progress | None = None) -> Volume:
+def load_volume(series: SeriesInfo, progress: Progress | None = None, *,
+                processes: Executor | None = None) -> Volume:
     """Read every image of *series* and stack them in patient order.
 
     Slices are read on a thread pool, straight into the volume (uncompressed files with one
     ``numpy.fromfile`` each). What the scan found odd about the series, and what loading
     adds, is in :attr:`Volume.warnings`; a series without PixelSpacing loads with
     ``is_measurable`` False.
+
+    The decoders of compressed data hold the GIL, so threads cannot decode in parallel;
+    given *processes* (a process pool, see :func:`decode_process_pool`), compressed files
+    are decoded there and only rescaled here.
 
     Raises
     ------
@@ -54,7 +66,8 @@ def load_volume(series: SeriesInfo, progress: Progress | None = None) -> Volume:
                                                    f"need {n_bytes / 1024**3:.1f} GiB: refused")
     voxels = np.empty((stack.n_slices, first.rows, first.columns), dtype=np.float32)
     with pydicom_warnings_ignored():  # entered here, not in the pool's threads
-        _read_all(headers, [voxels[k] for k in slots], series.description, progress)
+        _read_all(headers, [voxels[k] for k in slots], series.description, progress,
+                  processes)
     uids, frames = _blank_missing_slices(voxels, stack)
     warnings = tuple(dict.fromkeys((*series.warnings, *stack.warnings)))
     return Volume(
@@ -157,8 +170,17 @@ def _spacing(stack: Stack) -> tuple[float, float, float]:
     return float(dz), float(dy), float(dx)
 
 
+def decode_process_pool(workers: int) -> Executor:
+    """A pool of *workers* processes for decoding compressed slices (spawned, Qt-free).
+
+    Starting one costs about half a second per worker (Python, numpy and pydicom are
+    imported afresh), so make one per study, not per series, and shut it down after.
+    """
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+
+
 def _read_all(headers: tuple[ImageHeader, ...], targets: list[np.ndarray], description: str,
-              progress: Progress | None) -> None:
+              progress: Progress | None, processes: Executor | None = None) -> None:
     """Read each file once (a multi-frame file fills all its slices) on a thread pool."""
     by_file: dict[FileRef, list[int]] = {}
     for k, h in enumerate(headers):
@@ -166,11 +188,17 @@ def _read_all(headers: tuple[ImageHeader, ...], targets: list[np.ndarray], descr
     jobs = list(by_file.values())
 
     def read(slices: list[int]) -> int:
-        read_into([headers[k] for k in slices], [targets[k] for k in slices])
+        group = [headers[k] for k in slices]
+        if processes is not None and needs_decoder(group[0]):
+            frames = processes.submit(decode_in_worker, group).result()
+            rescale_into(frames, group, [targets[k] for k in slices])
+        else:
+            read_into(group, [targets[k] for k in slices])
         return len(slices)
 
+    workers = decode_workers() if processes is None else 2 * decode_workers() + 2
     done = 0
-    with ThreadPoolExecutor(max_workers=decode_workers()) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         for n in pool.map(read, jobs):
             done += n
             if progress and (done % 16 < n or done == len(headers)):

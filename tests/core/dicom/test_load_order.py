@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from core.dicom import load_volume, scan
 from core.dicom.phases import phase_from_description
 from core.dicom.study import in_load_order, load_study_phases, phase_series
+from core.errors import DicomImportError
 from core.model.imaging import Phase
 
 
@@ -75,3 +78,29 @@ def test_preview_volume_places_the_one_image_where_its_header_says(small_ct_stud
     assert preview.patient_position((0, 0, 0)) == pytest.approx(header.position)
     assert not preview.is_measurable  # a preview is for looking, not measuring
     assert np.array_equal(preview.voxels[0], load_volume(series).voxels[5])
+
+
+def test_compressed_phases_decoded_on_worker_processes_are_identical(tmp_path):
+    from core.dicom.study import load_phases
+    from core.phantom import PhantomSize, demo_scenarios, write_study
+    from core.phantom.demo import scenario_study_spec
+
+    spec = scenario_study_spec(demo_scenarios()[0], 1, 0, PhantomSize.SMALL, compress=True)
+    result = scan(write_study(spec, tmp_path).dicom_folder)
+    in_threads = load_phases(result, decode_processes=0)
+    in_processes = load_phases(result, decode_processes=2)
+    assert [v.phase for v in in_processes] == [v.phase for v in in_threads]
+    for a, b in zip(in_processes, in_threads, strict=True):
+        assert np.array_equal(a.voxels, b.voxels)
+
+
+def test_a_file_the_worker_cannot_decode_names_itself(small_ct_study, tmp_path):
+    from core.dicom.pixels import decode_in_worker, rescale_into
+
+    (tmp_path / "IM").write_bytes(b"")
+    header = scan(small_ct_study.dicom_folder).series[0].headers[0]
+    broken = dataclasses.replace(header, path=tmp_path / "IM", pixel_data_offset=None)
+    frames = decode_in_worker([broken])
+    assert isinstance(frames, str)
+    with pytest.raises(DicomImportError, match="IM: the file ends before its pixel data"):
+        rescale_into(frames, [broken], [np.empty((128, 128), np.float32)])
