@@ -12,9 +12,10 @@ fresh process on a warm page cache (the files are read once first), best of ``--
 - ``ours``: ``scan`` (showing the first image it meets of a series named arterial: the
   time to the first displayable arterial slice), ``read_slice`` of the arterial middle
   slice once every header is read, then ``load_phases`` (``load_volume`` of all four
-  phases: compressed slices are decoded on worker processes from 4 cores on);
+  phases, on a thread pool);
 - ``ours_processes``: the same, decoding compressed slices on one worker process per core
-  whatever the number of cores (uncompressed slices never go to the workers);
+  (``load_phases(..., decode_processes=N)``; uncompressed slices never go to the workers;
+  the workers' memory is not in the peak figure);
 - ``simpleitk``: ``ImageSeriesReader`` on each series GDCM finds (series discovery
   included), as a volume per series;
 - ``pydicom``: ``dcmread`` every file, group by series, sort by position, stack
@@ -119,7 +120,7 @@ def run_raw(folder: Path) -> dict[str, float]:
     return {"bytes": total}
 
 
-def run_ours(folder: Path, decode_processes: int | None = None) -> dict[str, float]:
+def run_ours(folder: Path, decode_processes: int = 0) -> dict[str, float]:
     from core.dicom import scan
     from core.dicom.study import ArterialPreview, in_load_order, load_phases, phase_series
     from core.dicom.volume import read_slice

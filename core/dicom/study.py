@@ -9,7 +9,6 @@ arterial first, and are returned in hanging-protocol (display) order.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -26,8 +25,6 @@ from core.model.imaging import DISPLAY_ORDER, Phase
 from core.model.volume import Volume
 
 Progress = Callable[[float, str], None]
-# Decoding compressed series on worker processes pays from this many cores on.
-MIN_CPUS_FOR_DECODE_PROCESSES = 4
 FirstSlice = Callable[[ImageHeader, np.ndarray], None]
 
 # The reader looks at arterial first (viable tumour), then at washout on the portal venous
@@ -109,15 +106,15 @@ class ArterialPreview:
 
 def load_phases(result: ScanResult, progress: Progress | None = None,
                 on_first_slice: FirstSlice | None = None, *,
-                decode_processes: int | None = None) -> list[Volume]:
+                decode_processes: int = 0) -> list[Volume]:
     """Load one series per phase of the first study of *result* (see :func:`phase_series`).
 
     The phases are those of *result*, so a reader's overrides
-    (:func:`~core.dicom.scan.override_phases`) decide them. Compressed series are decoded
-    on *decode_processes* worker processes; by default one per core but one, when there are
-    at least :data:`MIN_CPUS_FOR_DECODE_PROCESSES` cores (below that, starting the
-    processes costs about what they save). Other parameters and errors as
-    :func:`load_study_phases`.
+    (:func:`~core.dicom.scan.override_phases`) decide them. With *decode_processes*,
+    compressed series are decoded on that many worker processes. Off by default: on the
+    2-core machine measured, starting and feeding them cost more than they saved (RLE
+    study 2.6 s against 1.7 s, docs/performance.md); measure on the reading workstation
+    first. Other parameters and errors as :func:`load_study_phases`.
     """
     chosen = phase_series(result)
     if not chosen:
@@ -145,13 +142,10 @@ def load_phases(result: ScanResult, progress: Progress | None = None,
     return [volumes[_key(s)] for s in chosen]
 
 
-def _decode_processes(series: Sequence[SeriesInfo], requested: int | None) -> int:
+def _decode_processes(series: Sequence[SeriesInfo], requested: int) -> int:
     if not any(needs_decoder(s.headers[0]) for s in series):
         return 0
-    if requested is not None:
-        return max(requested, 0)
-    cpus = os.cpu_count() or 1
-    return cpus - 1 if cpus >= MIN_CPUS_FOR_DECODE_PROCESSES else 0
+    return max(requested, 0)
 
 
 def _key(series: SeriesInfo) -> str:
