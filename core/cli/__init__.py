@@ -18,6 +18,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "core.cli.evaluate",
     "core.cli.stats",
     "core.cli.inspect",
+    "core.cli.import_dicom",
     "core.cli.db",
     "core.cli.trial",
 )

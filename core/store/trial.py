@@ -163,6 +163,27 @@ def add_timepoint(store: Store, session: Session, subject: str, label: str, date
     return TimepointInfo(tp_id, subject, label, date, nominal_week)
 
 
+def list_timepoints(store: Store, session: Session, subject: str) -> tuple[TimepointInfo, ...]:
+    """The timepoints of *subject*, in date order (set-up roles only)."""
+    require(store, session, *SETUP_ROLES)
+    sid = subject_id(store, subject)
+    return tuple(
+        TimepointInfo(row["id"], subject, row["label"], dt.date.fromisoformat(row["date"]),
+                      row["nominal_week"])
+        for row in store.rows("SELECT * FROM timepoints WHERE subject_id = ? ORDER BY date",
+                              (sid,))
+    )
+
+
+def find_series(store: Store, session: Session,
+                series_instance_uid: str) -> SeriesRecord | None:
+    """The registered series with this UID, or None (set-up roles only)."""
+    require(store, session, *SETUP_ROLES)
+    row = store.row("SELECT * FROM series WHERE series_instance_uid = ?",
+                    (series_instance_uid,))
+    return series_from_row(row) if row else None
+
+
 def add_series(store: Store, session: Session, subject: str, timepoint_label: str, *,
                series_instance_uid: str, study_instance_uid: str, modality: str, phase: str,
                location: str) -> SeriesRecord:

@@ -1,0 +1,115 @@
+"""Importing DICOM studies into the store: mapping, content-addressed copies, no-op re-import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import sys
+import zipfile
+
+import pydicom
+import pytest
+from store_demo_reading import PASSWORD
+
+from core.cli import main
+from core.errors import PermissionDeniedError
+from core.importing import image_folder, import_studies
+from core.store import add_subject, add_timepoint
+from core.store.trial import find_series
+
+
+def _register_hcc002(trial) -> None:
+    add_subject(trial.store, trial.coordinator, "HCC-002")
+    add_timepoint(trial.store, trial.coordinator, "HCC-002", "Baseline", dt.date(2026, 1, 19))
+
+
+def test_study_maps_by_patient_id_and_study_date_and_files_are_copied(trial, small_ct_study):
+    _register_hcc002(trial)
+    result = import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
+    assert result.skipped == ()
+    assert [(s.subject, s.timepoint_label, s.phase) for s in result.imported] == [
+        ("HCC-002", "Baseline", "pre_contrast"), ("HCC-002", "Baseline", "arterial"),
+        ("HCC-002", "Baseline", "portal_venous"), ("HCC-002", "Baseline", "delayed")]
+    arterial = result.imported[1]
+    record = find_series(trial.store, trial.coordinator, arterial.series_instance_uid)
+    assert record is not None
+    folder = trial.path.parent / record.location
+    assert folder.parent == image_folder(trial.store)
+    copies = sorted(folder.iterdir())
+    assert len(copies) == arterial.n_files == arterial.n_copied == 33
+    # Named by content, and still the exact image: its SOP Instance UID survives the copy.
+    uids = {pydicom.dcmread(p, stop_before_pixels=True).SOPInstanceUID for p in copies}
+    assert len(uids) == 33
+    assert all(len(p.stem) == 64 for p in copies)
+
+
+def test_reimporting_the_same_export_is_a_no_op(trial, small_ct_study):
+    _register_hcc002(trial)
+    import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
+    audit_rows = trial.store.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"]
+    again = import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
+    assert all(s.already_imported and s.n_copied == 0 for s in again.imported)
+    assert trial.store.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"] == audit_rows
+
+
+def test_unknown_subject_or_date_is_skipped_with_a_reason(trial, small_ct_study):
+    result = import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
+    assert result.imported == ()
+    (skipped,) = result.skipped
+    assert "PatientID 'HCC-002' is not a subject of this trial" in skipped.reason
+    add_subject(trial.store, trial.coordinator, "HCC-002")
+    add_timepoint(trial.store, trial.coordinator, "HCC-002", "Baseline", dt.date(2026, 1, 20))
+    (skipped,) = import_studies(trial.store, trial.coordinator,
+                                [small_ct_study.folder]).skipped
+    assert "no timepoint on the study date 2026-01-19" in skipped.reason
+    # The reader's explicit choice overrides the date.
+    chosen = import_studies(trial.store, trial.coordinator, [small_ct_study.folder],
+                            timepoint="Baseline")
+    assert len(chosen.imported) == 4
+
+
+def test_zip_members_are_imported(trial, small_ct_study, tmp_path):
+    _register_hcc002(trial)
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in small_ct_study.dicom_folder.iterdir():
+            zf.write(path, f"DICOM/{path.name}")
+    result = import_studies(trial.store, trial.coordinator, [archive])
+    assert sum(s.n_copied for s in result.imported) == 4 * 33
+
+
+def test_readers_cannot_import(trial, small_ct_study):
+    _register_hcc002(trial)
+    with pytest.raises(PermissionDeniedError):
+        import_studies(trial.store, trial.reader1, [small_ct_study.folder])
+
+
+def test_cli_import_prints_the_inspect_report_with_what_was_imported(
+        trial, small_ct_study, monkeypatch, capsys):
+    _register_hcc002(trial)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    code = main(["import", str(small_ct_study.folder), "--db", str(trial.path),
+                 "--user", "coord", "--password-stdin", "--json"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["studies"][0]["patient_id"] == "HCC-002"
+    assert [s["phase"] for s in report["imported"]] == [
+        "pre_contrast", "arterial", "portal_venous", "delayed"]
+    assert report["skipped"] == []
+    assert any(r["path"].endswith("ground_truth.json") for r in report["rejected"])
+
+
+def test_mr_dynamic_series_is_one_series_with_all_its_phases(trial, tmp_path):
+    from core.model.imaging import Modality
+    from core.phantom import PhantomSize, demo_scenarios, write_study
+    from core.phantom.demo import scenario_study_spec
+
+    spec = scenario_study_spec(demo_scenarios()[0], 1, 0, PhantomSize.SMALL, Modality.MR,
+                               compress=False, mr_single_dynamic_series=True)
+    study = write_study(spec, tmp_path / "mr")
+    add_subject(trial.store, trial.coordinator, "HCC-001")
+    add_timepoint(trial.store, trial.coordinator, "HCC-001", "Baseline", dt.date(2026, 1, 5))
+    (series,) = import_studies(trial.store, trial.coordinator, [study.folder]).imported
+    assert series.phase == "dynamic"
+    assert series.n_files == series.n_copied == 4 * 27
