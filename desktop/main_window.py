@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
             f"{presets}"
             "<tr><td>Ctrl+2 / Ctrl+4</td><td>2 × 2 or 1 × 4 layout</td></tr>"
             "<tr><td>R, L, Tab</td><td>reset view, link scrolling, next viewport</td></tr>"
+            "<tr><td>Ctrl+O, Ctrl+I</td><td>open a study folder, import DICOM</td></tr>"
             "</table>"))
 
     def _show_about(self) -> None:
