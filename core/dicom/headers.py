@@ -10,6 +10,7 @@ whose reason a person understands.
 
 from __future__ import annotations
 
+import functools
 import struct
 import warnings
 import zipfile
@@ -35,6 +36,7 @@ from pydicom.uid import (
     MediaStorageDirectoryStorage,
 )
 
+from core.dicom.rawheader import NotFast, RawDataset, read_raw_dataset, wanted_tags
 from core.dicom.sources import FileRef
 from core.errors import DicomImportError
 
@@ -81,6 +83,8 @@ HEADER_ERRORS = (
 )
 
 _TAGS: dict[str, BaseTag] = {keyword: Tag(keyword) for keyword in HEADER_TAGS}
+_INT_TAGS: dict[str, int] = {keyword: int(tag) for keyword, tag in _TAGS.items()}
+_WANTED_TAGS = wanted_tags(HEADER_TAGS)
 # Values of these VRs are ASCII or fixed binary: converted here straight from the raw bytes,
 # which is several times faster than pydicom's general conversion (the scan's hot path).
 # Text VRs (LO, SH, PN...) go through pydicom, which applies SpecificCharacterSet.
@@ -189,10 +193,25 @@ def read_header(path: Path) -> ImageHeader:
 def read_headers(ref: FileRef) -> tuple[ImageHeader, ...]:
     """Read the header of *ref*: one :class:`ImageHeader` per frame.
 
+    The common file (explicit VR little endian, see :mod:`core.dicom.rawheader`) is parsed
+    without pydicom, several times faster; every other file, and every value that needs
+    pydicom's conversion, goes through pydicom. Both give the same headers.
+
     Raises
     ------
     DicomImportError
         If the file is not a usable CT or MR image; the reason says why.
+    """
+    headers = _read_headers(ref)
+    assert headers is not None  # only None when asked for the fast path alone
+    return headers
+
+
+def _read_headers(ref: FileRef, *, fast: bool = True,
+                  slow: bool = True) -> tuple[ImageHeader, ...] | None:
+    """:func:`read_headers` through the fast path, pydicom, or both (the default).
+
+    With ``slow`` False, None when the fast path declines the file (tests compare paths).
     """
     where = ref.display_path
     try:
@@ -201,6 +220,10 @@ def read_headers(ref: FileRef) -> tuple[ImageHeader, ...]:
             fp.seek(0)
             if size == 0:
                 raise DicomImportError(where, "empty file (0 bytes)")
+            found = _read_fast(fp, ref, size) if fast else None
+            if found is not None or not slow:
+                return found
+            fp.seek(0)
             ds = _read_dataset(fp, where)
             stop = fp.tell()
             element = fp.read(12)
@@ -215,6 +238,25 @@ def read_headers(ref: FileRef) -> tuple[ImageHeader, ...]:
             from None
     except HEADER_ERRORS as exc:
         raise DicomImportError(where, f"unreadable DICOM header ({_short(exc)})") from None
+
+
+def _read_fast(fp: BinaryIO, ref: FileRef, size: int) -> tuple[ImageHeader, ...] | None:
+    """The headers read through :mod:`core.dicom.rawheader`, or None if pydicom must read.
+
+    The values are converted by the same code as pydicom's elements, so both paths give
+    the same headers and the same reasons for rejecting a file.
+    """
+    raw = read_raw_dataset(fp, size, _WANTED_TAGS)
+    if raw is None:
+        return None
+    try:
+        fragments = None
+        if _is_encapsulated(raw.element):
+            fp.seek(raw.stop + 12)
+            fragments = _count_fragments(fp, size)
+        return _headers(raw, ref, raw.stop, raw.element, size, fragments)
+    except NotFast:
+        return None
 
 
 @contextmanager
@@ -252,9 +294,54 @@ def _read_dataset(fp: BinaryIO, where: Path) -> Dataset:
     return pydicom.dcmread(fp, stop_before_pixels=True, force=True)
 
 
-def _headers(ds: Dataset, ref: FileRef, stop: int, element: bytes, size: int,
+class _Values:
+    """The header values of one data set, each converted once (see :func:`_value`)."""
+
+    __slots__ = ("_cache", "ds")
+
+    def __init__(self, ds: Dataset | RawDataset) -> None:
+        self.ds = ds
+        self._cache: dict[str, object] = {}
+
+    def __call__(self, keyword: str) -> object:
+        cache = self._cache
+        if keyword in cache:
+            return cache[keyword]
+        value = cache[keyword] = _value(self.ds, keyword)  # type: ignore[arg-type]
+        return value
+
+
+class _RawValues(_Values):
+    """:class:`_Values` of a :class:`RawDataset` (the fast path)."""
+
+    __slots__ = ()
+
+    def __call__(self, keyword: str) -> object:
+        cache = self._cache
+        if keyword in cache:
+            return cache[keyword]
+        item = self.ds.elements.get(_INT_TAGS[keyword])  # type: ignore[union-attr]
+        if item is None:
+            value = None
+        else:
+            vr, raw = item
+            # What _convert gives, inlined for the hot path: a single ASCII value, or US.
+            if vr in _ASCII_VRS and raw is not None and b"\\" not in raw:
+                value = raw.decode("ascii", errors="replace").strip(" \x00")
+            elif vr == "US" and raw is not None and len(raw) == 2:
+                value = raw[0] | raw[1] << 8
+            else:
+                value = _convert(vr, raw, True, self.ds)
+                if value is _BY_PYDICOM:
+                    raise NotFast(keyword)
+        cache[keyword] = value
+        return value
+
+
+def _headers(ds: Dataset | RawDataset, ref: FileRef, stop: int, element: bytes, size: int,
              fragments: int | None = None) -> tuple[ImageHeader, ...]:
     where = ref.display_path
+    v = _RawValues(ds) if isinstance(ds, RawDataset) else _Values(ds)
     meta = getattr(ds, "file_meta", None)
     if meta is not None and meta.get("MediaStorageSOPClassUID") == MediaStorageDirectoryStorage:
         raise DicomImportError(where, "a DICOMDIR index, not an image: its images are scanned "
@@ -263,52 +350,57 @@ def _headers(ds: Dataset, ref: FileRef, stop: int, element: bytes, size: int,
         if not element:
             raise DicomImportError(where, "the file ends inside its DICOM header (truncated)")
         raise DicomImportError(where, "no SOP or series instance UID: not an image object")
-    modality = str(_value(ds, "Modality") or "")
-    if not _value(ds, "Rows") or not _value(ds, "Columns"):
+    modality = str(v("Modality") or "")
+    if not v("Rows") or not v("Columns"):
         kind = f" ({modality}, {_MODALITY_NAMES[modality]})" if modality in _MODALITY_NAMES \
             else ""
         raise DicomImportError(where, f"not an image (no Rows/Columns){kind}")
-    _check_modality(ds, modality, where)
+    _check_modality(v, modality, where)
     transfer_syntax = _transfer_syntax(ds)
-    _check_pixels_usable(ds, transfer_syntax, where)
-    offset = _check_pixel_data_present(ds, transfer_syntax, stop, element, size, where,
+    _check_pixels_usable(v, transfer_syntax, where)
+    offset = _check_pixel_data_present(v, transfer_syntax, stop, element, size, where,
                                        is_zip=ref.member is not None)
-    _check_fragments(ds, transfer_syntax, fragments, where)
-    base = _base_header(ds, ref, modality, transfer_syntax, offset)
-    frames = _int(_value(ds, "NumberOfFrames")) or 1
+    _check_fragments(v, transfer_syntax, fragments, where)
+    base = _base_header(v, ref, modality, transfer_syntax, offset)
+    frames = _int(v("NumberOfFrames")) or 1
     if frames == 1 and "PerFrameFunctionalGroupsSequence" not in ds:
         return (base,)
-    return _frame_headers(ds, base, frames)
+    return _frame_headers(ds, base, frames)  # type: ignore[arg-type]  # RawDataset: NotFast
 
 
-def _check_modality(ds: Dataset, modality: str, where: Path) -> None:
+def _check_modality(v: _Values, modality: str, where: Path) -> None:
     if modality not in ("CT", "MR"):
         name = _MODALITY_NAMES.get(modality, "")
         what = f"modality {modality} ({name})" if name else (
             f"modality {modality}" if modality else "no Modality")
         raise DicomImportError(where, f"{what}: only CT and MR images are read")
-    photometric = str((_value(ds, "PhotometricInterpretation") or "MONOCHROME2") or "MONOCHROME2")
-    samples = _int(_value(ds, "SamplesPerPixel")) or 1
+    photometric = str((v("PhotometricInterpretation") or "MONOCHROME2") or "MONOCHROME2")
+    samples = _int(v("SamplesPerPixel")) or 1
     if samples != 1 or photometric not in ("MONOCHROME1", "MONOCHROME2"):
         raise DicomImportError(where, f"colour image ({photometric}): CT and MR images are "
                                       "grey-scale")
 
 
-def _transfer_syntax(ds: Dataset) -> UID:
+def _transfer_syntax(ds: Dataset | RawDataset) -> UID:
     meta = getattr(ds, "file_meta", None)
     uid = meta.get("TransferSyntaxUID") if meta is not None else None
     if uid:
-        return UID(str(uid))
+        return _uid(str(uid))
     implicit, little = getattr(ds, "original_encoding", (True, True))
     if not little:
         return ExplicitVRBigEndian
     return ImplicitVRLittleEndian if implicit else ExplicitVRLittleEndian
 
 
-def _check_pixels_usable(ds: Dataset, transfer_syntax: UID, where: Path) -> None:
-    rows, columns = _required_int(ds, "Rows"), _required_int(ds, "Columns")
-    frames = _int(_value(ds, "NumberOfFrames")) or 1
-    bits = _int(_value(ds, "BitsAllocated")) or 0
+@functools.lru_cache(maxsize=64)
+def _uid(text: str) -> UID:
+    return UID(text)
+
+
+def _check_pixels_usable(v: _Values, transfer_syntax: UID, where: Path) -> None:
+    rows, columns = _required_int(v, "Rows"), _required_int(v, "Columns")
+    frames = _int(v("NumberOfFrames")) or 1
+    bits = _int(v("BitsAllocated")) or 0
     if rows > MAX_MATRIX or columns > MAX_MATRIX:
         raise DicomImportError(where, f"{rows} × {columns} pixels is larger than any CT or MR "
                                       f"image (at most {MAX_MATRIX} × {MAX_MATRIX} are read)")
@@ -334,7 +426,7 @@ def _syntax_name(uid: UID) -> str:
     return f"{uid.name} ({uid})" if uid.is_transfer_syntax else str(uid)
 
 
-def _check_pixel_data_present(ds: Dataset, transfer_syntax: UID, stop: int, element: bytes,
+def _check_pixel_data_present(v: _Values, transfer_syntax: UID, stop: int, element: bytes,
                               size: int, where: Path, *, is_zip: bool) -> int | None:
     """Check the PixelData element against the header; its value's offset if uncompressed."""
     if transfer_syntax == DeflatedExplicitVRLittleEndian:
@@ -352,9 +444,9 @@ def _check_pixel_data_present(ds: Dataset, transfer_syntax: UID, stop: int, elem
         (length,), header_len = struct.unpack(fmt + "L", element[8:12]), 12
     if transfer_syntax not in NATIVE_SYNTAXES:
         return None  # encapsulated fragments: only the decoder can tell if they are complete
-    frames = _int(_value(ds, "NumberOfFrames")) or 1
-    rows, columns = _required_int(ds, "Rows"), _required_int(ds, "Columns")
-    bits = _required_int(ds, "BitsAllocated")
+    frames = _int(v("NumberOfFrames")) or 1
+    rows, columns = _required_int(v, "Rows"), _required_int(v, "Columns")
+    bits = _required_int(v, "BitsAllocated")
     expected = rows * columns * frames * bits // 8
     available = size - stop - header_len
     if length != 0xFFFFFFFF and length < expected:
@@ -402,7 +494,7 @@ def _count_fragments(fp: BinaryIO, size: int) -> int:
     return max(fragments, 0)
 
 
-def _check_fragments(ds: Dataset, transfer_syntax: UID, fragments: int | None,
+def _check_fragments(v: _Values, transfer_syntax: UID, fragments: int | None,
                      where: Path) -> None:
     """Compressed data must hold at least one fragment per frame the header declares."""
     if fragments is None or transfer_syntax in NATIVE_SYNTAXES:
@@ -410,56 +502,56 @@ def _check_fragments(ds: Dataset, transfer_syntax: UID, fragments: int | None,
     if fragments == TRUNCATED:
         raise DicomImportError(where, "compressed pixel data ends before its last fragment "
                                       "(truncated file)")
-    frames = _int(_value(ds, "NumberOfFrames")) or 1
+    frames = _int(v("NumberOfFrames")) or 1
     if fragments < frames:
         raise DicomImportError(where, f"header declares {frames} frames but the compressed "
                                       f"pixel data holds only {fragments} fragment(s)")
 
 
-def _base_header(ds: Dataset, ref: FileRef, modality: str, transfer_syntax: UID,
+def _base_header(v: _Values, ref: FileRef, modality: str, transfer_syntax: UID,
                  offset: int | None) -> ImageHeader:
-    centre = _number(_first(_value(ds, "WindowCenter")))
-    width = _number(_first(_value(ds, "WindowWidth")))
+    centre = _number(_first(v("WindowCenter")))
+    width = _number(_first(v("WindowWidth")))
     return ImageHeader(
         path=ref.path,
         member=ref.member,
-        sop_instance_uid=str(_value(ds, "SOPInstanceUID")),
-        sop_class_uid=str(_value(ds, "SOPClassUID")),
+        sop_instance_uid=str(v("SOPInstanceUID")),
+        sop_class_uid=str(v("SOPClassUID")),
         modality=modality,
-        patient_id=str(_value(ds, "PatientID") or ""),
-        study_instance_uid=str(_value(ds, "StudyInstanceUID") or ""),
-        study_date=str(_value(ds, "StudyDate") or ""),
-        series_instance_uid=str(_value(ds, "SeriesInstanceUID")),
-        series_number=_int(_value(ds, "SeriesNumber")),
-        series_description=str(_value(ds, "SeriesDescription") or ""),
-        position=_floats(_value(ds, "ImagePositionPatient"), 3),  # type: ignore[arg-type]
-        orientation=_orientation(_value(ds, "ImageOrientationPatient")),
-        pixel_spacing=_spacing(_value(ds, "PixelSpacing")),
-        rows=_required_int(ds, "Rows"),
-        columns=_required_int(ds, "Columns"),
-        acquisition_time=_time(ds),
-        contrast_agent=str(_value(ds, "ContrastBolusAgent") or ""),
-        contrast_start_time=str(_value(ds, "ContrastBolusStartTime") or ""),
-        temporal_position=_int(_value(ds, "TemporalPositionIdentifier")),
+        patient_id=str(v("PatientID") or ""),
+        study_instance_uid=str(v("StudyInstanceUID") or ""),
+        study_date=str(v("StudyDate") or ""),
+        series_instance_uid=str(v("SeriesInstanceUID")),
+        series_number=_int(v("SeriesNumber")),
+        series_description=str(v("SeriesDescription") or ""),
+        position=_floats(v("ImagePositionPatient"), 3),  # type: ignore[arg-type]
+        orientation=_orientation(v("ImageOrientationPatient")),
+        pixel_spacing=_spacing(v("PixelSpacing")),
+        rows=_required_int(v, "Rows"),
+        columns=_required_int(v, "Columns"),
+        acquisition_time=_time(v),
+        contrast_agent=str(v("ContrastBolusAgent") or ""),
+        contrast_start_time=str(v("ContrastBolusStartTime") or ""),
+        temporal_position=_int(v("TemporalPositionIdentifier")),
         window=(centre, width) if centre is not None and width else None,
-        number_of_frames=_int(_value(ds, "NumberOfFrames")) or 1,
+        number_of_frames=_int(v("NumberOfFrames")) or 1,
         transfer_syntax_uid=str(transfer_syntax),
-        photometric_interpretation=str(_value(ds, "PhotometricInterpretation") or "MONOCHROME2"),
-        bits_allocated=_required_int(ds, "BitsAllocated"),
-        bits_stored=_int(_value(ds, "BitsStored")) or _required_int(ds, "BitsAllocated"),
-        pixel_representation=_int(_value(ds, "PixelRepresentation")) or 0,
+        photometric_interpretation=str(v("PhotometricInterpretation") or "MONOCHROME2"),
+        bits_allocated=_required_int(v, "BitsAllocated"),
+        bits_stored=_int(v("BitsStored")) or _required_int(v, "BitsAllocated"),
+        pixel_representation=_int(v("PixelRepresentation")) or 0,
         is_little_endian=transfer_syntax != ExplicitVRBigEndian,
-        rescale_slope=_pick(_number(_value(ds, "RescaleSlope")), 1.0),  # type: ignore[arg-type]
-        rescale_intercept=_pick(_number(_value(ds, "RescaleIntercept")), 0.0),  # type: ignore[arg-type]
-        instance_number=_int(_value(ds, "InstanceNumber")),
-        acquisition_number=_int(_value(ds, "AcquisitionNumber")),
-        trigger_time_ms=_number(_value(ds, "TriggerTime")),
-        slice_thickness_mm=_number(_value(ds, "SliceThickness")),
-        manufacturer=str(_value(ds, "Manufacturer") or ""),
-        series_time=str(_value(ds, "SeriesTime") or ""),
+        rescale_slope=_pick(_number(v("RescaleSlope")), 1.0),  # type: ignore[arg-type]
+        rescale_intercept=_pick(_number(v("RescaleIntercept")), 0.0),  # type: ignore[arg-type]
+        instance_number=_int(v("InstanceNumber")),
+        acquisition_number=_int(v("AcquisitionNumber")),
+        trigger_time_ms=_number(v("TriggerTime")),
+        slice_thickness_mm=_number(v("SliceThickness")),
+        manufacturer=str(v("Manufacturer") or ""),
+        series_time=str(v("SeriesTime") or ""),
         pixel_data_offset=offset,
-        contrast_route=str(_value(ds, "ContrastBolusRoute") or ""),
-        image_type=_strings(_value(ds, "ImageType")),
+        contrast_route=str(v("ContrastBolusRoute") or ""),
+        image_type=_strings(v("ImageType")),
     )
 
 
@@ -528,12 +620,12 @@ def _first_item(ds: Dataset, keyword: str) -> Dataset | None:
         return None
 
 
-def _time(ds: Dataset) -> str:
+def _time(v: _Values) -> str:
     for keyword in ("AcquisitionTime", "ContentTime"):
-        value = str(ds.get(keyword, "") or "")
+        value = str(v(keyword) or "")
         if value:
             return value
-    stamp = str(_value(ds, "AcquisitionDateTime") or "")
+    stamp = str(v("AcquisitionDateTime") or "")
     return stamp[8:] if len(stamp) >= 14 else ""
 
 
@@ -543,14 +635,28 @@ def _value(ds: Dataset, keyword: str) -> object:
     element = ds.get_item(tag)
     if element is None:
         return None
-    if not isinstance(element, RawDataElement) or element.value is None:
+    if not isinstance(element, RawDataElement):
         return ds.get(keyword)
-    vr = element.VR or dictionary_VR(tag)
-    raw = element.value
+    value = _convert(element.VR or dictionary_VR(tag), element.value,
+                     element.is_little_endian, ds)
+    return ds.get(keyword) if value is _BY_PYDICOM else value
+
+
+# What _convert returns for a value only pydicom's conversion can give.
+_BY_PYDICOM = object()
+
+
+def _convert(vr: str, raw: bytes | None, little: bool, ds: Dataset | RawDataset) -> object:
+    """A raw value of an ASCII, text or binary VR as a plain value, or ``_BY_PYDICOM``."""
+    if raw is None:
+        # An empty numeric or binary value (pydicom's reader holds None): pydicom's
+        # conversion gives None too.
+        return None if vr in _ASCII_VRS or vr in _BINARY_VRS else _BY_PYDICOM
     if vr in _ASCII_VRS:
         text = raw.decode("ascii", errors="replace").strip(" \x00")
-        parts = [p.strip(" \x00") for p in text.split("\\")]
-        return parts[0] if len(parts) == 1 else parts
+        if "\\" not in text:
+            return text
+        return [p.strip(" \x00") for p in text.split("\\")]
     if vr in _TEXT_VRS and (codec := _codec(ds)) is not None:
         text = raw.decode(codec, errors="replace").strip(" \x00")
         if vr in _MULTI_TEXT_VRS and "\\" in text:
@@ -559,17 +665,23 @@ def _value(ds: Dataset, keyword: str) -> object:
     if vr in _BINARY_VRS:
         code = _BINARY_VRS[vr]
         count = len(raw) // struct.calcsize(code)
-        order = "<" if element.is_little_endian else ">"
+        order = "<" if little else ">"
         values = struct.unpack(f"{order}{count}{code}", raw[: count * struct.calcsize(code)])
         return values[0] if count == 1 else list(values) if values else None
-    return ds.get(keyword)
+    return _BY_PYDICOM
 
 
-def _codec(ds: Dataset) -> str | None:
-    element = ds.get_item(_CHARSET_TAG)
-    if element is None:
-        return _CODECS[""]
-    value = element.value
+def _codec(ds: Dataset | RawDataset) -> str | None:
+    if isinstance(ds, RawDataset):
+        item = ds.elements.get(0x00080005)
+        value: object = None if item is None else item[1]
+        if item is None:
+            return _CODECS[""]
+    else:
+        element = ds.get_item(_CHARSET_TAG)
+        if element is None:
+            return _CODECS[""]
+        value = element.value
     if isinstance(value, bytes):
         value = value.decode("ascii", errors="replace").strip(" \x00")
     return _CODECS.get(value) if isinstance(value, str) else None
@@ -582,15 +694,17 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(str(v).strip().upper() for v in values)
 
 
-def _required_int(ds: Dataset, keyword: str) -> int:
+def _required_int(v: _Values, keyword: str) -> int:
     """An integer the header must have; ValueError (a header error) when it has not."""
-    number = _int(_value(ds, keyword))
+    number = _int(v(keyword))
     if number is None:
         raise ValueError(f"{keyword} is missing or not a number")
     return number
 
 
 def _first(value: object) -> object:
+    if isinstance(value, str | int | float) or value is None:  # the common case, first
+        return value
     if isinstance(value, pydicom.multival.MultiValue | list | tuple):
         return value[0] if value else None
     return value
