@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -64,7 +65,7 @@ def load_volume(series: SeriesInfo, progress: Progress | None = None, *,
     if n_bytes > MAX_VOLUME_BYTES:
         raise DicomImportError(first.display_path, f"series of {stack.n_slices} slices would "
                                                    f"need {n_bytes / 1024**3:.1f} GiB: refused")
-    voxels = np.empty((stack.n_slices, first.rows, first.columns), dtype=np.float32)
+    voxels = allocate_voxels((stack.n_slices, first.rows, first.columns))
     with pydicom_warnings_ignored():  # entered here, not in the pool's threads
         _read_all(headers, [voxels[k] for k in slots], series.description, progress,
                   processes)
@@ -86,6 +87,22 @@ def load_volume(series: SeriesInfo, progress: Progress | None = None, *,
         is_monochrome1=first.photometric_interpretation == "MONOCHROME1",
         frame_numbers=frames,
     )
+
+
+def allocate_voxels(shape: tuple[int, int, int]) -> np.ndarray:
+    """An uninitialised float32 array of *shape*, in ordinary (4 KiB) pages.
+
+    numpy asks the kernel for transparent huge pages for large arrays. On the virtual
+    machine measured (docs/performance.md) a huge page sometimes takes milliseconds to
+    fault in (the host backs it lazily): loading a study took 0.3 s or 1.4 s from run to
+    run. Anonymous memory in small pages costs a steady ~0.3 s of page faults per GiB,
+    spread over the threads that fill it. Virtual reading workstations are common.
+    """
+    nbytes = int(np.prod(shape)) * 4
+    if nbytes == 0 or not hasattr(mmap, "MAP_ANONYMOUS"):
+        return np.empty(shape, dtype=np.float32)
+    memory = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    return np.frombuffer(memory, dtype=np.float32).reshape(shape)
 
 
 def _blank_missing_slices(
