@@ -19,7 +19,7 @@ ask pydicom to convert raises :class:`NotFast` for the same reason.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from pydicom import uid as pydicom_uid
@@ -163,26 +163,39 @@ def _parse(buf: bytes, size: int, wanted: frozenset[int]) -> RawDataset:
     return RawDataset(elements, meta, stop, buf[stop:stop + 12])
 
 
+def _element_header(buf: bytes, pos: int, bad_vr: str, *, as_read: Callable[[int], bool]
+                    ) -> tuple[int, int, bytes, int, int]:
+    """(group, element, VR, value length, header length) of the explicit-VR element at *pos*.
+
+    An element whose group satisfies *as_read* is returned as read, VR unchecked: the caller
+    handles it (the end of the file meta, or an item delimiter, which has no VR).
+    """
+    if pos + 8 > len(buf):
+        raise _NeedMore(pos + 8)
+    group, elem, vr, length = _ELEMENT.unpack_from(buf, pos)
+    if as_read(group):
+        return group, elem, vr, length, 8
+    if vr not in _VALID_VRS:
+        raise NotFast(bad_vr)
+    if vr not in _LONG_VRS:
+        return group, elem, vr, length, 8
+    if pos + 12 > len(buf):
+        raise _NeedMore(pos + 12)
+    (length,) = _LENGTH.unpack_from(buf, pos + 8)
+    return group, elem, vr, length, 12
+
+
 def _file_meta(buf: bytes, size: int) -> tuple[RawMeta, int]:
     """Group 0002 (always explicit VR little endian), and where the data set starts."""
     pos = 132
     values: dict[str, str] = {}
     while True:
-        if pos + 8 > len(buf):
-            raise _NeedMore(pos + 8)
-        group, elem, vr, length = _ELEMENT.unpack_from(buf, pos)
+        group, elem, vr, length, header = _element_header(
+            buf, pos, "file meta VR", as_read=lambda g: g != 0x0002)
         if group != 0x0002:
             if group == 0x0000 or group == 0xFFFE:
                 raise NotFast("command set, or a delimiter after the file meta")
             return RawMeta(values), pos
-        if vr not in _VALID_VRS:
-            raise NotFast("file meta VR")
-        header = 8
-        if vr in _LONG_VRS:
-            if pos + 12 > len(buf):
-                raise _NeedMore(pos + 12)
-            (length,) = _LENGTH.unpack_from(buf, pos + 8)
-            header = 12
         if length == _UNDEFINED:
             raise NotFast("undefined length in the file meta")
         end = pos + header + length
@@ -280,21 +293,12 @@ def _skip_item(buf: bytes, pos: int, end: int | None, size: int) -> int:
     while True:
         if end is not None and pos == end:
             return pos
-        if pos + 8 > len(buf):
-            raise _NeedMore(pos + 8)
-        group, elem, vr, length = _ELEMENT.unpack_from(buf, pos)
+        group, elem, vr, length, header = _element_header(
+            buf, pos, "invalid VR in an item", as_read=lambda g: g == 0xFFFE)
         if group == 0xFFFE:
             if end is None and elem == 0xE00D and vr == b"\0\0" and length == 0:
                 return pos + 8
             raise NotFast("delimiter inside an item")
-        if vr not in _VALID_VRS:
-            raise NotFast("invalid VR in an item")
-        header = 8
-        if vr in _LONG_VRS:
-            if pos + 12 > len(buf):
-                raise _NeedMore(pos + 12)
-            (length,) = _LENGTH.unpack_from(buf, pos + 8)
-            header = 12
         if length == _UNDEFINED:
             if vr != _SQ:
                 raise NotFast("undefined length element in an item")
