@@ -13,11 +13,13 @@ import numpy as np
 from core.dicom.headers import ImageHeader, pydicom_warnings_ignored
 from core.dicom.phases import phase_from_description
 from core.dicom.pixels import (
+    ValuesOutOfRange,
     decode_in_worker,
     needs_decoder,
     read_frame,
     read_into,
     rescale_into,
+    voxel_dtype,
 )
 from core.dicom.scan import SeriesInfo
 from core.dicom.sources import FileRef
@@ -28,7 +30,7 @@ from core.model.volume import Volume
 
 Progress = Callable[[float, str], None]
 
-# A series needing more than this as float32 is refused before allocating (about 8,000
+# A series needing more than this in memory is refused before allocating (about 8,000
 # slices of 512²: far beyond any liver CT or MR series).
 MAX_VOLUME_BYTES = 8 * 1024**3
 
@@ -43,8 +45,11 @@ def load_volume(series: SeriesInfo, progress: Progress | None = None, *,
                 processes: Executor | None = None) -> Volume:
     """Read every image of *series* and stack them in patient order.
 
-    Slices are read on a thread pool, straight into the volume (uncompressed files with one
-    ``numpy.fromfile`` each). What the scan found odd about the series, and what loading
+    Voxels are int16 when the modality values are exact integers that fit (most CT and MR,
+    see :func:`~core.dicom.pixels.voxel_dtype`), else float32; a series whose header allowed
+    int16 but whose pixels do not fit is read again as float32. Slices are read on a thread
+    pool, straight into the volume (uncompressed 16-bit files with one read each into the
+    volume's memory). What the scan found odd about the series, and what loading
     adds, is in :attr:`Volume.warnings`; a series without PixelSpacing loads with
     ``is_measurable`` False.
 
@@ -59,16 +64,21 @@ def load_volume(series: SeriesInfo, progress: Progress | None = None, *,
         read or decoded.
     """
     stack = build_stack(series.headers)
-    headers, slots = stack.headers, stack.slots
-    first = headers[0]
-    n_bytes = stack.n_slices * first.rows * first.columns * 4
+    first = stack.headers[0]
+    shape = (stack.n_slices, first.rows, first.columns)
+    dtype = voxel_dtype(stack.headers)
+    n_bytes = int(np.prod(shape)) * dtype.itemsize
     if n_bytes > MAX_VOLUME_BYTES:
         raise DicomImportError(first.display_path, f"series of {stack.n_slices} slices would "
                                                    f"need {n_bytes / 1024**3:.1f} GiB: refused")
-    voxels = allocate_voxels((stack.n_slices, first.rows, first.columns))
-    with pydicom_warnings_ignored():  # entered here, not in the pool's threads
-        _read_all(headers, [voxels[k] for k in slots], series.description, progress,
-                  processes)
+    voxels = _read_series(series, stack, dtype, progress, processes)
+    if voxels is None:  # values beyond int16: read again as float32
+        if 2 * n_bytes > MAX_VOLUME_BYTES:
+            raise DicomImportError(first.display_path, f"series of {stack.n_slices} slices "
+                                   f"would need {2 * n_bytes / 1024**3:.1f} GiB as float32: "
+                                   "refused")
+        voxels = _read_series(series, stack, FLOAT32, progress, processes)
+        assert voxels is not None  # float32 holds any value
     uids, frames = _blank_missing_slices(voxels, stack)
     warnings = tuple(dict.fromkeys((*series.warnings, *stack.warnings)))
     return Volume(
@@ -89,8 +99,29 @@ def load_volume(series: SeriesInfo, progress: Progress | None = None, *,
     )
 
 
-def allocate_voxels(shape: tuple[int, int, int]) -> np.ndarray:
-    """An uninitialised float32 array of *shape*, in ordinary (4 KiB) pages.
+def _read_series(series: SeriesInfo, stack: Stack, dtype: np.dtype,
+                 progress: Progress | None, processes: Executor | None) -> np.ndarray | None:
+    """The voxels of *stack* as *dtype*, or None if the values do not fit int16.
+
+    On None the int16 array is already unreachable (nothing here keeps the exception and
+    its frames), so it is freed before the caller allocates float32.
+    """
+    voxels = allocate_voxels((stack.n_slices, stack.headers[0].rows,
+                              stack.headers[0].columns), dtype)
+    targets = [voxels[k] for k in stack.slots]
+    try:
+        with pydicom_warnings_ignored():  # entered here, not in the pool's threads
+            _read_all(stack.headers, targets, series.description, progress, processes)
+    except ValuesOutOfRange:
+        return None
+    return voxels
+
+
+FLOAT32 = np.dtype(np.float32)
+
+
+def allocate_voxels(shape: tuple[int, int, int], dtype: np.dtype = FLOAT32) -> np.ndarray:
+    """An uninitialised array of *shape* and *dtype*, in ordinary (4 KiB) pages.
 
     numpy asks the kernel for transparent huge pages for large arrays. On the virtual
     machine measured (docs/performance.md) a huge page sometimes takes milliseconds to
@@ -98,11 +129,11 @@ def allocate_voxels(shape: tuple[int, int, int]) -> np.ndarray:
     run. Anonymous memory in small pages costs a steady ~0.3 s of page faults per GiB,
     spread over the threads that fill it. Virtual reading workstations are common.
     """
-    nbytes = int(np.prod(shape)) * 4
+    nbytes = int(np.prod(shape)) * dtype.itemsize
     if nbytes == 0 or not hasattr(mmap, "MAP_ANONYMOUS"):
-        return np.empty(shape, dtype=np.float32)
+        return np.empty(shape, dtype=dtype)
     memory = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
-    return np.frombuffer(memory, dtype=np.float32).reshape(shape)
+    return np.frombuffer(memory, dtype=dtype).reshape(shape)
 
 
 def _blank_missing_slices(
@@ -216,7 +247,12 @@ def _read_all(headers: tuple[ImageHeader, ...], targets: list[np.ndarray], descr
     workers = decode_workers() if processes is None else 2 * decode_workers() + 2
     done = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for n in pool.map(read, jobs):
-            done += n
-            if progress and (done % 16 < n or done == len(headers)):
-                progress(done / len(headers), f"Loading {description}")
+        try:
+            for n in pool.map(read, jobs):
+                done += n
+                if progress and (done % 16 < n or done == len(headers)):
+                    progress(done / len(headers), f"Loading {description}")
+        except BaseException:
+            # A file that cannot be read ends the load: do not read the rest first.
+            pool.shutdown(cancel_futures=True)
+            raise

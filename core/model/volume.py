@@ -14,8 +14,12 @@ class Volume:
     """One series as a stack of parallel slices, ready to display and measure.
 
     ``voxels`` is (slices, rows, columns) in modality units: Hounsfield units for CT,
-    rescaled stored values for MR. ``affine`` maps homogeneous indices (slice, row, column,
-    1) to DICOM patient coordinates (LPS, mm) of voxel centres. Slice 0 is the first slice
+    rescaled stored values for MR. Its type is int16 when every value is an exact integer
+    that fits (most CT and MR as loaded by :mod:`core.dicom`), else float32; code that does
+    arithmetic on voxels converts first (int16 wraps silently).
+
+    ``affine`` maps homogeneous indices (slice, row, column, 1) to DICOM patient
+    coordinates (LPS, mm) of voxel centres. Slice 0 is the first slice
     a reader expects to see: the most cranial one for axial series.
     """
 

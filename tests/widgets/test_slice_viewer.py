@@ -102,3 +102,23 @@ def test_monochrome1_flips_the_grey_scale_not_the_values(qtbot, volume):
     assert viewer._image.image[0, 0] == 100.0  # HU untouched
     viewer.set_volume(volume)
     assert viewer._image.lut is None
+
+
+def test_int16_volume_shows_as_its_float32_twin_and_reads_out_hu(qtbot, volume):
+    # Loaded CT is int16 (core.dicom.pixels.voxel_dtype); display and readout must not care.
+    import dataclasses
+
+    as_int16 = dataclasses.replace(volume, voxels=volume.voxels.astype(np.int16))
+    grabs = []
+    for shown in (volume, as_int16):
+        viewer = _viewer(qtbot, shown)
+        image = viewer.grab().toImage()
+        grabs.append(np.array([[image.pixelColor(x, y).value() for x in range(0, 400, 4)]
+                               for y in range(0, 400, 4)]))
+    assert np.array_equal(grabs[0], grabs[1])
+    assert grabs[1].std() > 20
+    # Over the bright block of the middle slice (10 × 10 HU + 500 HU).
+    rows = volume.voxels.shape[1]
+    x, y = (np.array([rows * 3 // 8] * 2) - (rows - 1) / 2) * volume.spacing_mm[2]
+    viewer._on_mouse_moved(viewer.view_box.mapViewToScene(QPointF(x, y)))
+    assert "600 HU" in viewer._cursor_text

@@ -217,6 +217,8 @@ def test_real_tcia_series_hu_match_the_stored_values_rescaled():
     volume = load_volume(series)
     assert volume.warnings == ()
     assert volume.is_measurable
+    # Signed 16-bit with intercept -1024: the header allows -33,792 HU, the pixels fit int16.
+    assert volume.voxels.dtype == np.int16
     for k in (0, 44, 88):
         ds = pydicom.dcmread(SHARED_CT / series.headers[k].path.name)
         assert volume.sop_instance_uids[k] == ds.SOPInstanceUID
