@@ -11,6 +11,7 @@ whose reason a person understands.
 from __future__ import annotations
 
 import functools
+import math
 import struct
 import warnings
 import zipfile
@@ -105,9 +106,10 @@ _PIXEL_DATA_TAG_BE = b"\x7f\xe0\x00\x10"
 class ImageHeader:
     """The header of one image (one frame of a multi-frame object), as plain values.
 
-    ``pixel_data_offset`` is where the value of an uncompressed PixelData element starts in
-    a file on disk, so pixels can be read straight into an array; ``None`` when they must go
-    through a decoder.
+    ``pixel_data_offset`` is where the value of the PixelData element starts in a file on
+    disk: the pixels themselves when uncompressed (read straight into an array), the Basic
+    Offset Table item when encapsulated (handed to the decoder without parsing the header
+    again); ``None`` for zip members and deflated files, which go through pydicom.
     """
 
     path: Path
@@ -428,7 +430,7 @@ def _syntax_name(uid: UID) -> str:
 
 def _check_pixel_data_present(v: _Values, transfer_syntax: UID, stop: int, element: bytes,
                               size: int, where: Path, *, is_zip: bool) -> int | None:
-    """Check the PixelData element against the header; its value's offset if uncompressed."""
+    """Check the PixelData element against the header; the offset of its value on disk."""
     if transfer_syntax == DeflatedExplicitVRLittleEndian:
         return None  # the element is inside the deflated stream: the decoder checks it
     little = transfer_syntax != ExplicitVRBigEndian
@@ -443,7 +445,8 @@ def _check_pixel_data_present(v: _Values, transfer_syntax: UID, stop: int, eleme
     else:
         (length,), header_len = struct.unpack(fmt + "L", element[8:12]), 12
     if transfer_syntax not in NATIVE_SYNTAXES:
-        return None  # encapsulated fragments: only the decoder can tell if they are complete
+        # Encapsulated fragments (only the decoder can tell if they are complete).
+        return None if is_zip or length != 0xFFFFFFFF else stop + header_len
     frames = _int(v("NumberOfFrames")) or 1
     rows, columns = _required_int(v, "Rows"), _required_int(v, "Columns")
     bits = _required_int(v, "BitsAllocated")
@@ -727,10 +730,10 @@ def _floats(value: object, n: int) -> tuple[float, ...] | None:
     if value is None or isinstance(value, str | bytes):
         return None
     try:
-        numbers = tuple(float(v) for v in value)  # type: ignore[attr-defined]
+        numbers = tuple(map(float, value))  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return None
-    if len(numbers) != n or any(v != v or abs(v) == float("inf") for v in numbers):
+    if len(numbers) != n or not all(map(math.isfinite, numbers)):
         return None
     return numbers
 
@@ -739,10 +742,9 @@ def _orientation(value: object) -> tuple[float, ...] | None:
     numbers = _floats(value, 6)
     if numbers is None:
         return None
-    row, col = numbers[:3], numbers[3:]
-    norms = [sum(v * v for v in vec) ** 0.5 for vec in (row, col)]
     # Direction cosines must be unit vectors; anything else cannot place a slice.
-    return numbers if all(abs(n - 1) < 0.01 for n in norms) else None
+    unit = abs(math.hypot(*numbers[:3]) - 1) < 0.01 and abs(math.hypot(*numbers[3:]) - 1) < 0.01
+    return numbers if unit else None
 
 
 def _spacing(value: object) -> tuple[float, float] | None:

@@ -115,3 +115,24 @@ def test_jpeg_baseline_grey_scale_decodes_close_to_the_original(write_image, tmp
     ds.save_as(path)
     volume = _load(path)
     assert np.abs(volume.voxels[0] - original).max() <= 4
+
+
+def test_compressed_files_on_disk_are_decoded_without_a_second_header_parse(
+        testdata, tmp_path, monkeypatch):
+    # The scan found where the encapsulated pixel data starts; the decoder gets the file
+    # there with the scanned attributes. pydicom parsing the file again would double the
+    # cost of an RLE slice (docs/performance.md), so it must not happen.
+    import core.dicom.pixels
+
+    path = _as_ct(testdata("MR_small_RLE.dcm"), tmp_path)
+    (series,) = scan(path).series
+    assert series.headers[0].pixel_data_offset is not None
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the header was parsed again")
+
+    monkeypatch.setattr(core.dicom.pixels.pydicom, "dcmread", refuse)
+    voxels = load_volume(series).voxels
+    monkeypatch.undo()
+    reference = pydicom.dcmread(testdata("MR_small.dcm"))
+    assert np.array_equal(voxels[0], reference.pixel_array)
