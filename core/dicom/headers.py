@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 import pydicom
 from pydicom.datadict import dictionary_VR
@@ -84,7 +84,7 @@ HEADER_ERRORS = (
 )
 
 _TAGS: dict[str, BaseTag] = {keyword: Tag(keyword) for keyword in HEADER_TAGS}
-_INT_TAGS: dict[str, int] = {keyword: int(tag) for keyword, tag in _TAGS.items()}
+_KEYWORDS: dict[int, str] = {int(tag): keyword for keyword, tag in _TAGS.items()}
 _WANTED_TAGS = wanted_tags(HEADER_TAGS)
 # Values of these VRs are ASCII or fixed binary: converted here straight from the raw bytes,
 # which is several times faster than pydicom's general conversion (the scan's hot path).
@@ -314,30 +314,52 @@ class _Values:
 
 
 class _RawValues(_Values):
-    """:class:`_Values` of a :class:`RawDataset` (the fast path)."""
+    """:class:`_Values` of a :class:`RawDataset` (the fast path).
+
+    Every element the file holds is converted up front, in one loop: cheaper than a
+    conversion per keyword asked for, the scan's hot path. A value only pydicom can convert
+    is kept as ``_BY_PYDICOM`` and raises :class:`NotFast` only when asked for, as before.
+    """
 
     __slots__ = ()
 
+    def __init__(self, ds: RawDataset) -> None:
+        self.ds = ds
+        self._cache = _raw_values(ds)
+
     def __call__(self, keyword: str) -> object:
-        cache = self._cache
-        if keyword in cache:
-            return cache[keyword]
-        item = self.ds.elements.get(_INT_TAGS[keyword])  # type: ignore[union-attr]
-        if item is None:
-            value = None
-        else:
-            vr, raw = item
-            # What _convert gives, inlined for the hot path: a single ASCII value, or US.
-            if vr in _ASCII_VRS and raw is not None and b"\\" not in raw:
-                value = raw.decode("ascii", errors="replace").strip(" \x00")
-            elif vr == "US" and raw is not None and len(raw) == 2:
-                value = raw[0] | raw[1] << 8
-            else:
-                value = _convert(vr, raw, True, self.ds)
-                if value is _BY_PYDICOM:
-                    raise NotFast(keyword)
-        cache[keyword] = value
+        value = self._cache.get(keyword)
+        if value is _BY_PYDICOM:
+            raise NotFast(keyword)
         return value
+
+
+def _raw_values(ds: RawDataset) -> dict[str, object]:
+    """The header values of *ds* by keyword, each as :func:`_convert` gives it.
+
+    The common cases of :func:`_convert` are inlined (a function call per element costs as
+    much as the conversion), and the character set is looked up once, not per text value.
+    """
+    values: dict[str, object] = {}
+    keywords = _KEYWORDS
+    codec = _codec(ds)
+    for tag, (vr, raw) in ds.elements.items():
+        keyword = keywords.get(tag)
+        if keyword is None:
+            continue  # Specific Character Set, read by _codec
+        if raw is None:
+            values[keyword] = _convert(vr, raw, True, ds)
+        elif vr in _ASCII_VRS:
+            text = raw.decode("ascii", errors="replace").strip(" \x00")
+            values[keyword] = text if "\\" not in text else _split(text)
+        elif vr == "US" and len(raw) == 2:
+            values[keyword] = raw[0] | raw[1] << 8
+        elif vr in _TEXT_VRS and codec is not None:
+            text = raw.decode(codec, errors="replace").strip(" \x00")
+            values[keyword] = _split(text) if vr in _MULTI_TEXT_VRS and "\\" in text else text
+        else:
+            values[keyword] = _convert(vr, raw, True, ds)
+    return values
 
 
 def _headers(ds: Dataset | RawDataset, ref: FileRef, stop: int, element: bytes, size: int,
@@ -359,15 +381,14 @@ def _headers(ds: Dataset | RawDataset, ref: FileRef, stop: int, element: bytes, 
         raise DicomImportError(where, f"not an image (no Rows/Columns){kind}")
     _check_modality(v, modality, where)
     transfer_syntax = _transfer_syntax(ds)
-    _check_pixels_usable(v, transfer_syntax, where)
-    offset = _check_pixel_data_present(v, transfer_syntax, stop, element, size, where,
+    matrix = _check_pixels_usable(v, transfer_syntax, where)
+    offset = _check_pixel_data_present(matrix, transfer_syntax, stop, element, size, where,
                                        is_zip=ref.member is not None)
-    _check_fragments(v, transfer_syntax, fragments, where)
-    base = _base_header(v, ref, modality, transfer_syntax, offset)
-    frames = _int(v("NumberOfFrames")) or 1
-    if frames == 1 and "PerFrameFunctionalGroupsSequence" not in ds:
+    _check_fragments(matrix, transfer_syntax, fragments, where)
+    base = _base_header(v, matrix, ref, modality, transfer_syntax, offset)
+    if matrix.frames == 1 and "PerFrameFunctionalGroupsSequence" not in ds:
         return (base,)
-    return _frame_headers(ds, base, frames)  # type: ignore[arg-type]  # RawDataset: NotFast
+    return _frame_headers(ds, base, matrix.frames)  # type: ignore[arg-type]  # RawDataset: NotFast
 
 
 def _check_modality(v: _Values, modality: str, where: Path) -> None:
@@ -399,7 +420,17 @@ def _uid(text: str) -> UID:
     return UID(text)
 
 
-def _check_pixels_usable(v: _Values, transfer_syntax: UID, where: Path) -> None:
+class _Matrix(NamedTuple):
+    """The pixel matrix a header declares, converted and checked once for every later step."""
+
+    rows: int
+    columns: int
+    frames: int
+    bits: int  # BitsAllocated: 8, 16 or 32
+
+
+def _check_pixels_usable(v: _Values, transfer_syntax: UID, where: Path) -> _Matrix:
+    """Check that the pixels can be allocated and decoded; the matrix they form."""
     rows, columns = _required_int(v, "Rows"), _required_int(v, "Columns")
     frames = _int(v("NumberOfFrames")) or 1
     bits = _int(v("BitsAllocated")) or 0
@@ -412,8 +443,9 @@ def _check_pixels_usable(v: _Values, transfer_syntax: UID, where: Path) -> None:
     if bits not in (8, 16, 32):
         raise DicomImportError(where, f"BitsAllocated {bits} is not a CT or MR pixel size "
                                       "(8, 16 or 32)")
+    matrix = _Matrix(rows, columns, frames, bits)
     if transfer_syntax in NATIVE_SYNTAXES:
-        return
+        return matrix
     try:
         decoder = get_decoder(transfer_syntax)
     except NotImplementedError:
@@ -422,13 +454,14 @@ def _check_pixels_usable(v: _Values, transfer_syntax: UID, where: Path) -> None:
     if not decoder.is_available:
         raise DicomImportError(where, f"no decoder installed for {_syntax_name(transfer_syntax)}"
                                       " (install pylibjpeg and its plugins, or python-gdcm)")
+    return matrix
 
 
 def _syntax_name(uid: UID) -> str:
     return f"{uid.name} ({uid})" if uid.is_transfer_syntax else str(uid)
 
 
-def _check_pixel_data_present(v: _Values, transfer_syntax: UID, stop: int, element: bytes,
+def _check_pixel_data_present(matrix: _Matrix, transfer_syntax: UID, stop: int, element: bytes,
                               size: int, where: Path, *, is_zip: bool) -> int | None:
     """Check the PixelData element against the header; the offset of its value on disk."""
     if transfer_syntax == DeflatedExplicitVRLittleEndian:
@@ -447,9 +480,7 @@ def _check_pixel_data_present(v: _Values, transfer_syntax: UID, stop: int, eleme
     if transfer_syntax not in NATIVE_SYNTAXES:
         # Encapsulated fragments (only the decoder can tell if they are complete).
         return None if is_zip or length != 0xFFFFFFFF else stop + header_len
-    frames = _int(v("NumberOfFrames")) or 1
-    rows, columns = _required_int(v, "Rows"), _required_int(v, "Columns")
-    bits = _required_int(v, "BitsAllocated")
+    rows, columns, frames, bits = matrix
     expected = rows * columns * frames * bits // 8
     available = size - stop - header_len
     if length != 0xFFFFFFFF and length < expected:
@@ -497,7 +528,7 @@ def _count_fragments(fp: BinaryIO, size: int) -> int:
     return max(fragments, 0)
 
 
-def _check_fragments(v: _Values, transfer_syntax: UID, fragments: int | None,
+def _check_fragments(matrix: _Matrix, transfer_syntax: UID, fragments: int | None,
                      where: Path) -> None:
     """Compressed data must hold at least one fragment per frame the header declares."""
     if fragments is None or transfer_syntax in NATIVE_SYNTAXES:
@@ -505,13 +536,13 @@ def _check_fragments(v: _Values, transfer_syntax: UID, fragments: int | None,
     if fragments == TRUNCATED:
         raise DicomImportError(where, "compressed pixel data ends before its last fragment "
                                       "(truncated file)")
-    frames = _int(v("NumberOfFrames")) or 1
+    frames = matrix.frames
     if fragments < frames:
         raise DicomImportError(where, f"header declares {frames} frames but the compressed "
                                       f"pixel data holds only {fragments} fragment(s)")
 
 
-def _base_header(v: _Values, ref: FileRef, modality: str, transfer_syntax: UID,
+def _base_header(v: _Values, matrix: _Matrix, ref: FileRef, modality: str, transfer_syntax: UID,
                  offset: int | None) -> ImageHeader:
     centre = _number(_first(v("WindowCenter")))
     width = _number(_first(v("WindowWidth")))
@@ -530,18 +561,18 @@ def _base_header(v: _Values, ref: FileRef, modality: str, transfer_syntax: UID,
         position=_floats(v("ImagePositionPatient"), 3),  # type: ignore[arg-type]
         orientation=_orientation(v("ImageOrientationPatient")),
         pixel_spacing=_spacing(v("PixelSpacing")),
-        rows=_required_int(v, "Rows"),
-        columns=_required_int(v, "Columns"),
+        rows=matrix.rows,
+        columns=matrix.columns,
         acquisition_time=_time(v),
         contrast_agent=str(v("ContrastBolusAgent") or ""),
         contrast_start_time=str(v("ContrastBolusStartTime") or ""),
         temporal_position=_int(v("TemporalPositionIdentifier")),
         window=(centre, width) if centre is not None and width else None,
-        number_of_frames=_int(v("NumberOfFrames")) or 1,
+        number_of_frames=matrix.frames,
         transfer_syntax_uid=str(transfer_syntax),
         photometric_interpretation=str(v("PhotometricInterpretation") or "MONOCHROME2"),
-        bits_allocated=_required_int(v, "BitsAllocated"),
-        bits_stored=_int(v("BitsStored")) or _required_int(v, "BitsAllocated"),
+        bits_allocated=matrix.bits,
+        bits_stored=_int(v("BitsStored")) or matrix.bits,
         pixel_representation=_int(v("PixelRepresentation")) or 0,
         is_little_endian=transfer_syntax != ExplicitVRBigEndian,
         rescale_slope=_pick(_number(v("RescaleSlope")), 1.0),  # type: ignore[arg-type]
@@ -657,14 +688,10 @@ def _convert(vr: str, raw: bytes | None, little: bool, ds: Dataset | RawDataset)
         return None if vr in _ASCII_VRS or vr in _BINARY_VRS else _BY_PYDICOM
     if vr in _ASCII_VRS:
         text = raw.decode("ascii", errors="replace").strip(" \x00")
-        if "\\" not in text:
-            return text
-        return [p.strip(" \x00") for p in text.split("\\")]
+        return text if "\\" not in text else _split(text)
     if vr in _TEXT_VRS and (codec := _codec(ds)) is not None:
         text = raw.decode(codec, errors="replace").strip(" \x00")
-        if vr in _MULTI_TEXT_VRS and "\\" in text:
-            return [p.strip(" \x00") for p in text.split("\\")]
-        return text
+        return _split(text) if vr in _MULTI_TEXT_VRS and "\\" in text else text
     if vr in _BINARY_VRS:
         code = _BINARY_VRS[vr]
         count = len(raw) // struct.calcsize(code)
@@ -672,6 +699,11 @@ def _convert(vr: str, raw: bytes | None, little: bool, ds: Dataset | RawDataset)
         values = struct.unpack(f"{order}{count}{code}", raw[: count * struct.calcsize(code)])
         return values[0] if count == 1 else list(values) if values else None
     return _BY_PYDICOM
+
+
+def _split(text: str) -> list[str]:
+    """The values of a multi-valued text, as pydicom splits them."""
+    return [p.strip(" \x00") for p in text.split("\\")]
 
 
 def _codec(ds: Dataset | RawDataset) -> str | None:
@@ -693,7 +725,7 @@ def _codec(ds: Dataset | RawDataset) -> str | None:
 def _strings(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
-    values = value if isinstance(value, list | tuple | pydicom.multival.MultiValue) else [value]
+    values = value if isinstance(value, _SEQUENCES) else [value]
     return tuple(str(v).strip().upper() for v in values)
 
 
@@ -705,10 +737,18 @@ def _required_int(v: _Values, keyword: str) -> int:
     return number
 
 
+# isinstance with a tuple, not a union type: several times faster (Python 3.11), and these
+# run for every value of every file.
+_SCALARS = (str, int, float)
+_SEQUENCES = (list, tuple, pydicom.multival.MultiValue)
+# Integers a float holds exactly: int(float(n)) == n.
+_EXACT_INT = 2**53
+
+
 def _first(value: object) -> object:
-    if isinstance(value, str | int | float) or value is None:  # the common case, first
+    if value is None or isinstance(value, _SCALARS):  # the common case, first
         return value
-    if isinstance(value, pydicom.multival.MultiValue | list | tuple):
+    if isinstance(value, _SEQUENCES):
         return value[0] if value else None
     return value
 
@@ -718,16 +758,18 @@ def _number(value: object) -> float | None:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
-    return number if number == number and abs(number) != float("inf") else None
+    return number if math.isfinite(number) else None
 
 
 def _int(value: object) -> int | None:
+    if type(value) is int and -_EXACT_INT <= value <= _EXACT_INT:
+        return value  # a binary value (US...): what the float round trip below gives
     number = _number(_first(value))
     return int(number) if number is not None else None
 
 
 def _floats(value: object, n: int) -> tuple[float, ...] | None:
-    if value is None or isinstance(value, str | bytes):
+    if value is None or isinstance(value, (str, bytes)):
         return None
     try:
         numbers = tuple(map(float, value))  # type: ignore[call-overload]
