@@ -229,7 +229,7 @@ def _read_headers(ref: FileRef, *, fast: bool = True,
             ds = _read_dataset(fp, where)
             stop = fp.tell()
             element = fp.read(12)
-            fragments = _count_fragments(fp, size) if _is_encapsulated(element) else None
+            fragments = count_fragments(fp, size) if _is_encapsulated(element) else None
         return _headers(ds, ref, stop, element, size, fragments)
     except DicomImportError:
         raise
@@ -255,7 +255,7 @@ def _read_fast(fp: BinaryIO, ref: FileRef, size: int) -> tuple[ImageHeader, ...]
         fragments = None
         if _is_encapsulated(raw.element):
             fp.seek(raw.stop + 12)
-            fragments = _count_fragments(fp, size)
+            fragments = count_fragments(fp, size)
         return _headers(raw, ref, raw.stop, raw.element, size, fragments)
     except NotFast:
         return None
@@ -506,7 +506,7 @@ def _is_encapsulated(element: bytes) -> bool:
             and element[8:12] == b"\xff\xff\xff\xff")
 
 
-def _count_fragments(fp: BinaryIO, size: int) -> int:
+def count_fragments(fp: BinaryIO, size: int) -> int:
     """Fragments after the offset table, or TRUNCATED if the items run past the file end.
 
     Only item headers are read (8 bytes each, then a seek): the check costs microseconds.

@@ -15,19 +15,22 @@ scanning, with the image's attributes from the scan: the header is not parsed a 
 
 from __future__ import annotations
 
+import os
 import struct
 import threading
 import zlib
 from collections.abc import Iterator, Sequence
+from typing import BinaryIO
 
 import numpy as np
 import pydicom
+from pydicom.encaps import encapsulate, generate_frames
 from pydicom.errors import BytesLengthException, InvalidDicomError
 from pydicom.pixels.decoders.base import get_decoder
 from pydicom.pixels.utils import iter_pixels
 from pydicom.uid import UID
 
-from core.dicom.headers import NATIVE_SYNTAXES, ImageHeader
+from core.dicom.headers import NATIVE_SYNTAXES, TRUNCATED, ImageHeader, count_fragments
 from core.dicom.sources import FileRef
 from core.errors import DicomImportError
 
@@ -81,7 +84,7 @@ def read_into(headers: Sequence[ImageHeader], out: Sequence[np.ndarray]) -> None
             _rescale_in_place(target.view(_dtype(first)), first, target)
             return
         raw = _read_directly(first)
-        _rescale(raw, first, target)
+        _rescale(raw, first, target, bits_cleared=True)
         return
     wanted = {h.frame_index or 0: (h, target) for h, target in zip(headers, out, strict=True)}
     for index, frame in _decode(first.ref, first, sorted(wanted)):
@@ -174,7 +177,9 @@ def _read_directly(h: ImageHeader) -> np.ndarray:
     dtype = _dtype(h)
     buffer = _buffer(h.rows * h.columns * dtype.itemsize)
     _read(h, buffer)
-    return buffer.view(dtype).reshape(h.rows, h.columns)
+    stored = buffer.view(dtype).reshape(h.rows, h.columns)
+    _clear_unused_bits(stored, h)
+    return stored
 
 
 def _read(h: ImageHeader, buffer: np.ndarray) -> None:
@@ -210,10 +215,8 @@ def _decode(ref: FileRef, h: ImageHeader, indices: list[int]) -> list[tuple[int,
     try:
         if _is_encapsulated_on_disk(h):
             with open(h.path, "rb") as fp:
-                fp.seek(h.pixel_data_offset or 0)
-                frames = get_decoder(UID(h.transfer_syntax_uid)).iter_array(
-                    fp, indices=indices, **_decoding_options(h))
-                for index, (frame, _meta) in zip(indices, frames, strict=False):
+                for index, frame in zip(indices, _encapsulated_frames(fp, h, indices),
+                                        strict=False):
                     decoded.append((index, _checked(frame, h, ref)))
         else:
             for index, frame in zip(indices, _frames_through_pydicom(ref, h, indices),
@@ -241,6 +244,42 @@ def _decode(ref: FileRef, h: ImageHeader, indices: list[int]) -> list[tuple[int,
 def _is_encapsulated_on_disk(h: ImageHeader) -> bool:
     return (h.pixel_data_offset is not None and h.member is None
             and h.transfer_syntax_uid not in NATIVE_SYNTAXES)
+
+
+def _encapsulated_frames(fp: BinaryIO, h: ImageHeader,
+                         indices: list[int]) -> Iterator[np.ndarray]:
+    """Decode the frames *indices* (sorted) of *fp*, whose PixelData value starts at the
+    scanned offset.
+
+    The fragments are counted again first (item headers only: microseconds): a file cut
+    short since the scan must be refused, and some decoders would decode what is left of
+    a truncated JPEG stream without complaint.
+    """
+    size = os.fstat(fp.fileno()).st_size
+    fp.seek(h.pixel_data_offset or 0)
+    fragments = count_fragments(fp, size)
+    if fragments == TRUNCATED or fragments < h.number_of_frames:
+        raise DicomImportError(h.path, "the compressed pixel data ends early (the file was "
+                                       "truncated or changed since it was scanned)")
+    fp.seek(h.pixel_data_offset or 0)
+    decoder = get_decoder(UID(h.transfer_syntax_uid))
+    options = _decoding_options(h)
+    if indices == list(range(h.number_of_frames)):
+        # Every frame: one streaming pass over the fragments.
+        for frame, _meta in decoder.iter_array(fp, **options):
+            yield frame
+        return
+    # Some frames (one temporal position of a dynamic series): walk the fragments once.
+    # Asking pydicom for frames by index walks them from the start for each frame when
+    # there is no offset table, quadratic in the number of frames.
+    wanted = set(indices)
+    one = {**options, "number_of_frames": 1}
+    frames = generate_frames(fp, number_of_frames=h.number_of_frames)
+    for index, data in enumerate(frames):
+        if index in wanted:
+            yield decoder.as_array(encapsulate([data]), **one)[0]
+        if index >= indices[-1]:
+            return
 
 
 def _decoding_options(h: ImageHeader) -> dict[str, object]:
@@ -276,12 +315,16 @@ def _short(exc: BaseException) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-def _rescale(raw: np.ndarray, h: ImageHeader, out: np.ndarray) -> None:
-    if not raw.flags.writeable:
-        raw = raw.copy()
-    _clear_unused_bits(raw, h)
+def _rescale(raw: np.ndarray, h: ImageHeader, out: np.ndarray, *,
+             bits_cleared: bool = False) -> None:
+    """*raw* stored values into *out* as modality values.
+
+    *bits_cleared* says the bits above BitsStored were cleared (a direct read from disk).
+    A decoder's output is taken as it comes, as pydicom gives it: JPEG-LS and JPEG 2000
+    code streams may carry more bits than the header's BitsStored, and pydicom keeps them.
+    """
     if out.dtype == np.int16:
-        _check_int16(raw, h)
+        _check_int16(raw, h, bits_cleared=bits_cleared)
         np.add(raw, np.int32(h.rescale_intercept), out=out, casting="unsafe")
         return
     # Written into the caller's slice of the volume: no intermediate float array. With
@@ -305,12 +348,12 @@ def _rescale_in_place(stored: np.ndarray, h: ImageHeader, out: np.ndarray) -> No
     unsigned stored values above 32,767: the true result is in int16's range.
     """
     _clear_unused_bits(stored, h)
-    _check_int16(stored, h)
+    _check_int16(stored, h, bits_cleared=True)
     if h.rescale_intercept:
         np.add(out, np.int16(h.rescale_intercept), out=out)
 
 
-def _check_int16(raw: np.ndarray, h: ImageHeader) -> None:
+def _check_int16(raw: np.ndarray, h: ImageHeader, *, bits_cleared: bool) -> None:
     """Raise :class:`ValuesOutOfRange` unless *raw* + intercept fits int16.
 
     Only the side the stored type allows to overflow is looked at (one pass over the slice,
@@ -320,7 +363,7 @@ def _check_int16(raw: np.ndarray, h: ImageHeader) -> None:
         raise ValuesOutOfRange(f"{raw.dtype} pixels")
     intercept = int(h.rescale_intercept)
     lowest, highest = np.iinfo(raw.dtype).min, np.iinfo(raw.dtype).max
-    if _has_unused_bits(raw, h):  # cleared by _clear_unused_bits
+    if bits_cleared and _has_unused_bits(raw, h):
         highest = (1 << h.bits_stored) - 1
     if lowest + intercept < -32768 and int(raw.min()) + intercept < -32768:
         raise ValuesOutOfRange("below -32768")
@@ -333,10 +376,11 @@ def _has_unused_bits(raw: np.ndarray, h: ImageHeader) -> bool:
 
 
 def _clear_unused_bits(stored: np.ndarray, h: ImageHeader) -> None:
-    """Zero the bits above BitsStored of unsigned stored values, in place.
+    """Zero the bits above BitsStored of unsigned stored values read from disk, in place.
 
     They are not part of the pixel value (PS3.5 §8.1.1; old files kept overlays there) and
-    pydicom drops them too. Looked for first (one read-only pass), cleared only if set.
+    pydicom drops them from uncompressed data too. Looked for first (one read-only pass),
+    cleared only if set.
     """
     if _has_unused_bits(stored, h):
         mask = (1 << h.bits_stored) - 1

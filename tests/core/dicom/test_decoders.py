@@ -22,6 +22,7 @@ from pydicom.uid import (
 )
 
 from core.dicom import load_volume, scan
+from core.errors import DicomImportError
 from core.model.volume import Volume
 
 
@@ -101,11 +102,14 @@ def test_jpeg_ls_near_lossless_decodes(testdata, tmp_path):
     assert volume.voxels.std() > 0
 
 
-def test_jpeg_baseline_grey_scale_decodes_close_to_the_original(write_image, tmp_path):
-    original = np.tile(np.arange(0, 256, 4, dtype=np.uint8), (48, 1))  # 48 × 64 ramp
+RAMP = np.tile(np.arange(0, 256, 4, dtype=np.uint8), (48, 1))  # 48 × 64
+
+
+def _jpeg_baseline(write_image) -> Path:
+    """A JPEG baseline (8-bit, pillow's encoder) image of :data:`RAMP`."""
     encoded = io.BytesIO()
-    Image.fromarray(original).save(encoded, format="JPEG", quality=95)
-    path = write_image(pixels=original.astype(np.uint16))
+    Image.fromarray(RAMP).save(encoded, format="JPEG", quality=95)
+    path = write_image(pixels=RAMP.astype(np.uint16))
     ds = pydicom.dcmread(path)
     ds.file_meta.TransferSyntaxUID = JPEGBaseline8Bit
     ds.BitsAllocated = ds.BitsStored = 8
@@ -113,8 +117,21 @@ def test_jpeg_baseline_grey_scale_decodes_close_to_the_original(write_image, tmp
     ds.PixelRepresentation = 0
     ds.PixelData = encapsulate([encoded.getvalue()])
     ds.save_as(path)
-    volume = _load(path)
-    assert np.abs(volume.voxels[0] - original).max() <= 4
+    return path
+
+
+def test_jpeg_baseline_grey_scale_decodes_close_to_the_original(write_image):
+    volume = _load(_jpeg_baseline(write_image))
+    assert np.abs(volume.voxels[0].astype(int) - RAMP).max() <= 4
+
+
+def test_a_compressed_file_cut_short_after_the_scan_is_refused_not_half_decoded(write_image):
+    # The JPEG decoder would decode what is left of the stream without complaint.
+    path = _jpeg_baseline(write_image)
+    (series,) = scan(path).series
+    path.write_bytes(path.read_bytes()[:-200])
+    with pytest.raises(DicomImportError, match="truncated or changed since it was scanned"):
+        load_volume(series)
 
 
 def test_compressed_files_on_disk_are_decoded_without_a_second_header_parse(

@@ -263,3 +263,34 @@ def test_one_reacquired_slice_is_a_duplicate_not_a_time_point(write_image, tmp_p
     (series,) = result.series
     assert series.n_images == 4
     assert [r.reason[:16] for r in result.rejected] == ["same position as"]
+
+
+@pytest.mark.parametrize("has_offset_table", [True, False])
+def test_compressed_dynamic_mr_loads_each_temporal_position_from_its_own_frames(
+        make_dataset, tmp_path, has_offset_table):
+    # One temporal position of a compressed multi-frame series reads only its frames, in
+    # one walk over the fragments (no offset table: pydicom's frame-by-index access would
+    # walk from the start for every frame).
+    from pydicom.encaps import encapsulate, generate_frames
+    from pydicom.pixels.utils import pixel_array
+    from pydicom.uid import RLELossless
+
+    frames = [(z, t, 1, 100 * t + k) for t in (1, 2, 3) for k, z in enumerate((0.0, 3.0))]
+    ds = _enhanced(make_dataset, EnhancedMRImageStorage, frames)
+    ds.Modality = "MR"
+    pixels = ds.pixel_array.copy()
+    pixels[:, 1, 2] += np.arange(len(frames), dtype=np.int16)  # each frame different
+    ds.PixelData = pixels.tobytes()
+    ds.compress(RLELossless)
+    encoded = list(generate_frames(ds.PixelData, number_of_frames=len(frames)))
+    ds.PixelData = encapsulate(encoded, has_bot=has_offset_table)
+    ds.save_as(tmp_path / "dynamic.dcm")
+    expected = pixel_array(tmp_path / "dynamic.dcm").astype(np.int32) - 1000
+    series = scan(tmp_path).series
+    assert [s.temporal_position for s in series] == [1, 2, 3]
+    for t, s in zip((1, 2, 3), series, strict=True):
+        volume = load_volume(s)
+        assert volume.voxels.dtype == np.int16
+        # Frames k of position t are 2(t-1)+k; the volume runs head first (z = 3, then 0).
+        first = 2 * (t - 1)
+        assert np.array_equal(volume.voxels, expected[[first + 1, first]])

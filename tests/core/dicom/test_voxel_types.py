@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pydicom
 import pytest
-from pydicom.uid import RLELossless
+from pydicom.uid import JPEG2000Lossless, RLELossless
 
 from core.dicom import load_volume, scan
 from core.model.volume import Volume
@@ -146,3 +146,21 @@ def test_decoder_path_fills_int16_volumes_with_the_same_values(write_image, tmp_
         volume = _load(source)
         assert volume.voxels.dtype == np.int16, source
         assert np.array_equal(volume.voxels, expected), source
+
+
+def test_decoded_values_beyond_bits_stored_are_kept_as_pydicom_keeps_them(write_image,
+                                                                         tmp_path):
+    # A JPEG 2000 (or JPEG-LS) code stream may hold more bits than the header's BitsStored
+    # says. pydicom keeps the decoded values; clearing the "unused" bits, as is right for
+    # uncompressed data, would turn 4,096 into 0 (-1024 HU instead of 3072).
+    stored = np.tile(np.arange(0, 8192, 128, dtype=np.uint16), (64, 1))  # 13 bits, 64²
+    _write_series(write_image, tmp_path, [stored], RescaleIntercept=-1024)
+    (path,) = tmp_path.iterdir()
+    ds = pydicom.dcmread(path)
+    ds.compress(JPEG2000Lossless)
+    ds.BitsStored, ds.HighBit = 12, 11
+    ds.save_as(path)
+    volume = _load(tmp_path)
+    assert volume.voxels.dtype == np.int16
+    assert np.array_equal(volume.voxels, _expected(tmp_path))
+    assert volume.voxels[0, 0, 32] == 4096 - 1024
