@@ -100,6 +100,9 @@ _CHARSET_TAG = Tag("SpecificCharacterSet")
 
 _PIXEL_DATA_TAG_LE = b"\xe0\x7f\x10\x00"
 _PIXEL_DATA_TAG_BE = b"\x7f\xe0\x00\x10"
+# (7FE0,0008) Float Pixel Data and (7FE0,0009) Double Float Pixel Data, either byte order.
+_FLOAT_PIXEL_TAGS = (b"\xe0\x7f\x08\x00", b"\xe0\x7f\x09\x00", b"\x7f\xe0\x00\x08",
+                     b"\x7f\xe0\x00\x09")
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,6 +471,9 @@ def _check_pixel_data_present(matrix: _Matrix, transfer_syntax: UID, stop: int, 
         return None  # the element is inside the deflated stream: the decoder checks it
     little = transfer_syntax != ExplicitVRBigEndian
     tag = _PIXEL_DATA_TAG_LE if little else _PIXEL_DATA_TAG_BE
+    if len(element) >= 4 and element[:4] in _FLOAT_PIXEL_TAGS:
+        raise DicomImportError(where, "floating-point pixel data (a parametric map, not a CT "
+                                      "or MR image as acquired)")
     if len(element) < 8 or element[:4] != tag:
         raise DicomImportError(where, "no pixel data in the file (header only, or truncated "
                                       "before the image)")

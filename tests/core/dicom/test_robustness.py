@@ -8,6 +8,7 @@ import tracemalloc
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pydicom
 import pytest
 from pydicom.data import get_testdata_file, get_testdata_files
@@ -221,3 +222,16 @@ def test_file_that_vanishes_during_the_scan_is_reported(write_image, tmp_path):
 
     with pytest.raises(DicomImportError, match="cannot be opened"):
         read_headers(FileRef(tmp_path / "gone"))
+
+
+def test_float_pixel_data_is_named_not_called_missing(make_dataset, tmp_path):
+    # Parametric maps carry Float Pixel Data; "no pixel data" would send a reader looking
+    # for a truncated file.
+    ds = make_dataset()
+    del ds.PixelData
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit = 32, 32, 31
+    del ds.PixelRepresentation
+    ds.FloatPixelData = np.zeros((8, 6), dtype=np.float32).tobytes()
+    ds.save_as(tmp_path / "map.dcm", enforce_file_format=True)
+    assert [r.reason for r in scan(tmp_path).rejected] == [
+        "floating-point pixel data (a parametric map, not a CT or MR image as acquired)"]
