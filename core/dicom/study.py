@@ -9,6 +9,7 @@ arterial first, and are returned in hanging-protocol (display) order.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import numpy as np
 
 from core.dicom.headers import ImageHeader, pydicom_warnings_ignored
 from core.dicom.phases import phase_from_description
-from core.dicom.pixels import needs_decoder, read_frame
+from core.dicom.pixels import is_slow_to_decode, needs_decoder, read_frame
 from core.dicom.scan import ScanResult, SeriesInfo, scan
 from core.dicom.stack import build_stack
 from core.dicom.volume import decode_process_pool, load_volume
@@ -106,15 +107,15 @@ class ArterialPreview:
 
 def load_phases(result: ScanResult, progress: Progress | None = None,
                 on_first_slice: FirstSlice | None = None, *,
-                decode_processes: int = 0) -> list[Volume]:
+                decode_processes: int | None = None) -> list[Volume]:
     """Load one series per phase of the first study of *result* (see :func:`phase_series`).
 
     The phases are those of *result*, so a reader's overrides
-    (:func:`~core.dicom.scan.override_phases`) decide them. With *decode_processes*,
-    compressed series are decoded on that many worker processes. Off by default: on the
-    2-core machine measured, starting and feeding them cost more than they saved (RLE
-    study 2.6 s against 1.7 s, docs/performance.md); measure on the reading workstation
-    first. Other parameters and errors as :func:`load_study_phases`.
+    (:func:`~core.dicom.scan.override_phases`) decide them. Compressed images are decoded
+    on *decode_processes* worker processes (0: on threads in this process). By default
+    (None) that is one per core when the study holds enough images in a slow compression
+    (:func:`auto_decode_processes`), else none. Other parameters and errors as
+    :func:`load_study_phases`.
     """
     chosen = phase_series(result)
     if not chosen:
@@ -142,9 +143,29 @@ def load_phases(result: ScanResult, progress: Progress | None = None,
     return [volumes[_key(s)] for s in chosen]
 
 
-def _decode_processes(series: Sequence[SeriesInfo], requested: int) -> int:
-    if not any(needs_decoder(s.headers[0]) for s in series):
+# Starting worker processes costs ~0.5-1 s (each imports numpy, pydicom and the decoders
+# afresh). 100 JPEG-LS or JPEG 2000 slices of 512² take 1-1.6 s to decode on one core.
+MIN_SLOW_IMAGES_FOR_PROCESSES = 100
+
+
+def auto_decode_processes(series: Sequence[SeriesInfo], cpus: int | None = None) -> int:
+    """Worker processes worth starting to decode *series*: one per core (at most 8) when
+    there are two cores or more and at least :data:`MIN_SLOW_IMAGES_FOR_PROCESSES` images
+    in a slow compression (JPEG family, JPEG 2000); else 0.
+
+    The decoders hold the GIL, so only processes decode in parallel. For RLE (1 ms a
+    slice) they cost more than they save: the study measured loads 2 x slower with them.
+    """
+    cpus = (os.cpu_count() or 1) if cpus is None else cpus
+    slow = sum(1 for s in series for h in s.headers if is_slow_to_decode(h))
+    return min(cpus, 8) if cpus >= 2 and slow >= MIN_SLOW_IMAGES_FOR_PROCESSES else 0
+
+
+def _decode_processes(series: Sequence[SeriesInfo], requested: int | None) -> int:
+    if not any(needs_decoder(h) for s in series for h in s.headers):
         return 0
+    if requested is None:
+        return auto_decode_processes(series)
     return max(requested, 0)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pydicom
 import pytest
 
 from core.dicom import load_volume, scan
@@ -104,3 +105,48 @@ def test_a_file_the_worker_cannot_decode_names_itself(small_ct_study, tmp_path):
     assert isinstance(frames, str)
     with pytest.raises(DicomImportError, match="IM: the file ends before its pixel data"):
         rescale_into(frames, [broken], [np.empty((128, 128), np.float32)])
+
+
+def test_worker_processes_are_started_only_for_enough_slow_to_decode_images(small_ct_study):
+    # JPEG 2000 / JPEG-LS take 10-16 ms a slice and decode in parallel only in processes;
+    # RLE (1 ms) is faster on threads than the ~1 s it costs to start workers.
+    from pydicom.uid import JPEG2000Lossless, JPEGLSLossless, RLELossless
+
+    from core.dicom.study import MIN_SLOW_IMAGES_FOR_PROCESSES, auto_decode_processes
+
+    series = scan(small_ct_study.dicom_folder).series[0]
+    header = series.headers[0]
+
+    def study(syntax: str, n: int) -> list:
+        headers = tuple(dataclasses.replace(header, transfer_syntax_uid=syntax)
+                        for _ in range(n))
+        return [dataclasses.replace(series, headers=headers)]
+
+    enough = MIN_SLOW_IMAGES_FOR_PROCESSES
+    assert auto_decode_processes(study(JPEG2000Lossless, enough), cpus=4) == 4
+    assert auto_decode_processes(study(JPEGLSLossless, enough), cpus=32) == 8
+    assert auto_decode_processes(study(JPEG2000Lossless, enough - 1), cpus=4) == 0
+    assert auto_decode_processes(study(JPEG2000Lossless, 10 * enough), cpus=1) == 0
+    assert auto_decode_processes(study(RLELossless, 10 * enough), cpus=4) == 0
+    assert auto_decode_processes(study(header.transfer_syntax_uid, 10 * enough), cpus=4) == 0
+
+
+def test_jpeg_2000_decoded_on_worker_processes_equals_decoding_on_threads(write_image,
+                                                                        tmp_path):
+    from pydicom.uid import JPEG2000Lossless
+
+    from core.dicom.study import load_phases
+
+    rng = np.random.default_rng(5)
+    for z in range(3):
+        path = write_image(position=(0.0, 0.0, float(z)), RescaleIntercept=-1024,
+                           pixels=rng.integers(0, 4096, (64, 64), dtype=np.uint16))
+        ds = pydicom.dcmread(path)
+        ds.compress(JPEG2000Lossless)
+        ds.save_as(path)
+    result = scan(tmp_path)
+    (in_threads,) = load_phases(result, decode_processes=0)
+    (in_processes,) = load_phases(result, decode_processes=2)
+    assert in_processes.voxels.dtype == np.int16
+    assert np.array_equal(in_processes.voxels, in_threads.voxels)
+    assert in_threads.voxels.max() > 2000  # the random image, not a blank
