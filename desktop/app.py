@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -70,6 +71,9 @@ def _save_screenshot(window: MainWindow, path: Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the workstation and return its exit status."""
+    # Compressed studies are decoded on worker processes (core.dicom.study); in a frozen
+    # (installer) build on Windows, a worker starting this executable must stop here.
+    multiprocessing.freeze_support()
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     QCoreApplication.setOrganizationName(ORGANISATION)
