@@ -6,6 +6,7 @@ import mmap
 import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
 import numpy as np
@@ -238,7 +239,14 @@ def _read_all(headers: tuple[ImageHeader, ...], targets: list[np.ndarray], descr
     def read(slices: list[int]) -> int:
         group = [headers[k] for k in slices]
         if processes is not None and needs_decoder(group[0]):
-            frames = processes.submit(decode_in_worker, group).result()
+            try:
+                frames = processes.submit(decode_in_worker, group).result()
+            except BrokenProcessPool:
+                # A decoder crashed its worker (a damaged file can do that to native code):
+                # the application lives on, this load stops with a reason.
+                raise DicomImportError(group[0].display_path, "the decoding worker process "
+                                       "stopped while this file or one decoded alongside was "
+                                       "read (a decoder crashed)") from None
             rescale_into(frames, group, [targets[k] for k in slices])
         else:
             read_into(group, [targets[k] for k in slices])

@@ -150,3 +150,27 @@ def test_jpeg_2000_decoded_on_worker_processes_equals_decoding_on_threads(write_
     assert in_processes.voxels.dtype == np.int16
     assert np.array_equal(in_processes.voxels, in_threads.voxels)
     assert in_threads.voxels.max() > 2000  # the random image, not a blank
+
+
+def test_a_crashed_decoding_worker_stops_the_load_with_a_reason(write_image, tmp_path):
+    # A decoder is native code: a damaged file can kill its process. The workers are real
+    # processes that die at start (os._exit), as a crash would leave them.
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from pydicom.uid import RLELossless
+
+    path = write_image(position=(0.0, 0.0, 0.0))
+    ds = pydicom.dcmread(path)
+    ds.compress(RLELossless)
+    ds.save_as(path)
+    (series,) = scan(tmp_path).series
+    crashing = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"),
+                                   initializer=os._exit, initargs=(70,))
+    try:
+        with pytest.raises(DicomImportError, match="decoding worker process stopped") as info:
+            load_volume(series, processes=crashing)
+        assert info.value.path == path
+    finally:
+        crashing.shutdown(wait=True, cancel_futures=True)
