@@ -18,6 +18,10 @@ class DicomImportError(CoreError):
         self.reason = reason
 
 
+class DecoderCrashedError(DicomImportError):
+    """A decoding worker process died (a decoder crashed): its pool cannot be used again."""
+
+
 class StoreError(CoreError):
     """A trial store file cannot be opened or used."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -23,6 +23,7 @@ from core.dicom.headers import ImageHeader
 from core.dicom.scan import ScanResult
 from core.dicom.study import load_phases, load_study_phases
 from core.dicom.volume import preview_volume
+from core.dicom.workers import DecodeWorkers
 from core.model.display import WindowPreset
 from core.model.imaging import StudyRef
 from core.model.volume import Volume
@@ -46,6 +47,8 @@ class MainWindow(QMainWindow):
     def __init__(self, presets: Sequence[WindowPreset], *, interactive: bool = True) -> None:
         super().__init__()
         self._interactive = interactive
+        # Kept for the window's lifetime: the next compressed study decodes at once.
+        self._decode_workers = DecodeWorkers()
         self._presets = tuple(presets)
         self._current: StudyRef | None = None
         self.setWindowTitle(APP_TITLE)
@@ -68,6 +71,11 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._apply_dark_palette()
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop the decoding workers with the window."""
+        self._decode_workers.close()
+        super().closeEvent(event)
+
     # -- studies ----------------------------------------------------------------------
     def set_worklist(self, studies: Sequence[StudyRef]) -> None:
         """Show *studies* in the worklist."""
@@ -81,7 +89,8 @@ class MainWindow(QMainWindow):
             if self._interactive else None
         with reported_errors(self, "Open study", interactive=self._interactive):
             loaded = load_study_phases(ref.folder, self._progress_callback("Opening study"),
-                                       on_first_slice=preview)
+                                       on_first_slice=preview,
+                                       decode_workers=self._decode_workers)
         if not loaded:
             return False
         self._current = ref
@@ -204,7 +213,7 @@ class MainWindow(QMainWindow):
             if self._interactive else None
         with reported_errors(self, "Import DICOM", interactive=self._interactive):
             loaded = load_phases(result, self._progress_callback("Loading phases"),
-                                 on_first_slice=preview)
+                                 on_first_slice=preview, decode_workers=self._decode_workers)
         if not loaded:
             return False
         self._current = None

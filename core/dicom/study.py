@@ -21,7 +21,8 @@ from core.dicom.pixels import is_slow_to_decode, needs_decoder, read_frame
 from core.dicom.scan import ScanResult, SeriesInfo, scan
 from core.dicom.stack import build_stack
 from core.dicom.volume import decode_process_pool, load_volume
-from core.errors import DicomImportError
+from core.dicom.workers import DecodeWorkers
+from core.errors import DecoderCrashedError, DicomImportError
 from core.model.imaging import DISPLAY_ORDER, Phase
 from core.model.volume import Volume
 
@@ -58,7 +59,8 @@ def in_load_order(series: Sequence[SeriesInfo]) -> list[SeriesInfo]:
 
 
 def load_study_phases(folder: Path, progress: Progress | None = None,
-                      on_first_slice: FirstSlice | None = None) -> list[Volume]:
+                      on_first_slice: FirstSlice | None = None, *,
+                      decode_workers: DecodeWorkers | None = None) -> list[Volume]:
     """Scan *folder* and load each phase of its study as a volume, in display order.
 
     Parameters
@@ -71,6 +73,10 @@ def load_study_phases(folder: Path, progress: Progress | None = None,
         Called once, with an image's header and its pixels (float32, modality values), as
         soon as an arterial image can be shown: during the scan when a series description
         names the arterial phase, else the middle slice of the first series to load.
+    decode_workers
+        Worker processes kept between studies (see :mod:`core.dicom.workers`), used when
+        the study is worth decoding on processes; without, they are started for this
+        study and stopped after it.
 
     Raises
     ------
@@ -82,7 +88,8 @@ def load_study_phases(folder: Path, progress: Progress | None = None,
     if not result.studies:
         raise DicomImportError(folder, "no DICOM image series found")
     shown = preview is not None and preview.is_shown
-    return load_phases(result, progress, None if shown else on_first_slice)
+    return load_phases(result, progress, None if shown else on_first_slice,
+                       decode_workers=decode_workers)
 
 
 class ArterialPreview:
@@ -107,15 +114,17 @@ class ArterialPreview:
 
 def load_phases(result: ScanResult, progress: Progress | None = None,
                 on_first_slice: FirstSlice | None = None, *,
-                decode_processes: int | None = None) -> list[Volume]:
+                decode_processes: int | None = None,
+                decode_workers: DecodeWorkers | None = None) -> list[Volume]:
     """Load one series per phase of the first study of *result* (see :func:`phase_series`).
 
     The phases are those of *result*, so a reader's overrides
     (:func:`~core.dicom.scan.override_phases`) decide them. Compressed images are decoded
     on *decode_processes* worker processes (0: on threads in this process). By default
     (None) that is one per core when the study holds enough images in a slow compression
-    (:func:`auto_decode_processes`), else none. Other parameters and errors as
-    :func:`load_study_phases`.
+    (:func:`auto_decode_processes`), else none. The processes are *decode_workers*' when
+    given (kept for the next study), else started for this call. Other parameters and
+    errors as :func:`load_study_phases`.
     """
     chosen = phase_series(result)
     if not chosen:
@@ -128,16 +137,21 @@ def load_phases(result: ScanResult, progress: Progress | None = None,
             pixels = read_frame(middle)
         on_first_slice(middle, pixels)
     workers = _decode_processes(ordered, decode_processes)
-    pool = decode_process_pool(workers) if workers else None
+    own_pool = decode_process_pool(workers) if workers and decode_workers is None else None
+    pool = own_pool or (decode_workers.executor() if workers and decode_workers else None)
     volumes: dict[str, Volume] = {}
     try:
         for i, series in enumerate(ordered):
             if progress:
                 progress(i / len(ordered), f"Loading {series.phase.phase.label} phase")
             volumes[_key(series)] = load_volume(series, processes=pool)
+    except DecoderCrashedError:
+        if decode_workers is not None:
+            decode_workers.discard()  # broken for good: the next study starts new workers
+        raise
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        if own_pool is not None:
+            own_pool.shutdown(cancel_futures=True)
     if progress:
         progress(1.0, "Loaded")
     return [volumes[_key(s)] for s in chosen]

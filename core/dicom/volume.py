@@ -25,7 +25,7 @@ from core.dicom.pixels import (
 from core.dicom.scan import SeriesInfo
 from core.dicom.sources import FileRef
 from core.dicom.stack import Stack, build_stack
-from core.errors import DicomImportError
+from core.errors import DecoderCrashedError, DicomImportError
 from core.model.imaging import Modality, Phase
 from core.model.volume import Volume
 
@@ -244,9 +244,9 @@ def _read_all(headers: tuple[ImageHeader, ...], targets: list[np.ndarray], descr
             except BrokenProcessPool:
                 # A decoder crashed its worker (a damaged file can do that to native code):
                 # the application lives on, this load stops with a reason.
-                raise DicomImportError(group[0].display_path, "the decoding worker process "
-                                       "stopped while this file or one decoded alongside was "
-                                       "read (a decoder crashed)") from None
+                raise DecoderCrashedError(group[0].display_path, "the decoding worker "
+                                          "process stopped while this file or one decoded "
+                                          "alongside was read (a decoder crashed)") from None
             rescale_into(frames, group, [targets[k] for k in slices])
         else:
             read_into(group, [targets[k] for k in slices])

@@ -81,3 +81,13 @@ def test_screenshot_command_writes_a_picture_of_the_images(tmp_path, demo_trial:
     assert grey.std() > 30
     assert (grey > 200).mean() > 0.01
     assert ((grey > 40) & (grey < 200)).mean() > 0.15
+
+
+def test_closing_the_window_stops_its_decoding_workers(window):
+    # The demo is RLE (decoded on threads), so no worker has started; start them as a
+    # JPEG 2000 study would, then close as the reader does.
+    assert not window._decode_workers.is_running
+    window._decode_workers.executor()
+    assert window._decode_workers.is_running
+    window.close()
+    assert not window._decode_workers.is_running
