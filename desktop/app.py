@@ -49,10 +49,8 @@ def build_window(args: argparse.Namespace) -> MainWindow:
         folder = ensure_demo_trial(data_dir(args.data_dir), progress)
         studies = demo_studies(folder)
         window.set_worklist(studies)
-        if studies and window.open_study(studies[0]):  # subject 1, baseline
-            level = first_target_level_mm(studies[0])
-            if level is not None:
-                window.grid.go_to_position(level)
+        if studies:  # subject 1, baseline, at its first target lesion
+            window.open_study(studies[0], at_z_mm=first_target_level_mm(studies[0]))
     elif args.folder is not None:
         window.open_folder(args.folder)
     return window

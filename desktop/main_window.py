@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QToolBar,
 )
 
@@ -25,11 +26,11 @@ from core.dicom.study import load_phases, load_study_phases
 from core.dicom.volume import preview_volume
 from core.dicom.workers import DecodeWorkers
 from core.model.display import WindowPreset
-from core.model.imaging import StudyRef
+from core.model.imaging import DISPLAY_ORDER, StudyRef
 from core.model.volume import Volume
+from desktop.background_load import BackgroundLoad, Job
 from desktop.errors import reported_errors
 from desktop.import_dialog import ImportDialog
-from desktop.progress import progress_dialog
 from widgets.phase_grid import PhaseGrid
 from widgets.study_browser import StudyBrowser
 
@@ -39,6 +40,23 @@ APP_TITLE = "mRECIST Workstation"
 SLICE_KEYS: tuple[tuple[str, int], ...] = (
     ("Up", -1), ("Down", 1), ("PgUp", -10), ("PgDown", 10),
 )
+
+
+Progress = Callable[[float, str], None]
+FirstSlice = Callable[[ImageHeader, np.ndarray], None]
+OnVolume = Callable[[Volume], None]
+
+
+@dataclass
+class _Loading:
+    """A background load the window is waiting for."""
+
+    load: BackgroundLoad
+    context: str
+    title: str
+    shown: Callable[[list[Volume]], None]
+    at_z_mm: float | None = None  # where to open, once the first phase is there
+    arrived: list[Volume] = field(default_factory=list)
 
 
 class MainWindow(QMainWindow):
@@ -68,11 +86,18 @@ class MainWindow(QMainWindow):
 
         self._status = QLabel()
         self.statusBar().addWidget(self._status, 1)
+        self._progress = QProgressBar()
+        self._progress.setRange(0, 1000)
+        self._progress.setMaximumWidth(200)
+        self._progress.hide()
+        self.statusBar().addPermanentWidget(self._progress)
+        self._loading: _Loading | None = None
         self._build_actions()
         self._apply_dark_palette()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop the decoding workers with the window."""
+        """Stop the decoding workers with the window (a load still running is dropped)."""
+        self._loading = None
         self._decode_workers.close()
         super().closeEvent(event)
 
@@ -81,32 +106,32 @@ class MainWindow(QMainWindow):
         """Show *studies* in the worklist."""
         self.browser.set_studies(studies)
 
-    def open_study(self, ref: StudyRef) -> bool:
-        """Load and show every phase of *ref*; return whether it worked."""
-        loaded: list[Volume] = []
+    def open_study(self, ref: StudyRef, at_z_mm: float | None = None) -> bool:
+        """Load and show every phase of *ref*, at patient position *at_z_mm* if given.
+
+        Interactive, the study loads in the background (see :meth:`_load`) and this returns
+        True once loading has started; otherwise it loads at once and returns whether it
+        worked.
+        """
         context = f"{ref.subject}\n{ref.timepoint_label} · {ref.study_date.isoformat()}"
-        preview = (lambda header, pixels: self.show_preview(header, pixels, context)) \
-            if self._interactive else None
-        with reported_errors(self, "Open study", interactive=self._interactive):
-            loaded = load_study_phases(ref.folder, self._progress_callback("Opening study"),
-                                       on_first_slice=preview,
-                                       decode_workers=self._decode_workers)
-        if not loaded:
-            return False
-        self._current = ref
-        self.grid.set_volumes(loaded, context)
-        self.browser.select(ref)
-        self.setWindowTitle(f"{APP_TITLE} — {ref.subject} — {ref.timepoint_label}")
-        phases = ", ".join(v.phase.label for v in loaded)
-        self._status.setText(f"{ref.subject} {ref.timepoint_label}: {phases}")
-        self.grid.setFocus()
-        return True
+
+        def job(progress: Progress, first: FirstSlice, on_volume: OnVolume) -> list[Volume]:
+            return load_study_phases(ref.folder, progress, first, on_volume=on_volume,
+                                     decode_workers=self._decode_workers)
+
+        def shown(loaded: list[Volume]) -> None:
+            self._current = ref
+            self.browser.select(ref)
+            self.setWindowTitle(f"{APP_TITLE} — {ref.subject} — {ref.timepoint_label}")
+            phases = ", ".join(v.phase.label for v in loaded)
+            self._status.setText(f"{ref.subject} {ref.timepoint_label}: {phases}")
+
+        return self._load(job, context, "Open study", shown, at_z_mm)
 
     def show_preview(self, header: ImageHeader, pixels: np.ndarray, context: str) -> None:
         """Show the first arterial image at once, while the rest of the study loads."""
         self.grid.set_volumes([preview_volume(header, pixels)], context)
         self._status.setText("Loading the study…")
-        QApplication.processEvents()
 
     def open_folder(self, folder: Path) -> bool:
         """Open an arbitrary study folder (not on the worklist)."""
@@ -205,23 +230,104 @@ class MainWindow(QMainWindow):
                 self.open_scanned(result, Path(folder).name)
 
     def open_scanned(self, result: ScanResult, title: str) -> bool:
-        """Show the phases of the first study of a reviewed scan; return whether it worked."""
-        loaded: list[Volume] = []
+        """Show the phases of the first study of a reviewed scan (see :meth:`open_study`)."""
         study = result.studies[0] if result.studies else None
         context = f"{study.patient_id}\n{study.study_date}" if study else ""
-        preview = (lambda header, pixels: self.show_preview(header, pixels, context)) \
-            if self._interactive else None
-        with reported_errors(self, "Import DICOM", interactive=self._interactive):
-            loaded = load_phases(result, self._progress_callback("Loading phases"),
-                                 on_first_slice=preview, decode_workers=self._decode_workers)
-        if not loaded:
-            return False
-        self._current = None
-        self.grid.set_volumes(loaded, context)
-        self.setWindowTitle(f"{APP_TITLE} — {title}")
-        self._status.setText(f"{title}: " + ", ".join(v.phase.label for v in loaded))
-        self.grid.setFocus()
+
+        def job(progress: Progress, first: FirstSlice, on_volume: OnVolume) -> list[Volume]:
+            return load_phases(result, progress, first, on_volume=on_volume,
+                               decode_workers=self._decode_workers)
+
+        def shown(loaded: list[Volume]) -> None:
+            self._current = None
+            self.setWindowTitle(f"{APP_TITLE} — {title}")
+            self._status.setText(f"{title}: " + ", ".join(v.phase.label for v in loaded))
+
+        return self._load(job, context, "Import DICOM", shown)
+
+    # -- loading ----------------------------------------------------------------------
+    def _load(self, job: Job, context: str, title: str,
+              shown: Callable[[list[Volume]], None], at_z_mm: float | None = None) -> bool:
+        """Run a loading *job*: in the background when interactive, else at once.
+
+        In the background, the first arterial image shows during the scan, each phase
+        joins the grid as soon as it is loaded (arterial first, keeping the reader's place)
+        and a progress bar runs in the status bar; the window stays usable throughout. A
+        newer load (another study chosen meanwhile) makes this one's results ignored.
+        """
+        if not self._interactive:
+            loaded: list[Volume] = []
+            with reported_errors(self, title, interactive=False):
+                loaded = job(lambda _f, _m: None, lambda _h, _p: None, lambda _v: None)
+            if not loaded:
+                return False
+            self.grid.set_volumes(loaded, context)
+            if at_z_mm is not None:
+                self.grid.go_to_position(at_z_mm)
+            shown(loaded)
+            self.grid.setFocus()
+            return True
+        load = BackgroundLoad(job)
+        self._loading = _Loading(load, context, title, shown, at_z_mm)
+        load.preview.connect(self._on_load_preview)
+        load.volume_loaded.connect(self._on_volume_loaded)
+        load.progress.connect(self._on_load_progress)
+        load.finished.connect(self._on_load_finished)
+        load.failed.connect(self._on_load_failed)
+        self._progress.setValue(0)
+        self._progress.show()
+        self._status.setText("Loading the study…")
+        load.start()
         return True
+
+    @property
+    def is_loading(self) -> bool:
+        """True while a study loads in the background."""
+        return self._loading is not None
+
+    def _sending_load(self) -> _Loading | None:
+        """The load that sent the signal being handled, unless a newer one replaced it."""
+        state = self._loading
+        return state if state is not None and self.sender() is state.load else None
+
+    def _on_load_preview(self, header: ImageHeader, pixels: np.ndarray) -> None:
+        if (state := self._sending_load()) is not None and not state.arrived:
+            self.show_preview(header, pixels, state.context)
+
+    def _on_volume_loaded(self, volume: Volume) -> None:
+        if (state := self._sending_load()) is None:
+            return
+        state.arrived.append(volume)
+        shown = sorted(state.arrived, key=lambda v: DISPLAY_ORDER.index(v.phase))
+        self.grid.update_volumes(shown, state.context)
+        if len(state.arrived) == 1 and state.at_z_mm is not None:
+            self.grid.go_to_position(state.at_z_mm)  # once: then the reader's place is kept
+        self.grid.setFocus()
+
+    def _on_load_progress(self, fraction: float, message: str) -> None:
+        if self._sending_load() is not None:
+            self._progress.setValue(int(fraction * 1000))
+            self._status.setText(f"{message}…")
+
+    def _on_load_finished(self, loaded: list[Volume]) -> None:
+        if (state := self._sending_load()) is None:
+            return
+        self._end_load()
+        self.grid.update_volumes(loaded, state.context)
+        state.shown(loaded)
+        self.grid.setFocus()
+
+    def _on_load_failed(self, exc: Exception) -> None:
+        if (state := self._sending_load()) is None:
+            return
+        self._end_load()
+        self._status.setText(f"{state.title} failed")
+        with reported_errors(self, state.title, interactive=self._interactive):
+            raise exc
+
+    def _end_load(self) -> None:
+        self._loading = None
+        self._progress.hide()
 
     def _show_shortcuts(self) -> None:
         presets = "".join(f"<tr><td>{p.shortcut}</td><td>{p.name} window</td></tr>"
@@ -244,11 +350,6 @@ class MainWindow(QMainWindow):
             "reading for HCC trials.<br>Not for primary diagnosis."))
 
     # -- progress ---------------------------------------------------------------------
-    def _progress_callback(self, title: str) -> Callable[[float, str], None]:
-        if not self._interactive:
-            return lambda _fraction, _message: None
-        return progress_dialog(self, title)
-
     def _apply_dark_palette(self) -> None:
         # Reading rooms are dim: a dark frame keeps the eye adapted to the images.
         self.setStyleSheet(

@@ -33,6 +33,8 @@ class PhaseGrid(QWidget):
         self._viewers: list[SliceViewer] = []
         self._active = 0
         self._syncing = False
+        # The window the reader chose (None: each phase keeps its header's window).
+        self._reader_window: WindowLevel | None = None
         self.link_scroll = True
         self.link_window = True
         self._layout = QGridLayout(self)
@@ -56,6 +58,37 @@ class PhaseGrid(QWidget):
 
     def set_volumes(self, volumes: Sequence[Volume], context: str = "") -> None:
         """Show one viewer per volume, in the given order, and link them."""
+        self._reader_window = None
+        self._replace_viewers(volumes, context)
+
+    def update_volumes(self, volumes: Sequence[Volume], context: str = "") -> None:
+        """Show *volumes* (the same study, more of it) and keep the reader's place.
+
+        For phases arriving while a study loads: the reader may already be scrolling,
+        zooming and windowing the arterial phase. The active phase, the patient z position,
+        a zoom or pan done by hand and a window chosen by the reader are kept; new phases
+        join them.
+        """
+        active = self.active_viewer
+        if active is None or active.volume is None:
+            self.set_volumes(volumes, context)
+            return
+        phase = active.volume.phase
+        z = active.volume.slice_position_mm(active.current_slice)
+        view = None if active.is_fitted else active.view_box.viewRect()
+        window = self._reader_window
+        self._replace_viewers(volumes, context)
+        index = next((i for i, v in enumerate(self._viewers)
+                      if v.volume is not None and v.volume.phase is phase), 0)
+        self.set_active(index)
+        self.go_to_position(z)
+        if view is not None:
+            for viewer in self._viewers:  # linked: one would do, but each stops fitting
+                viewer.set_view_rect(view)
+        if window is not None:
+            self.apply_window(window)
+
+    def _replace_viewers(self, volumes: Sequence[Volume], context: str) -> None:
         for viewer in self._viewers:
             viewer.setParent(None)
             viewer.deleteLater()
@@ -113,6 +146,7 @@ class PhaseGrid(QWidget):
         viewer = self.active_viewer
         if viewer is None:
             return
+        self._reader_window = window
         viewer.set_window(window)
         self._on_window_changed(viewer, window)
 
@@ -135,6 +169,7 @@ class PhaseGrid(QWidget):
             self._syncing = False
 
     def _on_window_changed(self, source: SliceViewer, window: WindowLevel) -> None:
+        self._reader_window = window
         if not self.link_window or source.volume is None:
             return
         for viewer in self._viewers:

@@ -60,6 +60,7 @@ def in_load_order(series: Sequence[SeriesInfo]) -> list[SeriesInfo]:
 
 def load_study_phases(folder: Path, progress: Progress | None = None,
                       on_first_slice: FirstSlice | None = None, *,
+                      on_volume: Callable[[Volume], None] | None = None,
                       decode_workers: DecodeWorkers | None = None) -> list[Volume]:
     """Scan *folder* and load each phase of its study as a volume, in display order.
 
@@ -73,6 +74,9 @@ def load_study_phases(folder: Path, progress: Progress | None = None,
         Called once, with an image's header and its pixels (float32, modality values), as
         soon as an arterial image can be shown: during the scan when a series description
         names the arterial phase, else the middle slice of the first series to load.
+    on_volume
+        Called with each volume as soon as it is loaded, arterial first (see
+        :data:`LOAD_ORDER`), so a viewer can show it while the others load.
     decode_workers
         Worker processes kept between studies (see :mod:`core.dicom.workers`), used when
         the study is worth decoding on processes; without, they are started for this
@@ -89,7 +93,7 @@ def load_study_phases(folder: Path, progress: Progress | None = None,
         raise DicomImportError(folder, "no DICOM image series found")
     shown = preview is not None and preview.is_shown
     return load_phases(result, progress, None if shown else on_first_slice,
-                       decode_workers=decode_workers)
+                       on_volume=on_volume, decode_workers=decode_workers)
 
 
 class ArterialPreview:
@@ -114,6 +118,7 @@ class ArterialPreview:
 
 def load_phases(result: ScanResult, progress: Progress | None = None,
                 on_first_slice: FirstSlice | None = None, *,
+                on_volume: Callable[[Volume], None] | None = None,
                 decode_processes: int | None = None,
                 decode_workers: DecodeWorkers | None = None) -> list[Volume]:
     """Load one series per phase of the first study of *result* (see :func:`phase_series`).
@@ -144,7 +149,9 @@ def load_phases(result: ScanResult, progress: Progress | None = None,
         for i, series in enumerate(ordered):
             if progress:
                 progress(i / len(ordered), f"Loading {series.phase.phase.label} phase")
-            volumes[_key(series)] = load_volume(series, processes=pool)
+            volume = volumes[_key(series)] = load_volume(series, processes=pool)
+            if on_volume:
+                on_volume(volume)
     except DecoderCrashedError:
         if decode_workers is not None:
             decode_workers.discard()  # broken for good: the next study starts new workers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from synthetic import make_volume
 
 from core.model.display import WindowLevel
@@ -63,3 +64,39 @@ def test_layouts_two_by_two_and_one_by_four(qtbot):
     qtbot.waitUntil(lambda: rows() == 2, timeout=2000)
     grid.set_columns(4)
     qtbot.waitUntil(lambda: rows() == 1, timeout=2000)
+
+
+def test_phases_arriving_while_loading_keep_the_readers_place(qtbot):
+    # The reader starts on the arterial phase as soon as it is loaded: scrolls, zooms,
+    # windows. The other phases join without undoing any of it.
+    from PySide6.QtCore import QRectF
+
+    arterial = make_volume(40, 2.5, phase=Phase.ARTERIAL)
+    grid = _grid(qtbot, [arterial])
+    grid.viewers[0].set_slice(9)  # z = -22.5
+    grid.viewers[0].set_view_rect(QRectF(-10.0, -8.0, 12.0, 9.0))
+    grid.apply_window(WindowLevel(60, 150))
+    zoomed = grid.viewers[0].view_box.viewRect()
+
+    pre = make_volume(20, 5.0, phase=Phase.PRE_CONTRAST, z_top=-2.5)
+    portal = make_volume(40, 2.5, phase=Phase.PORTAL_VENOUS)
+    grid.update_volumes([pre, arterial, portal], "HCC-001\nBaseline")
+
+    assert [v.volume.phase for v in grid.viewers] == [
+        Phase.PRE_CONTRAST, Phase.ARTERIAL, Phase.PORTAL_VENOUS]
+    assert grid.active_viewer is grid.viewers[1]  # still on the arterial phase
+    assert [v.current_slice for v in grid.viewers] == [4, 9, 9]  # z = -22.5 in each
+    for viewer in grid.viewers:
+        assert viewer.window == WindowLevel(60, 150)
+        assert not viewer.is_fitted
+        rect = viewer.view_box.viewRect()
+        assert (rect.x(), rect.y(), rect.width(), rect.height()) == pytest.approx(
+            (zoomed.x(), zoomed.y(), zoomed.width(), zoomed.height()), abs=1e-6)
+
+
+def test_a_new_study_starts_from_the_header_windows_again(qtbot):
+    grid = _grid(qtbot, [make_volume()])
+    grid.apply_window(WindowLevel(60, 150))
+    grid.set_volumes([make_volume()])
+    grid.update_volumes([make_volume(), make_volume(phase=Phase.DELAYED)])
+    assert [v.window for v in grid.viewers] == [WindowLevel(40, 400)] * 2

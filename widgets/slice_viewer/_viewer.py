@@ -170,6 +170,16 @@ class SliceViewer(QWidget):
         if self._volume is not None:
             self.view_box.setRange(QRectF(*self._volume.in_plane_rect_mm()), padding=0.0)
 
+    @property
+    def is_fitted(self) -> bool:
+        """True while the whole slice is fitted to the viewport (no zoom or pan by hand)."""
+        return self._auto_fit
+
+    def set_view_rect(self, rect: QRectF) -> None:
+        """Show the patient-mm rectangle *rect* (a zoom and pan kept from before)."""
+        self._auto_fit = False
+        self.view_box.setRange(rect, padding=0.0)
+
     def set_active(self, active: bool) -> None:
         """Mark this viewport as the one keyboard commands act on."""
         self._active = active

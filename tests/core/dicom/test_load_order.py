@@ -18,7 +18,8 @@ from core.model.imaging import Phase
 def _load_recording(folder):
     events = []
     volumes = load_study_phases(folder, progress=lambda f, m: events.append((m,)),
-                                on_first_slice=lambda h, p: events.append(("first", h, p)))
+                                on_first_slice=lambda h, p: events.append(("first", h, p)),
+                                on_volume=lambda v: events.append(("volume", v)))
     return volumes, events
 
 
@@ -34,9 +35,14 @@ def test_an_arterial_image_is_shown_during_the_scan_then_volumes_load(small_ct_s
     kind, header, pixels = events[0]
     assert kind == "first"
     assert phase_from_description(header.series_description) is Phase.ARTERIAL
-    assert [e[0] for e in events[1:5]] == [
-        "Loading Arterial phase", "Loading Portal venous phase", "Loading Delayed phase",
-        "Loading Pre-contrast phase"]
+    # Each volume is handed over as soon as it is loaded, arterial first.
+    assert [e[0] if e[0] != "volume" else e[1].phase for e in events[1:9]] == [
+        "Loading Arterial phase", Phase.ARTERIAL,
+        "Loading Portal venous phase", Phase.PORTAL_VENOUS,
+        "Loading Delayed phase", Phase.DELAYED,
+        "Loading Pre-contrast phase", Phase.PRE_CONTRAST]
+    handed = [e[1] for e in events if e[0] == "volume"]
+    assert sorted(map(id, handed)) == sorted(map(id, volumes))  # the same objects
     assert sum(e[0] == "first" for e in events) == 1
     assert [v.phase for v in volumes] == [
         Phase.PRE_CONTRAST, Phase.ARTERIAL, Phase.PORTAL_VENOUS, Phase.DELAYED]
