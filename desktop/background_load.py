@@ -48,11 +48,24 @@ class BackgroundLoad(QObject):
     def __init__(self, job: Job, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._job = job
+        self._cancelled = threading.Event()
         self._thread = threading.Thread(target=self._run, name="study-load", daemon=True)
 
     def start(self) -> None:
         """Start loading; the signals report from here on."""
         self._thread.start()
+
+    def cancel(self) -> None:
+        """Stop at the next progress report (every few slices); ends with ``failed``
+        carrying :class:`LoadCancelled`. For a study the reader no longer wants."""
+        self._cancelled.set()
+
+    def _unless_cancelled(self, emit: Callable[..., None]) -> Callable[..., None]:
+        def report(*args: object) -> None:
+            if self._cancelled.is_set():
+                raise LoadCancelled
+            emit(*args)
+        return report
 
     def wait(self, timeout_s: float | None = None) -> bool:
         """Block until the load has ended (tests, quitting); True if it has."""
@@ -61,9 +74,17 @@ class BackgroundLoad(QObject):
 
     def _run(self) -> None:
         try:
-            volumes = self._job(self.progress.emit, self.preview.emit, self.volume_loaded.emit)
-        except Exception as exc:  # handed to the GUI thread, which reports it
-            log.debug("background load failed", exc_info=True)
+            volumes = self._job(self._unless_cancelled(self.progress.emit),
+                                self._unless_cancelled(self.preview.emit),
+                                self._unless_cancelled(self.volume_loaded.emit))
+        except BaseException as exc:  # handed to the GUI thread, which reports it
+            log.debug("background load ended: %r", exc)
             self.failed.emit(exc)
+            if not isinstance(exc, Exception):
+                raise
         else:
             self.finished.emit(volumes)
+
+
+class LoadCancelled(Exception):
+    """The load was cancelled (:meth:`BackgroundLoad.cancel`)."""

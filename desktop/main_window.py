@@ -28,7 +28,7 @@ from core.dicom.workers import DecodeWorkers
 from core.model.display import WindowPreset
 from core.model.imaging import DISPLAY_ORDER, StudyRef
 from core.model.volume import Volume
-from desktop.background_load import BackgroundLoad, Job
+from desktop.background_load import BackgroundLoad, Job, LoadCancelled
 from desktop.errors import reported_errors
 from desktop.import_dialog import ImportDialog
 from widgets.phase_grid import PhaseGrid
@@ -92,11 +92,14 @@ class MainWindow(QMainWindow):
         self._progress.hide()
         self.statusBar().addPermanentWidget(self._progress)
         self._loading: _Loading | None = None
+        self._loads: set[BackgroundLoad] = set()
         self._build_actions()
         self._apply_dark_palette()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop the decoding workers with the window (a load still running is dropped)."""
+        """Stop the decoding workers with the window (a load still running is cancelled)."""
+        if self._loading is not None:
+            self._loading.load.cancel()
         self._loading = None
         self._decode_workers.close()
         super().closeEvent(event)
@@ -267,7 +270,10 @@ class MainWindow(QMainWindow):
             shown(loaded)
             self.grid.setFocus()
             return True
+        if self._loading is not None:
+            self._loading.load.cancel()  # the reader has moved on: stop decoding it
         load = BackgroundLoad(job)
+        self._loads.add(load)  # until its last signal is handled, here in the GUI thread
         self._loading = _Loading(load, context, title, shown, at_z_mm)
         load.preview.connect(self._on_load_preview)
         load.volume_loaded.connect(self._on_volume_loaded)
@@ -299,9 +305,15 @@ class MainWindow(QMainWindow):
             return
         state.arrived.append(volume)
         shown = sorted(state.arrived, key=lambda v: DISPLAY_ORDER.index(v.phase))
-        self.grid.update_volumes(shown, state.context)
-        if len(state.arrived) == 1 and state.at_z_mm is not None:
-            self.grid.go_to_position(state.at_z_mm)  # once: then the reader's place is kept
+        if len(state.arrived) > 1:
+            self.grid.update_volumes(shown, state.context)
+            return
+        # The first phase replaces the preview (one image, wherever the scan met it): the
+        # study opens at its middle slice or where asked, and the window names it now.
+        self.grid.set_volumes(shown, state.context)
+        if state.at_z_mm is not None:
+            self.grid.go_to_position(state.at_z_mm)
+        state.shown(shown)
         self.grid.setFocus()
 
     def _on_load_progress(self, fraction: float, message: str) -> None:
@@ -310,20 +322,29 @@ class MainWindow(QMainWindow):
             self._status.setText(f"{message}…")
 
     def _on_load_finished(self, loaded: list[Volume]) -> None:
-        if (state := self._sending_load()) is None:
+        state = self._sending_load()
+        self._forget(self.sender())
+        if state is None:
             return
         self._end_load()
         self.grid.update_volumes(loaded, state.context)
         state.shown(loaded)
-        self.grid.setFocus()
 
-    def _on_load_failed(self, exc: Exception) -> None:
-        if (state := self._sending_load()) is None:
+    def _on_load_failed(self, exc: BaseException) -> None:
+        state = self._sending_load()
+        self._forget(self.sender())
+        if state is None or isinstance(exc, LoadCancelled):
             return
         self._end_load()
         self._status.setText(f"{state.title} failed")
         with reported_errors(self, state.title, interactive=self._interactive):
             raise exc
+
+    def _forget(self, load: object) -> None:
+        """Let a load that has ended go, deleted in the GUI thread it belongs to."""
+        if isinstance(load, BackgroundLoad) and load in self._loads:
+            self._loads.discard(load)
+            load.deleteLater()
 
     def _end_load(self) -> None:
         self._loading = None

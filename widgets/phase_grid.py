@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from core.model.display import WindowLevel
@@ -65,41 +65,63 @@ class PhaseGrid(QWidget):
         """Show *volumes* (the same study, more of it) and keep the reader's place.
 
         For phases arriving while a study loads: the reader may already be scrolling,
-        zooming and windowing the arterial phase. The active phase, the patient z position,
-        a zoom or pan done by hand and a window chosen by the reader are kept; new phases
-        join them.
+        zooming and windowing the arterial phase. Viewers of volumes already shown stay as
+        they are (slice, zoom and pan, window, a drag in progress); new ones join at the
+        active viewer's patient z, with its zoom and the window the reader chose.
         """
         active = self.active_viewer
-        if active is None or active.volume is None:
+        if active is None or active.volume is None or not any(v is active.volume
+                                                              for v in volumes):
             self.set_volumes(volumes, context)
             return
-        phase = active.volume.phase
+        shown = {id(viewer.volume): viewer for viewer in self._viewers}
+        if [id(v) for v in volumes] == [id(viewer.volume) for viewer in self._viewers]:
+            return  # nothing new
         z = active.volume.slice_position_mm(active.current_slice)
-        view = None if active.is_fitted else active.view_box.viewRect()
-        window = self._reader_window
-        self._replace_viewers(volumes, context)
-        index = next((i for i, v in enumerate(self._viewers)
-                      if v.volume is not None and v.volume.phase is phase), 0)
-        self.set_active(index)
-        self.go_to_position(z)
-        if view is not None:
-            for viewer in self._viewers:  # linked: one would do, but each stops fitting
-                viewer.set_view_rect(view)
-        if window is not None:
-            self.apply_window(window)
+        # The reader's zoom and pan, as asked for (the view adds margins for the aspect).
+        zoomed = None if active.is_fitted else active.view_box.targetRect()
+        viewers = []
+        for volume in volumes:
+            viewer = shown.pop(id(volume), None)
+            if viewer is None:
+                viewer = self._new_viewer(volume, context)
+                viewer.view_box.setXLink(active.view_box)  # takes the reader's zoom now
+                viewer.view_box.setYLink(active.view_box)
+                if not active.is_fitted:
+                    viewer.stop_fitting()
+                viewer.set_slice(volume.nearest_slice(z))
+                if self._reader_window is not None and volume.modality == \
+                        active.volume.modality:
+                    viewer.set_window(self._reader_window)
+            viewers.append(viewer)
+        for gone in shown.values():
+            gone.setParent(None)
+            gone.deleteLater()
+        self._viewers = viewers
+        self._arrange()
+        self.set_active(self._viewers.index(active))
+        if zoomed is not None:
+            # pyqtgraph lines linked views up by screen pixels while the new layout settles,
+            # which would widen the view with every viewer added: ask again once it has.
+            QTimer.singleShot(0, lambda: self._restore_view(active, zoomed))
+
+    def _restore_view(self, viewer: SliceViewer, rect: QRectF) -> None:
+        if viewer in self._viewers and not viewer.is_fitted:
+            viewer.set_view_rect(rect)
+
+    def _new_viewer(self, volume: Volume, context: str) -> SliceViewer:
+        viewer = SliceViewer(self)
+        viewer.set_volume(volume, context)
+        viewer.slice_changed.connect(lambda _k, v=viewer: self._on_slice_changed(v))
+        viewer.window_changed.connect(lambda w, v=viewer: self._on_window_changed(v, w))
+        viewer.activated.connect(lambda v=viewer: self.set_active(self._viewers.index(v)))
+        return viewer
 
     def _replace_viewers(self, volumes: Sequence[Volume], context: str) -> None:
         for viewer in self._viewers:
             viewer.setParent(None)
             viewer.deleteLater()
-        self._viewers = []
-        for volume in volumes:
-            viewer = SliceViewer(self)
-            viewer.set_volume(volume, context)
-            viewer.slice_changed.connect(lambda _k, v=viewer: self._on_slice_changed(v))
-            viewer.window_changed.connect(lambda w, v=viewer: self._on_window_changed(v, w))
-            viewer.activated.connect(lambda v=viewer: self.set_active(self._viewers.index(v)))
-            self._viewers.append(viewer)
+        self._viewers = [self._new_viewer(volume, context) for volume in volumes]
         master = self._viewers[0].view_box if self._viewers else None
         for viewer in self._viewers[1:]:
             viewer.view_box.setXLink(master)

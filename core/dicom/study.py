@@ -153,8 +153,8 @@ def load_phases(result: ScanResult, progress: Progress | None = None,
             if on_volume:
                 on_volume(volume)
     except DecoderCrashedError:
-        if decode_workers is not None:
-            decode_workers.discard()  # broken for good: the next study starts new workers
+        if decode_workers is not None and pool is not None:
+            decode_workers.discard(pool)  # broken for good: the next study starts anew
         raise
     finally:
         if own_pool is not None:

@@ -34,6 +34,7 @@ class DecodeWorkers:
         self.workers = workers or min(os.cpu_count() or 1, 8)
         self._start = start
         self._pool: Executor | None = None
+        self._closed = False
         self._lock = threading.Lock()
 
     @property
@@ -42,23 +43,35 @@ class DecodeWorkers:
         return self._pool is not None
 
     def executor(self) -> Executor:
-        """The pool, started now if it is not running."""
+        """The pool, started now if it is not running.
+
+        Raises
+        ------
+        RuntimeError
+            After :meth:`close` (a load still running when the application quits must
+            not start new workers that nobody stops).
+        """
         with self._lock:
+            if self._closed:
+                raise RuntimeError("the decoding workers were stopped")
             if self._pool is None:
                 self._pool = self._start(self.workers)
             return self._pool
 
-    def discard(self) -> None:
-        """Drop the pool (a crashed worker breaks it for good); the next use starts anew."""
+    def discard(self, pool: Executor) -> None:
+        """Drop *pool* if it is still the current one (a crashed worker breaks it for good);
+        the next use starts anew. Another load may already run on a newer pool: kept."""
         with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            if self._pool is not pool:
+                return
+            self._pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        """Stop the workers; call when the application quits."""
+        """Stop the workers for good; call when the application quits."""
         with self._lock:
             pool, self._pool = self._pool, None
+            self._closed = True
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 

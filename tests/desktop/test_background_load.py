@@ -27,14 +27,16 @@ def _interactive_window(qtbot) -> MainWindow:
 def test_phases_join_the_grid_one_by_one_arterial_first(qtbot, demo_trial: Path,
                                                         monkeypatch):
     window = _interactive_window(qtbot)
-    shown: list[list[Phase]] = []
-    update = window.grid.update_volumes
+    shown: list[tuple[str, list[Phase], bool]] = []  # what the reader sees, each change
+    for kind in ("set_volumes", "update_volumes"):
+        method = getattr(window.grid, kind)
 
-    def record(volumes, context=""):  # what the reader sees, each time it changes
-        shown.append([v.phase for v in volumes])
-        update(volumes, context)
+        def record(volumes, context="", kind=kind, method=method):
+            shown.append((kind, [v.phase for v in volumes],
+                          all(v.n_slices > 1 for v in volumes)))
+            method(volumes, context)
 
-    monkeypatch.setattr(window.grid, "update_volumes", record)
+        monkeypatch.setattr(window.grid, kind, record)
     ref = demo_studies(demo_trial)[1]  # subject 1, week 6
     level = first_target_level_mm(ref)
     assert window.open_study(ref, at_z_mm=level)
@@ -42,7 +44,13 @@ def test_phases_join_the_grid_one_by_one_arterial_first(qtbot, demo_trial: Path,
     qtbot.waitUntil(lambda: not window.is_loading, timeout=LOAD_TIMEOUT_MS)
 
     a, pv, d, pre = Phase.ARTERIAL, Phase.PORTAL_VENOUS, Phase.DELAYED, Phase.PRE_CONTRAST
-    assert shown == [[a], [a, pv], [a, pv, d], [pre, a, pv, d], [pre, a, pv, d]]
+    if shown[0] == ("set_volumes", [a], False):
+        shown.pop(0)  # the preview: one arterial image shown during the scan
+    assert shown == [("set_volumes", [a], True),
+                     ("update_volumes", [a, pv], True),
+                     ("update_volumes", [a, pv, d], True),
+                     ("update_volumes", [pre, a, pv, d], True),
+                     ("update_volumes", [pre, a, pv, d], True)]  # finished: nothing new
     assert [v.volume.phase for v in window.grid.viewers] == [pre, a, pv, d]
     assert all(v.volume.slice_position_mm(v.current_slice) == level
                for v in window.grid.viewers)
@@ -50,24 +58,41 @@ def test_phases_join_the_grid_one_by_one_arterial_first(qtbot, demo_trial: Path,
     assert not window._progress.isVisible()
 
 
+def test_a_study_opens_at_its_middle_slice_not_where_the_preview_was(qtbot,
+                                                                    demo_trial: Path):
+    window = _interactive_window(qtbot)
+    window.open_study(demo_studies(demo_trial)[0])
+    qtbot.waitUntil(lambda: not window.is_loading, timeout=LOAD_TIMEOUT_MS)
+    arterial = next(v for v in window.grid.viewers if v.volume.phase is Phase.ARTERIAL)
+    assert arterial.current_slice == arterial.volume.n_slices // 2
+
+
 def test_a_newer_study_wins_over_one_still_loading(qtbot, demo_trial: Path):
     window = _interactive_window(qtbot)
     first, second = demo_studies(demo_trial)[0], demo_studies(demo_trial)[3]  # HCC-002
     window.open_study(first)
+    superseded = window._loading.load
+    ended: list[object] = []
+    superseded.failed.connect(ended.append)
+    superseded.finished.connect(ended.append)
     window.open_study(second)
     qtbot.waitUntil(lambda: not window.is_loading, timeout=LOAD_TIMEOUT_MS)
-    qtbot.wait(500)  # the first load's late signals arrive now, and must change nothing
+    assert superseded.wait(LOAD_TIMEOUT_MS / 1000)
+    qtbot.waitUntil(lambda: bool(ended), timeout=LOAD_TIMEOUT_MS)  # its last signal
+    assert type(ended[0]).__name__ == "LoadCancelled"  # stopped, not decoded to the end
     assert "HCC-002" in window.windowTitle()
     uids = {v.volume.study_instance_uid for v in window.grid.viewers}
     assert len(uids) == 1
+    assert not window._loads  # every load let go once it ended
 
 
 def test_a_study_that_cannot_load_says_why_and_leaves_the_window_usable(
         qtbot, tmp_path: Path, monkeypatch):
     window = _interactive_window(qtbot)
     messages: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda _parent, _title, text: messages.append(text))
+    for box in ("warning", "critical"):  # a modal box would never close offscreen
+        monkeypatch.setattr(QMessageBox, box,
+                            lambda _parent, _title, text: messages.append(text))
     (tmp_path / "empty").mkdir()
     window.open_folder(tmp_path / "empty")
     qtbot.waitUntil(lambda: not window.is_loading, timeout=LOAD_TIMEOUT_MS)

@@ -175,6 +175,10 @@ class SliceViewer(QWidget):
         """True while the whole slice is fitted to the viewport (no zoom or pan by hand)."""
         return self._auto_fit
 
+    def stop_fitting(self) -> None:
+        """Keep the view as it is on resizes (it follows a zoom made elsewhere)."""
+        self._auto_fit = False
+
     def set_view_rect(self, rect: QRectF) -> None:
         """Show the patient-mm rectangle *rect* (a zoom and pan kept from before)."""
         self._auto_fit = False

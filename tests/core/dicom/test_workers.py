@@ -66,3 +66,24 @@ def test_a_crash_replaces_the_workers_for_the_next_study(write_image, tmp_path):
         (volume,) = load_phases(result, decode_processes=1, decode_workers=workers)
     assert started == ["crashing", "working"]
     assert volume.voxels.max() > 2000
+
+
+def test_stopped_workers_do_not_start_again_and_old_pools_are_not_discarded_twice():
+    # A load still running when the application quits must not start workers nobody
+    # stops; a crash in an old load must not stop the pool a newer load runs on.
+    started: list[Executor] = []
+
+    def start(workers: int) -> Executor:
+        started.append(decode_process_pool(workers))
+        return started[-1]
+
+    workers = DecodeWorkers(1, start=start)
+    first = workers.executor()
+    workers.discard(first)
+    second = workers.executor()
+    workers.discard(first)  # the old pool again: the current one stays
+    assert workers.executor() is second
+    workers.close()
+    with pytest.raises(RuntimeError, match="stopped"):
+        workers.executor()
+    assert len(started) == 2
