@@ -223,7 +223,7 @@ def decode_process_pool(workers: int) -> Executor:
     """A pool of *workers* processes for decoding compressed slices (spawned, Qt-free).
 
     Starting one costs about half a second per worker (Python, numpy and pydicom are
-    imported afresh), so make one per study, not per series, and shut it down after.
+    imported afresh): make one per study at least, or keep one (core.dicom.workers).
     """
     return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
 
