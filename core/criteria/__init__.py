@@ -25,22 +25,24 @@ from core.criteria.options import resolve_options
 from core.criteria.types import (
     Assessment,
     Case,
-    CaseOptions,
-    Criteria,
     NewLesion,
-    NewLesionStatus,
     NonTargetLesion,
-    NonTargetState,
     Options,
     Progression,
-    ResponseCategory,
     Result,
     TargetLesion,
-    TargetState,
     Timepoint,
     TimepointResult,
 )
 from core.criteria.validation import CaseError, Problem, validate_case
+from core.model.clinical import (
+    CaseOptions,
+    Criteria,
+    NewLesionStatus,
+    NonTargetState,
+    ResponseCategory,
+    TargetState,
+)
 
 __all__ = [
     "CASE_FORMAT",

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from core.criteria.new_lesions import BACKDATING_REF, Backdating
-from core.criteria.types import Assessment, Progression, ResponseCategory, TimepointResult
+from core.criteria.types import Assessment, Progression, TimepointResult
+from core.model.clinical import ResponseCategory
 
 R = ResponseCategory
 # Best overall response is the best of these, in this order (RECIST11 §4.4.1); NE ranks last

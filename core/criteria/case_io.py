@@ -24,8 +24,6 @@ from core.criteria.formatting import round_half_away
 from core.criteria.types import (
     Assessment,
     Case,
-    CaseOptions,
-    Criteria,
     NewLesion,
     NonTargetLesion,
     Result,
@@ -34,6 +32,7 @@ from core.criteria.types import (
     TimepointResult,
 )
 from core.criteria.validation import CaseError, Problem, document_order
+from core.model.clinical import CaseOptions, Criteria
 
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

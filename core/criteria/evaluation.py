@@ -26,17 +26,9 @@ from core.criteria.non_targets import assess_non_targets
 from core.criteria.options import resolve_options
 from core.criteria.overall import TABLE_1_REF, assess_overall
 from core.criteria.targets import assess_targets, exact_sum, target_measurement_mm
-from core.criteria.types import (
-    Assessment,
-    Case,
-    Criteria,
-    Options,
-    ResponseCategory,
-    Result,
-    Timepoint,
-    TimepointResult,
-)
+from core.criteria.types import Assessment, Case, Options, Result, Timepoint, TimepointResult
 from core.criteria.validation import CaseError, case_warnings, validate_case
+from core.model.clinical import Criteria, ResponseCategory
 
 _DIGITS = re.compile(r"(\d+)")
 

@@ -13,7 +13,8 @@ from decimal import Decimal
 from core.criteria.formatting import format_mm
 from core.criteria.non_targets import FLUID_RULE_REFS, is_fluid
 from core.criteria.targets import exact_sum
-from core.criteria.types import LIVER_ORGAN, Assessment, Criteria, NewLesion, NewLesionStatus
+from core.criteria.types import LIVER_ORGAN, Assessment, NewLesion
+from core.model.clinical import Criteria, NewLesionStatus
 
 # A new intrahepatic nodule is new HCC when it is at least 10 mm and shows arterial
 # hyperenhancement with washout (LL2010, after the AASLD diagnostic pattern).

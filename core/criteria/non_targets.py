@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from core.criteria.types import (
-    Assessment,
-    Criteria,
-    NonTargetLesion,
-    NonTargetState,
-    ResponseCategory,
-)
+from core.criteria.types import Assessment, NonTargetLesion
+from core.model.clinical import Criteria, NonTargetState, ResponseCategory
 
 # Ascites and pleural effusion that appear or grow are not progression unless cytology
 # confirms malignancy: cirrhosis and treatment cause them too (LL2010, JNCI2008).

@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TypeVar
 
-from core.criteria.types import CaseOptions, Criteria, Options
+from core.criteria.types import Options
+from core.model.clinical import CaseOptions, Criteria
 
 # A CR or PR is confirmed by an assessment no less than 4 weeks later (RECIST11 §4.4,
 # Table 3; JNCI2008 applies the same to mRECIST).

@@ -5,7 +5,8 @@ mRECIST combines target, non-target and new-lesion responses with the same table
 
 from __future__ import annotations
 
-from core.criteria.types import Assessment, NewLesionStatus, ResponseCategory
+from core.criteria.types import Assessment
+from core.model.clinical import NewLesionStatus, ResponseCategory
 
 R = ResponseCategory
 TABLE_1_REF = "RECIST11 Table 1"

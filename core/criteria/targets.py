@@ -12,13 +12,8 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from core.criteria.formatting import format_mm, format_pct, percent_change
-from core.criteria.types import (
-    Assessment,
-    Criteria,
-    ResponseCategory,
-    TargetLesion,
-    TargetState,
-)
+from core.criteria.types import Assessment, TargetLesion
+from core.model.clinical import Criteria, ResponseCategory, TargetState
 
 # A lesion present but too small to measure counts as 5 mm; one that disappeared counts 0
 # (RECIST11 §4.1 and Appendix I; EORTC-FAQ "Lesions less than 5 mm").

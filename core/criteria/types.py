@@ -1,9 +1,9 @@
-"""The vocabulary of the response engine: enums and frozen dataclasses.
+"""The engine's records: a case's timepoints and lesions in, assessments and results out.
 
-Enum values are the standard's own strings (``ResponseCategory.PR.value == "PR"``), so the
-case file, the result file, the PDF and the logs all read the same. Lengths are
-``decimal.Decimal`` millimetres taken from the recorded text, never binary floats, because
-the thresholds are decided on exact decimal values (see ``core.criteria.targets``).
+The words (criteria, states, response categories, options) are ``core.model.clinical``'s,
+shared with the read, the store and the screens. Lengths are ``decimal.Decimal``
+millimetres taken from the recorded text, never binary floats, because the thresholds are
+decided on exact decimal values (see ``core.criteria.targets``).
 """
 
 from __future__ import annotations
@@ -11,85 +11,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from fractions import Fraction
 
-
-class Criteria(StrEnum):
-    """The response criteria a case is evaluated under."""
-
-    MRECIST = "mRECIST"
-    RECIST11 = "RECIST1.1"
-
-
-class ResponseCategory(StrEnum):
-    """Target, non-target and overall response categories (RECIST11 Tables 1-3, LL2010)."""
-
-    CR = "CR"
-    PR = "PR"
-    SD = "SD"
-    NON_CR_NON_PD = "NON-CR/NON-PD"
-    PD = "PD"
-    NE = "NE"
-    ND = "ND"
-
-
-class NewLesionStatus(StrEnum):
-    """Whether a timepoint shows new lesions (RECIST11 §4.3.2, LL2010)."""
-
-    NO = "NO"
-    EQUIVOCAL = "EQUIVOCAL"
-    YES = "YES"
-
-
-class TargetState(StrEnum):
-    """How a target lesion was recorded at one timepoint (EORTC-FAQ, RECIST11 §4.1)."""
-
-    MEASURED = "measured"
-    DISAPPEARED = "disappeared"
-    TOO_SMALL = "too_small"
-    MERGED = "merged"
-    NOT_EVALUABLE = "not_evaluable"
-
-
-class NonTargetState(StrEnum):
-    """How a non-target lesion was recorded at one timepoint (RECIST11 §4.3.3, LL2010)."""
-
-    PRESENT = "present"
-    ABSENT = "absent"
-    PROGRESSED = "progressed"
-    NOT_EVALUABLE = "not_evaluable"
-
+from core.model.clinical import (
+    CaseOptions,
+    Criteria,
+    NewLesionStatus,
+    NonTargetState,
+    ResponseCategory,
+    TargetState,
+    optional_decimal,
+)
 
 # The organ name that makes a lesion a lymph node whatever else is recorded (RECIST11 §3.1.1).
 LYMPH_NODE_ORGAN = "lymph_node"
 # The only organ whose non-nodal lesions mRECIST measures as viable tumour (LL2010).
 LIVER_ORGAN = "liver"
-
-
-def to_decimal(value: Decimal | int | float | str, name: str) -> Decimal:
-    """Return *value* as an exact ``Decimal``; floats go through their shortest repr.
-
-    ``Decimal(str(25.2))`` is ``Decimal("25.2")`` whereas ``Decimal(25.2)`` is the binary
-    approximation 25.199999999999999289..., which would move a +20 % boundary.
-
-    Raises
-    ------
-    ValueError
-        If *value* is a bool, not a finite number, or negative.
-    """
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
-        raise ValueError(f"{name}: must be a number, not {value!r}")
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    if not number.is_finite():
-        raise ValueError(f"{name}: must be a finite number, not {value!r}")
-    if number < 0:
-        raise ValueError(f"{name}: must be a number ≥ 0, not {value!r}")
-    return number
-
-
-def _optional_decimal(value: Decimal | int | float | str | None, name: str) -> Decimal | None:
-    return None if value is None else to_decimal(value, name)
 
 
 def _require_text(value: object, name: str) -> None:
@@ -117,7 +54,7 @@ class TargetLesion:
         _require_text(self.organ, "organ")
         object.__setattr__(self, "state", TargetState(self.state))
         for name in ("longest_mm", "viable_mm", "short_axis_mm"):
-            object.__setattr__(self, name, _optional_decimal(getattr(self, name), name))
+            object.__setattr__(self, name, optional_decimal(getattr(self, name), name))
 
     @property
     def is_node(self) -> bool:
@@ -166,7 +103,7 @@ class NewLesion:
     def __post_init__(self) -> None:
         _require_text(self.id, "id")
         _require_text(self.organ, "organ")
-        object.__setattr__(self, "longest_mm", _optional_decimal(self.longest_mm, "longest_mm"))
+        object.__setattr__(self, "longest_mm", optional_decimal(self.longest_mm, "longest_mm"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,38 +125,6 @@ class Timepoint:
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if self.not_assessed and (self.target or self.non_target or self.new):
             raise ValueError("not_assessed: a timepoint that was not assessed has no lesions")
-
-
-@dataclass(frozen=True, slots=True)
-class CaseOptions:
-    """Options as the case file records them; ``None`` means the criteria's default.
-
-    The effective values are ``core.criteria.options.Options``.
-    """
-
-    confirmation_days: int | None = None
-    sd_min_days: int | None = None
-    pd_min_increase_mm: Decimal | None = None
-    max_targets: int | None = None
-    max_targets_per_organ: int | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(
-            self,
-            "pd_min_increase_mm",
-            _optional_decimal(self.pd_min_increase_mm, "pd_min_increase_mm"),
-        )
-        for name, minimum in (
-            ("confirmation_days", 0),
-            ("sd_min_days", 0),
-            ("max_targets", 1),
-            ("max_targets_per_organ", 1),
-        ):
-            value = getattr(self, name)
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or value < minimum
-            ):
-                raise ValueError(f"{name}: must be an integer ≥ {minimum}, not {value!r}")
 
 
 @dataclass(frozen=True, slots=True)

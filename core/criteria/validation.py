@@ -19,14 +19,12 @@ from core.criteria.types import (
     LIVER_ORGAN,
     LYMPH_NODE_ORGAN,
     Case,
-    Criteria,
-    NonTargetState,
     Options,
     TargetLesion,
-    TargetState,
     Timepoint,
 )
 from core.errors import CoreError
+from core.model.clinical import Criteria, NonTargetState, TargetState
 
 # A lesion is measurable from 10 mm longest diameter (RECIST11 §3.1.1; LL2010 for the
 # viable part of an intrahepatic HCC). The "2 x slice thickness" variant needs the slice

@@ -15,7 +15,8 @@ from fractions import Fraction
 from typing import Any
 
 from core.criteria.formatting import round_half_away
-from core.criteria.types import ResponseCategory, Result
+from core.criteria.types import Result
+from core.model.clinical import ResponseCategory
 from core.stats.binomial import ProportionCI, clopper_pearson
 from core.stats.survival import ConfType, KaplanMeier, kaplan_meier
 

@@ -1,0 +1,241 @@
+"""Import scanned DICOM studies into a trial store.
+
+A study maps to a registered subject and timepoint by its PatientID (the trial code, after
+de-identification) and StudyDate, or by an explicit choice. Its files are copied into the
+trial's image folder under a name made of their SHA-256, so re-importing the same export is a
+no-op and every measurement can reference the exact image by its SOP Instance UID. Each
+image's plane is recorded with its series, so a caliper's length is measured against the
+image itself. Studies that cannot be mapped are skipped with a reason; nothing
+half-imported is registered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.actions import setup
+from core.dicom.headers import ImageHeader
+from core.dicom.scan import ScanResult, SeriesInfo, SeriesKey, StudyInfo, override_phases, scan
+from core.errors import DicomImportError
+from core.model.imaging import ImageRecord, Phase
+from core.model.trial import SeriesRecord, Session, TimepointInfo
+from core.progress import Progress
+from core.store import Store
+from core.store import trial as trial_store
+
+IMAGES_SUFFIX = "-images"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedSeries:
+    """One series now in the store (or already there before this import)."""
+
+    subject: str
+    timepoint_label: str
+    series_instance_uid: str
+    phase: str
+    n_files: int
+    n_copied: int
+    already_imported: bool
+    n_images_recorded: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedStudy:
+    """A study that was not imported, and why."""
+
+    study_instance_uid: str
+    patient_id: str
+    study_date: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: the scan, the series imported, the studies skipped."""
+
+    scan: ScanResult
+    imported: tuple[ImportedSeries, ...]
+    skipped: tuple[SkippedStudy, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """Where a study goes: a registered subject's timepoint."""
+
+    subject: str
+    timepoint_label: str
+
+
+class _Unmapped(Exception):
+    """A study that maps to no registered subject and timepoint (the reason is the text)."""
+
+
+def image_folder(store: Store) -> Path:
+    """Where the trial keeps its images: ``<store name>-images`` beside the store file."""
+    return store.path.parent / f"{store.path.stem}{IMAGES_SUFFIX}"
+
+
+def _study_date(study: StudyInfo) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(study.study_date, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def _by_date(timepoints: tuple[TimepointInfo, ...], study: StudyInfo, code: str) -> str:
+    date = _study_date(study)
+    matches = [timepoint for timepoint in timepoints if timepoint.date == date]
+    if not matches:
+        shown = date.isoformat() if date else f"{study.study_date!r} (not a date)"
+        raise _Unmapped(f"subject {code!r} has no timepoint on the study date {shown}; add it "
+                        "(mrecist timepoint add) or choose one (--timepoint)")
+    return matches[0].label
+
+
+def _map_study(store: Store, session: Session, study: StudyInfo, subject: str | None,
+               timepoint: str | None) -> _Target:
+    """The subject and timepoint *study* goes to.
+
+    Raises
+    ------
+    _Unmapped
+        With the reason, when none is registered.
+    """
+    code = subject or study.patient_id
+    if code not in {s.code for s in setup.list_subjects(store, session)}:
+        raise _Unmapped(f"subject {code!r} is not registered in this trial" if subject else
+                        f"PatientID {study.patient_id!r} is not a subject of this trial; "
+                        "register it (mrecist subject add) or choose one (--subject)")
+    timepoints = setup.list_timepoints(store, session, code)
+    if timepoint is None:
+        return _Target(code, _by_date(timepoints, study, code))
+    if timepoint not in {t.label for t in timepoints}:
+        raise _Unmapped(f"subject {code!r} has no timepoint {timepoint!r}")
+    return _Target(code, timepoint)
+
+
+def _copy_series(series: SeriesInfo, folder: Path) -> int:
+    """Copy the series' files into *folder*, named by content; return how many were new."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copied = 0
+    seen: set[tuple[Path, str | None]] = set()
+    for header in series.headers:
+        key = (header.path, header.member)
+        if key in seen:  # frames of one multi-frame file
+            continue
+        seen.add(key)
+        with header.ref.open() as source:
+            data = source.read()
+        target = folder / f"{hashlib.sha256(data).hexdigest()}.dcm"
+        if target.exists():
+            continue
+        temporary = target.with_suffix(".partial")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)  # a killed import never leaves half a file named
+        copied += 1
+    return copied
+
+
+def image_record(header: ImageHeader) -> ImageRecord | None:
+    """What the trial keeps of one image: its plane (``None`` when it has none to measure by)."""
+    if header.position is None or header.orientation is None or header.pixel_spacing is None:
+        return None
+    row_direction = header.orientation[:3]
+    column_direction = header.orientation[3:6]
+    return ImageRecord(
+        header.sop_instance_uid,
+        0 if header.frame_index is None else header.frame_index + 1,
+        header.rows, header.columns, header.position,
+        (row_direction[0], row_direction[1], row_direction[2]),
+        (column_direction[0], column_direction[1], column_direction[2]),
+        header.pixel_spacing, getattr(header, "is_lossy", False))  # MERGE-FIX
+
+
+def image_records(parts: Iterable[SeriesInfo]) -> tuple[ImageRecord, ...]:
+    """The image records of every measurable image of a series' parts."""
+    return tuple(record for part in parts for header in part.headers
+                 if (record := image_record(header)) is not None)
+
+
+def import_studies(
+    store: Store,
+    session: Session,
+    paths: Iterable[Path],
+    *,
+    subject: str | None = None,
+    timepoint: str | None = None,
+    phases: Mapping[SeriesKey, Phase] | None = None,
+    progress: Progress | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> ImportResult:
+    """Scan *paths* and import every study that maps to a subject and timepoint.
+
+    *phases* overrides the recognised phase of series by (SeriesInstanceUID, temporal
+    position), as a reader corrects an import that could not name a phase. Files are
+    copied before their series is registered, so a series in the store always has all
+    its files. A series whose UID the store already knows is counted as already imported;
+    its files are still checked and completed, it is pointed at the store's copies and
+    images it lacks are recorded.
+
+    Raises
+    ------
+    DicomImportError
+        If a phase override names a series the scan did not find.
+    """
+    result = scan(list(paths), progress=progress, is_cancelled=is_cancelled)
+    if phases:
+        try:
+            result = override_phases(result, phases)
+        except ValueError as error:
+            raise DicomImportError("--phase", str(error)) from None
+    imported: list[ImportedSeries] = []
+    skipped: list[SkippedStudy] = []
+    images = image_folder(store)
+    for study in result.studies:
+        try:
+            target = _map_study(store, session, study, subject, timepoint)
+        except _Unmapped as why:
+            skipped.append(SkippedStudy(study.study_instance_uid, study.patient_id,
+                                        study.study_date, str(why)))
+            continue
+        by_uid: dict[str, list[SeriesInfo]] = {}
+        for series in study.series:
+            by_uid.setdefault(series.series_instance_uid, []).append(series)
+        for parts in by_uid.values():
+            imported.append(_import_series(store, session, parts, study, target, images))
+    return ImportResult(result, tuple(imported), tuple(skipped))
+
+
+def _import_series(store: Store, session: Session, parts: list[SeriesInfo], study: StudyInfo,
+                   target: _Target, images: Path) -> ImportedSeries:
+    uid = parts[0].series_instance_uid
+    folder = images / uid
+    copied = sum(_copy_series(part, folder) for part in parts)
+    # An MR dynamic series holds several phases under one UID (one entry per temporal
+    # position after the scan); the store keeps one row per UID, and loading splits it again.
+    phase = parts[0].phase.phase.value if len(parts) == 1 else "dynamic"
+    location = str(folder.relative_to(store.path.parent))
+    records = image_records(parts)
+    known = setup.find_series(store, session, uid)
+    recorded: SeriesRecord
+    if known is None:
+        recorded = setup.add_series(store, session, target.subject, target.timepoint_label,
+                                    series_instance_uid=uid,
+                                    study_instance_uid=study.study_instance_uid,
+                                    modality=parts[0].modality, phase=phase, location=location,
+                                    images=records)
+        new_images = len(records)
+    else:
+        before = trial_store.series_image_count(store, known.series_id)
+        recorded = setup.complete_series(store, session, uid, location=location, images=records)
+        new_images = trial_store.series_image_count(store, known.series_id) - before
+    n_files = len({(h.path, h.member) for part in parts for h in part.headers})
+    return ImportedSeries(target.subject, target.timepoint_label, uid, recorded.phase, n_files,
+                          copied, already_imported=known is not None,
+                          n_images_recorded=new_images)
