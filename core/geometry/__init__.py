@@ -1,12 +1,24 @@
 """Geometry in DICOM patient coordinates (LPS, mm): image planes and caliper lengths."""
 
-from core.geometry.caliper import LineMeasurement, caliper_length_mm, measure_line
-from core.geometry.plane import PlaneGeometry, plane_of_slice
+from core.geometry.caliper import (
+    CALIPER_PRECISION_MM,
+    LineMeasurement,
+    caliper_length_mm,
+    measure_caliper,
+    measure_line,
+    recorded_length_mm,
+)
+from core.geometry.plane import PlaneGeometry, display_plane, plane_of_image, plane_of_slice
 
 __all__ = [
+    "CALIPER_PRECISION_MM",
     "LineMeasurement",
     "PlaneGeometry",
     "caliper_length_mm",
+    "display_plane",
+    "measure_caliper",
     "measure_line",
+    "plane_of_image",
     "plane_of_slice",
+    "recorded_length_mm",
 ]

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
 from core.geometry.plane import PlaneGeometry
+from core.model.reading import Caliper
+
+# Caliper lengths are recorded to 0.01 mm: far below a CT pixel (0.5-1 mm), so the record
+# keeps what the reader drew, and the same end points always give the same recorded length,
+# whoever recomputes it. Responses are decided on the recorded decimal (docs/criteria.md §3).
+CALIPER_PRECISION_MM = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +50,37 @@ def caliper_length_mm(plane: PlaneGeometry, start_rc: Sequence[float],
                       end_rc: Sequence[float]) -> float:
     """Length in mm of the line from *start_rc* to *end_rc* on *plane*."""
     return measure_line(plane, start_rc, end_rc).length_mm
+
+
+def recorded_length_mm(length_mm: float) -> Decimal:
+    """*length_mm* as recorded: rounded half up to ``CALIPER_PRECISION_MM``."""
+    return Decimal(repr(float(length_mm))).quantize(CALIPER_PRECISION_MM, ROUND_HALF_UP)
+
+
+def measure_caliper(plane: PlaneGeometry, start_rc: Sequence[float], end_rc: Sequence[float],
+                    sop_instance_uid: str, frame: int = 0, *,
+                    on_lossy_image: bool = False) -> Caliper:
+    """The caliper from *start_rc* to *end_rc* on one image, ready to be a ``Measurement``.
+
+    Parameters
+    ----------
+    plane
+        Where the image's pixels are in the patient.
+    start_rc, end_rc
+        The ends in the image's pixels, (row, column), fractional allowed; (0, 0) is the
+        centre of the first pixel.
+    sop_instance_uid, frame
+        The image drawn on: its SOP Instance UID, and 0 or the 1-based frame number.
+    on_lossy_image
+        The image is or was lossy compressed; the caliper carries it so it is shown.
+
+    Returns
+    -------
+    Caliper
+        Both ends in pixels and in patient mm, and the length rounded to
+        ``CALIPER_PRECISION_MM``.
+    """
+    line = measure_line(plane, start_rc, end_rc)
+    return Caliper(line.start_rc, line.end_rc, line.start_xyz, line.end_xyz,
+                   recorded_length_mm(line.length_mm), sop_instance_uid, frame,
+                   on_lossy_image)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.model.imaging import ImageRecord
 from core.model.volume import Volume
 
 # Direction cosines written with 6 decimals are unit and orthogonal to about 1e-6; exporters
@@ -63,6 +64,35 @@ class PlaneGeometry:
         return (float(np.dot(offset, self.column_direction)) / dy,
                 float(np.dot(offset, self.row_direction)) / dx)
 
+    def to_plane_mm(self, point_rc: Sequence[float]) -> tuple[float, float]:
+        """The in-plane coordinates (u, v) in mm of a (row, column) position.
+
+        u runs along the row direction and v along the column direction, both measured
+        from the patient origin's projection, so parallel planes of one series share them
+        and an axial image's (u, v) is its patient (x, y). Viewers place images in these
+        coordinates; :meth:`from_plane_mm` is the inverse, exact for any orientation.
+        """
+        u0, v0 = self._plane_origin_mm()
+        dy, dx = self.pixel_spacing_mm
+        return u0 + float(point_rc[1]) * dx, v0 + float(point_rc[0]) * dy
+
+    def from_plane_mm(self, u_mm: float, v_mm: float) -> tuple[float, float]:
+        """The (row, column) position of in-plane coordinates (u, v), see :meth:`to_plane_mm`."""
+        u0, v0 = self._plane_origin_mm()
+        dy, dx = self.pixel_spacing_mm
+        return (v_mm - v0) / dy, (u_mm - u0) / dx
+
+    def pixel_edges_mm(self, rows: int, columns: int) -> tuple[float, float, float, float]:
+        """(u, v, width, height) in plane mm covered by a rows × columns image, edges included."""
+        dy, dx = self.pixel_spacing_mm
+        u, v = self.to_plane_mm((-0.5, -0.5))
+        return u, v, columns * dx, rows * dy
+
+    def _plane_origin_mm(self) -> tuple[float, float]:
+        origin = np.array(self.origin_xyz)
+        return (float(np.dot(origin, self.row_direction)),
+                float(np.dot(origin, self.column_direction)))
+
     def distance_from_plane_mm(self, point_xyz: Sequence[float]) -> float:
         """Signed distance of a patient point from this plane, along row × column."""
         normal = np.cross(self.row_direction, self.column_direction)
@@ -76,7 +106,7 @@ def _triple(values: Sequence[float]) -> tuple[float, float, float]:
 
 
 def plane_of_slice(volume: Volume, k: int) -> PlaneGeometry:
-    """The plane of slice *k* of *volume*.
+    """The plane of slice *k* of *volume*, for measuring on it.
 
     Raises
     ------
@@ -85,6 +115,20 @@ def plane_of_slice(volume: Volume, k: int) -> PlaneGeometry:
     """
     if not volume.is_measurable:
         raise ValueError("the series has no PixelSpacing: it can be viewed but not measured")
+    return display_plane(volume, k)
+
+
+def display_plane(volume: Volume, k: int) -> PlaneGeometry:
+    """The plane of slice *k* as the volume places it, measurable or not (for showing it).
+
+    Without PixelSpacing the loader assumes 1 mm pixels: the image is placed, but its
+    millimetres are not the patient's, so only :func:`plane_of_slice` measures.
+
+    Raises
+    ------
+    ValueError
+        If *k* is not a slice.
+    """
     if not 0 <= k < volume.n_slices:
         raise ValueError(f"slice {k} is outside 0..{volume.n_slices - 1}")
     _, dy, dx = volume.spacing_mm
@@ -95,3 +139,9 @@ def plane_of_slice(volume: Volume, k: int) -> PlaneGeometry:
         column_direction=_triple((column_step / np.linalg.norm(column_step)).tolist()),
         pixel_spacing_mm=(float(dy), float(dx)),
     )
+
+
+def plane_of_image(image: ImageRecord) -> PlaneGeometry:
+    """The plane of a registered image (its Image Plane module as the trial keeps it)."""
+    return PlaneGeometry(image.origin_xyz, image.row_direction, image.column_direction,
+                         image.pixel_spacing_mm)

@@ -64,3 +64,38 @@ class StudyRef:
     timepoint_label: str
     study_date: date
     folder: Path
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRecord:
+    """One image of a registered series as the trial keeps it: where its pixels are.
+
+    The fields are the Image Plane module's (DICOM PS3.3 C.7.6.2): ``origin_xyz`` is
+    ImagePositionPatient (centre of pixel (0, 0)), ``row_direction`` and
+    ``column_direction`` the two triplets of ImageOrientationPatient, ``pixel_spacing_mm``
+    PixelSpacing (between rows, between columns). With them a caliper's length is computed
+    from its end points by the store's caller, never taken from a client. ``frame`` is 0
+    for a single-frame image, else the 1-based frame number; ``is_lossy`` is True when the
+    image is or was lossy compressed (PS3.3 C.7.6.1.1.5).
+    """
+
+    sop_instance_uid: str
+    frame: int
+    rows: int
+    columns: int
+    origin_xyz: tuple[float, float, float]
+    row_direction: tuple[float, float, float]
+    column_direction: tuple[float, float, float]
+    pixel_spacing_mm: tuple[float, float]
+    is_lossy: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.sop_instance_uid:
+            raise ValueError("sop_instance_uid: must not be empty")
+        if self.frame < 0 or self.rows <= 0 or self.columns <= 0:
+            raise ValueError(f"image {self.sop_instance_uid}: frame must be ≥ 0 and the "
+                             f"matrix positive, not frame {self.frame}, "
+                             f"{self.rows} × {self.columns}")
+        if len(self.pixel_spacing_mm) != 2 or min(self.pixel_spacing_mm) <= 0:
+            raise ValueError(f"image {self.sop_instance_uid}: pixel spacing must be two "
+                             f"positive distances, not {self.pixel_spacing_mm}")

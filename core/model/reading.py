@@ -9,9 +9,17 @@ read; ``lesion_id`` is the store's key. Coordinates follow the house rule: ``*_r
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+
+from core.model.clinical import (
+    LABEL_PREFIX,
+    LesionCategory,
+    LesionState,
+    to_decimal,
+)
 
 
 class Role(StrEnum):
@@ -21,19 +29,6 @@ class Role(StrEnum):
     ADJUDICATOR = "adjudicator"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
-
-
-class LesionCategory(StrEnum):
-    """How a read classifies a lesion (RECIST 1.1 / mRECIST vocabulary)."""
-
-    TARGET = "target"
-    NON_TARGET = "non_target"
-    NEW = "new"
-
-
-# The label prefix each category's lesions carry: T1, NT1, N1 (case-format.md).
-LABEL_PREFIX = {LesionCategory.TARGET: "T", LesionCategory.NON_TARGET: "NT",
-                LesionCategory.NEW: "N"}
 
 
 class MeasurementKind(StrEnum):
@@ -84,57 +79,95 @@ class Lesion:
             raise ValueError("organ: must not be empty")
 
 
-@dataclass(frozen=True, slots=True)
-class Measurement:
-    """One caliper: a lesion's length at one timepoint, with where it was drawn."""
+def _point(value: object, name: str, size: int) -> tuple[float, ...]:
+    try:
+        point = tuple(float(v) for v in value)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: needs {size} coordinates, not {value!r}") from None
+    if len(point) != size or not all(math.isfinite(v) for v in point):
+        raise ValueError(f"{name}: needs {size} finite coordinates, not {value!r}")
+    return point
 
-    lesion_id: int
-    timepoint_id: int
-    kind: MeasurementKind
-    length_mm: Decimal
+
+@dataclass(frozen=True, slots=True)
+class Caliper:
+    """A line drawn on one image and measured in the patient: what a caliper tool makes.
+
+    ``length_mm`` is the distance between ``start_xyz`` and ``end_xyz`` rounded to the
+    stated precision (``core.geometry.CALIPER_PRECISION_MM``); the points are where the
+    reader put the ends, in the image's pixels (row, column, fractional) and in patient
+    coordinates. ``frame`` is 0 for a single-frame image, else the 1-based frame number
+    of a multi-frame object (DICOM ReferencedFrameNumber). ``on_lossy_image`` is True when
+    the image is or was lossy compressed, so the measurement says so wherever it is shown.
+    """
+
     start_rc: Point2
     end_rc: Point2
     start_xyz: Point3
     end_xyz: Point3
+    length_mm: Decimal
     sop_instance_uid: str
     frame: int = 0
+    on_lossy_image: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "length_mm", to_decimal(self.length_mm, "length_mm"))
+        for name, size in (("start_rc", 2), ("end_rc", 2), ("start_xyz", 3), ("end_xyz", 3)):
+            object.__setattr__(self, name, _point(getattr(self, name), name, size))
+        if not self.sop_instance_uid:
+            raise ValueError("sop_instance_uid: must not be empty")
+        if isinstance(self.frame, bool) or not isinstance(self.frame, int) or self.frame < 0:
+            raise ValueError(f"frame: must be an integer ≥ 0, not {self.frame!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """One caliper of a read: a lesion's length of one kind at one timepoint."""
+
+    lesion_id: int
+    timepoint_id: int
+    kind: MeasurementKind
+    caliper: Caliper
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", MeasurementKind(self.kind))
-        length = self.length_mm
-        if isinstance(length, bool) or not isinstance(length, Decimal | int | float | str):
-            raise ValueError(f"length_mm: must be a number, not {length!r}")
-        number = length if isinstance(length, Decimal) else Decimal(str(length))
-        if not number.is_finite() or number < 0:
-            raise ValueError(f"length_mm: must be a finite number ≥ 0, not {length!r}")
-        object.__setattr__(self, "length_mm", number)
-        for name, size in (("start_rc", 2), ("end_rc", 2), ("start_xyz", 3), ("end_xyz", 3)):
-            value = tuple(float(v) for v in getattr(self, name))
-            if len(value) != size:
-                raise ValueError(f"{name}: needs {size} coordinates, not {len(value)}")
-            object.__setattr__(self, name, value)
-        if not self.sop_instance_uid:
-            raise ValueError("sop_instance_uid: must not be empty")
-        if self.frame < 0:
-            raise ValueError(f"frame: must be ≥ 0, not {self.frame}")
+        if not isinstance(self.caliper, Caliper):
+            raise ValueError(f"caliper: must be a Caliper, not {self.caliper!r}")
+
+    @property
+    def length_mm(self) -> Decimal:
+        """The caliper's length in mm (exact decimal, as recorded)."""
+        return self.caliper.length_mm
+
+    @property
+    def key(self) -> tuple[int, int, MeasurementKind]:
+        """(lesion, timepoint, kind): a read holds at most one measurement per key."""
+        return self.lesion_id, self.timepoint_id, self.kind
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
     """What the reader recorded about a lesion at one timepoint besides its calipers.
 
-    ``state`` is a target state (``measured``, ``disappeared``, ``too_small``, ``merged``,
-    ``not_evaluable``) or a non-target state (``present``, ``absent``, ``progressed``,
-    ``not_evaluable``); new lesions carry what was seen (enhancement, washout, equivocal).
+    ``state`` is a ``TargetState`` for a target, a ``NonTargetState`` for a non-target and
+    ``None`` for a new lesion, which carries what was seen (enhancement, washout,
+    equivocal). Both enums spell "not_evaluable" alike, so a plain string is resolved
+    against the lesion's category by ``core.reading.finding_state`` and the store; a
+    ``Finding`` that came out of either holds the enum.
     """
 
     lesion_id: int
     timepoint_id: int
-    state: str | None = None
+    state: LesionState | str | None = None
     arterial_enhancement: bool = False
     washout: bool = False
     is_equivocal: bool = False
     is_cytology_confirmed: bool = False
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """(lesion, timepoint): a read holds at most one finding per key."""
+        return self.lesion_id, self.timepoint_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +193,32 @@ class Read:
     lesions: tuple[Lesion, ...] = ()
     measurements: tuple[Measurement, ...] = ()
     findings: tuple[Finding, ...] = ()
+
+    @property
+    def statuses(self) -> tuple[TimepointStatus, ...]:
+        """Each timepoint's status, in date order (what the workflow rules decide on)."""
+        return tuple(timepoint.status for timepoint in self.timepoints)
+
+    def index_of(self, timepoint_id: int) -> int | None:
+        """The position of timepoint *timepoint_id* (0 = baseline), or ``None``."""
+        for index, timepoint in enumerate(self.timepoints):
+            if timepoint.timepoint_id == timepoint_id:
+                return index
+        return None
+
+    def lesion_with_id(self, lesion_id: int) -> Lesion | None:
+        """The lesion with key *lesion_id*, or ``None``."""
+        return next((lesion for lesion in self.lesions if lesion.lesion_id == lesion_id), None)
+
+    def measurement(self, lesion_id: int, timepoint_id: int,
+                    kind: MeasurementKind) -> Measurement | None:
+        """The lesion's caliper of *kind* at the timepoint, or ``None``."""
+        key = (lesion_id, timepoint_id, MeasurementKind(kind))
+        return next((m for m in self.measurements if m.key == key), None)
+
+    def finding(self, lesion_id: int, timepoint_id: int) -> Finding | None:
+        """What was recorded about the lesion at the timepoint, or ``None``."""
+        return next((f for f in self.findings if f.key == (lesion_id, timepoint_id)), None)
 
     def lesion(self, label: str) -> Lesion:
         """The lesion labelled *label* (``KeyError`` if the read has none)."""

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.model.clinical import CaseOptions, Criteria, Trigger
 from core.model.reading import Read, Role
 
 
@@ -75,6 +76,8 @@ class Task:
     subject: str
     slot: int
     reader_login: str | None = None
+    reader_id: int | None = None
+    subject_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,9 +166,29 @@ class TrialInfo:
     """The trial a store holds: its criteria, engine options and adjudication triggers."""
 
     name: str
-    criteria: str
-    options: dict[str, Any]
+    criteria: Criteria
+    options: CaseOptions
+    triggers: tuple[Trigger, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Adjudication:
+    """One adjudication as the trial keeps it (reader identity stays with the tasks)."""
+
+    adjudication_id: int
+    subject_id: int
+    subject: str
+    through_timepoint_id: int
+    through_label: str
+    task_a_id: int
+    task_b_id: int
     triggers: tuple[str, ...]
+    result_a: dict[str, Any]
+    result_b: dict[str, Any]
+    status: str
+    created_utc: str
+    chosen: str | None = None
+    rationale: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
