@@ -2,8 +2,10 @@
 
     python benchmarks/store_save.py [--saves 300] [--subjects 200] [--folder DIR]
 
-1. The median time of one ``save_measurement`` (permission checks, workflow checks, the
-   upsert, one hash-chained audit row, ``COMMIT`` synced to disk), against a peer run in the
+1. The median time of one ``save_caliper`` action (permission and workflow checks, the
+   length measured against the registered image, the upsert, one hash-chained audit row,
+   ``COMMIT`` synced to disk, and the engine's result of the updated read returned), against
+   a peer run in the
    same process on the same disk: a raw ``sqlite3`` INSERT + COMMIT with the same pragmas
    (WAL, ``synchronous=FULL``). The difference is what the store's rules cost.
 2. A store with 200 subjects x 8 timepoints x 2 readers (3 lesions per read, viable and
@@ -25,22 +27,23 @@ import tempfile
 import time
 from pathlib import Path
 
-from core.model.reading import LesionCategory, Measurement
-from core.store import (
+from core.actions import (
     add_lesion,
+    add_series,
     add_subject,
     add_timepoint,
     add_user,
     assign,
     get_read,
-    init_store,
-    login,
     my_tasks,
-    open_store,
-    save_measurement,
+    save_caliper,
     trial_status,
 )
+from core.geometry import measure_caliper, plane_of_image
+from core.model.imaging import ImageRecord
+from core.model.reading import Caliper, LesionCategory
 from core.store import audit as audit_log
+from core.store import init_store, login, open_store
 from core.store.auth import ScryptParams
 
 PASSWORD = "benchmark password"
@@ -48,10 +51,14 @@ PASSWORD = "benchmark password"
 FAST_KDF = ScryptParams(n=2**10)
 
 
-def _caliper(lesion_id: int, timepoint_id: int, length: float) -> Measurement:
-    return Measurement(lesion_id, timepoint_id, "viable", length, (100.0, 120.0),
-                       (130.0, 150.0), (-90.0, -15.0, -165.0), (-70.0, -5.0, -165.0),
-                       "2.25.1234", 0)
+# The one image the save benchmark measures on: an axial 512² slice of 0.74 mm pixels.
+IMAGE = ImageRecord("2.25.1234", 0, 512, 512, (-190.0, -180.0, -165.0), (1.0, 0.0, 0.0),
+                    (0.0, 1.0, 0.0), (0.742, 0.742))
+
+
+def _caliper(number: int) -> Caliper:
+    return measure_caliper(plane_of_image(IMAGE), (100.0, 120.0),
+                           (130.0, 150.0 + number / 10), IMAGE.sop_instance_uid)
 
 
 def bench_save(folder: Path, saves: int) -> dict[str, float]:
@@ -62,15 +69,19 @@ def bench_save(folder: Path, saves: int) -> dict[str, float]:
     add_user(store, admin, "reader", "Reader", "reader", PASSWORD, kdf=FAST_KDF)
     add_subject(store, admin, "S-001")
     add_timepoint(store, admin, "S-001", "Baseline", dt.date(2026, 1, 5), 0)
+    add_series(store, admin, "S-001", "Baseline", series_instance_uid="2.25.99",
+               study_instance_uid="2.25.98", modality="CT", phase="arterial",
+               location="S-001", images=[IMAGE])
     assign(store, admin, "S-001", "reader", 1)
     reader = login(store, "reader", PASSWORD)
     task = my_tasks(store, reader)[0]
     baseline = get_read(store, reader, task.task_id).timepoints[0].timepoint_id
-    lesion = add_lesion(store, reader, task.task_id, baseline, LesionCategory.TARGET, "liver")
+    lesion = add_lesion(store, reader, task.task_id, baseline, LesionCategory.TARGET,
+                        "liver").value
     times = []
     for number in range(saves):
         started = time.perf_counter()
-        save_measurement(store, reader, _caliper(lesion.lesion_id, baseline, 20 + number / 10))
+        save_caliper(store, reader, lesion.lesion_id, baseline, "viable", _caliper(number))
         times.append(time.perf_counter() - started)
     store.close()
 

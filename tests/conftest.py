@@ -57,3 +57,11 @@ def demo_trial(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("data") / "demo-trial"
     write_demo_trial(folder, PhantomSize.DEMO)
     return folder
+
+
+@pytest.fixture(scope="session")
+def small_demo_trial(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo trial at the small size (128², 5 mm slices): real files, written in seconds."""
+    folder = tmp_path_factory.mktemp("small-demo") / "demo-trial"
+    write_demo_trial(folder, PhantomSize.SMALL)
+    return folder

@@ -1,26 +1,24 @@
 """The headless command line, ``mrecist``.
 
 Each subcommand lives in its own module under ``core.cli`` and exposes
-``register(subparsers)``; this module only assembles them. The CLI is a thin layer over
-the ``core`` API, so everything it does is also available to scripts.
+``register(subparsers)``; this module only assembles them, imported by name so that tools
+(import-linter, mypy, PyInstaller) can follow every import. The CLI is a thin layer over
+the ``core`` API (``core.actions`` for what users do), so everything it does is also
+available to scripts.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
-# Modules under core.cli that define a subcommand, in the order ``--help`` lists them.
-SUBCOMMAND_MODULES: tuple[str, ...] = (
-    "core.cli.demo",
-    "core.cli.evaluate",
-    "core.cli.stats",
-    "core.cli.inspect",
-    "core.cli.import_dicom",
-    "core.cli.db",
-    "core.cli.trial",
+from core.cli import db, demo, evaluate, import_dicom, inspect, stats, trial
+
+# The modules that define subcommands, in the order ``--help`` lists them.
+SUBCOMMAND_MODULES: tuple[ModuleType, ...] = (
+    demo, evaluate, stats, inspect, import_dicom, db, trial,
 )
 
 
@@ -31,8 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="mRECIST Workstation, headless: demo data, response evaluation, trial store.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in SUBCOMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    for module in SUBCOMMAND_MODULES:
+        module.register(subparsers)
     return parser
 
 

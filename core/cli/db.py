@@ -13,10 +13,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from core.criteria import CaseOptions, Criteria
 from core.errors import CoreError
+from core.model.clinical import DEFAULT_TRIGGERS, CaseOptions, Criteria, Trigger
 from core.model.trial import Session
-from core.reading import DEFAULT_TRIGGERS, Trigger
 from core.store import Store, backup, init_store, login, open_store, rotate_backups, verify
 from core.store.backup import DEFAULT_KEEP
 from core.store.db import DEFAULT_BUSY_TIMEOUT_S
@@ -32,12 +31,26 @@ class PasswordSource:
         self.from_stdin = from_stdin
 
     def read(self, prompt: str) -> str:
-        """The next password; ``CoreError`` if standard input has run out."""
+        """The next password.
+
+        Raises
+        ------
+        CoreError
+            Standard input has run out, or there is no terminal to ask on (a script must
+            pass ``--password-stdin``; getpass would read stdin with a warning and fail).
+        """
+        what = prompt.rstrip(": ")
         if not self.from_stdin:
-            return getpass.getpass(prompt)
+            if not sys.stdin.isatty():
+                raise CoreError(f"no terminal to ask for the {what}; give it on standard "
+                                "input with --password-stdin")
+            try:
+                return getpass.getpass(prompt)
+            except EOFError:
+                raise CoreError(f"no {what} given (the input ended)") from None
         line = sys.stdin.readline()
         if not line:
-            raise CoreError(f"standard input: no password for {prompt.rstrip(': ')}")
+            raise CoreError(f"standard input: no password for {what}")
         return line.rstrip("\r\n")
 
 

@@ -7,11 +7,17 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
+from core.actions.importing import ImportedSeries, ImportResult, import_studies
 from core.cli.db import PasswordSource, add_login_arguments, guarded, open_as_user
 from core.dicom.report import format_scan_report, scan_report
-from core.importing import ImportResult, import_studies
+from core.dicom.scan import SeriesKey, parse_series_key
+from core.errors import CoreError
+from core.model.imaging import Phase
 from core.progress import print_progress
+
+PHASE_NAMES = ", ".join(phase.value for phase in Phase)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,11 +36,40 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_login_arguments(parser)
     parser.add_argument("--subject", help="import every study as this subject (trial code)")
     parser.add_argument("--timepoint", help="import every study as this timepoint label")
+    parser.add_argument("--phase", action="append", default=[], metavar="UID=PHASE",
+                        help="set the phase of a series the import does not recognise "
+                        f"(UID or UID:TIMEPOINT of a dynamic series; PHASE one of "
+                        f"{PHASE_NAMES}); repeat for several series")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=guarded(_run))
 
 
-def _report(result: ImportResult) -> dict:
+def parse_phase_overrides(texts: list[str]) -> dict[SeriesKey, Phase]:
+    """``--phase UID=PHASE`` options as overrides of the scan's phases.
+
+    Raises
+    ------
+    CoreError
+        Naming the option that is not ``UID=PHASE`` or names no known phase.
+    """
+    overrides: dict[SeriesKey, Phase] = {}
+    for text in texts:
+        uid, sep, name = text.rpartition("=")
+        if not sep or not uid.strip():
+            raise CoreError(f"--phase {text!r}: expected UID=PHASE")
+        try:
+            phase = Phase(name.strip())
+        except ValueError:
+            raise CoreError(f"--phase {text!r}: {name.strip()!r} is not a phase "
+                            f"({PHASE_NAMES})") from None
+        try:
+            overrides[parse_series_key(uid)] = phase
+        except ValueError as error:
+            raise CoreError(f"--phase {text!r}: {error}") from None
+    return overrides
+
+
+def _report(result: ImportResult) -> dict[str, Any]:
     report = scan_report(result.scan)
     report["imported"] = [dataclasses.asdict(s) for s in result.imported]
     report["skipped"] = [dataclasses.asdict(s) for s in result.skipped]
@@ -43,22 +78,31 @@ def _report(result: ImportResult) -> dict:
 
 def _text(result: ImportResult) -> str:
     lines = [format_scan_report(result.scan), ""]
-    for s in result.imported:
-        state = "already imported" if s.already_imported else f"{s.n_copied} files copied"
-        lines.append(f"imported  {s.subject} {s.timepoint_label}  {s.phase:<14} "
-                     f"{s.n_files} files ({state})  {s.series_instance_uid}")
-    for s in result.skipped:
-        lines.append(f"skipped   study {s.study_instance_uid} ({s.patient_id}, "
-                     f"{s.study_date}): {s.reason}")
+    for series in result.imported:
+        lines.append(f"imported  {series.subject} {series.timepoint_label}  "
+                     f"{series.phase:<14} {series.n_files} files ({_state(series)})  "
+                     f"{series.series_instance_uid}")
+    for study in result.skipped:
+        lines.append(f"skipped   study {study.study_instance_uid} ({study.patient_id}, "
+                     f"{study.study_date}): {study.reason}")
     return "\n".join(lines)
 
 
+def _state(series: ImportedSeries) -> str:
+    if not series.already_imported:
+        return f"{series.n_copied} files copied"
+    if series.n_copied == 0:
+        return "already imported"
+    return f"already registered; {series.n_copied} missing files copied"
+
+
 def _run(args: argparse.Namespace) -> int:
+    phases = parse_phase_overrides(args.phase)
     store, session = open_as_user(args, PasswordSource(args.password_stdin))
     progress = print_progress if sys.stderr.isatty() else None
     with store:
         result = import_studies(store, session, args.paths, subject=args.subject,
-                                timepoint=args.timepoint, progress=progress)
+                                timepoint=args.timepoint, phases=phases, progress=progress)
     print(json.dumps(_report(result), indent=2, ensure_ascii=False) if args.json
           else _text(result))
     return 0

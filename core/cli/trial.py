@@ -9,8 +9,21 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import sys
 from pathlib import Path
 
+from core.actions import (
+    add_subject,
+    add_timepoint,
+    add_user,
+    assign,
+    export_case_json,
+    set_series_phase,
+    trial_status,
+    unlock_user,
+)
+from core.actions.demo import register_demo_trial
+from core.actions.setup import SERIES_PHASES
 from core.cli.db import (
     PasswordSource,
     add_login_arguments,
@@ -20,16 +33,7 @@ from core.cli.db import (
 from core.cli.evaluate import write_json
 from core.errors import CoreError
 from core.model.reading import Role
-from core.store import (
-    add_subject,
-    add_timepoint,
-    add_user,
-    assign,
-    export_case_json,
-    trial_status,
-    unlock_user,
-)
-from core.store.demo import register_demo_trial
+from core.progress import print_progress
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -89,6 +93,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     assign_parser.add_argument("--slot", required=True, type=int, choices=[1, 2])
     assign_parser.set_defaults(handler=guarded(_run_assign))
 
+    series = subparsers.add_parser("series", help="correct a registered series (admin, "
+                                   "coordinator)")
+    series_commands = series.add_subparsers(dest="action", metavar="ACTION", required=True)
+    set_phase = series_commands.add_parser(
+        "set-phase", help="set the contrast phase of a registered series",
+        description="Correct the phase of a series the import could not recognise (it "
+        "shows as 'unknown'): readers measure viable tumour on the arterial phase.")
+    add_login_arguments(set_phase)
+    set_phase.add_argument("--series", required=True, metavar="UID",
+                           help="the SeriesInstanceUID")
+    set_phase.add_argument("--phase", required=True, choices=SERIES_PHASES)
+    set_phase.set_defaults(handler=guarded(_run_set_phase))
+
     status = subparsers.add_parser(
         "status", help="progress per reader and open adjudications, as JSON",
         description="Print the trial's progress as JSON (coordinator or admin).")
@@ -140,14 +157,21 @@ def _run_subject_add(args: argparse.Namespace) -> int:
     store, session = open_as_user(args, PasswordSource(args.password_stdin))
     with store:
         if args.demo is not None:
-            count = register_demo_trial(store, session, args.demo)
+            progress = print_progress if sys.stderr.isatty() else None
+            count = register_demo_trial(store, session, args.demo, progress)
             print(f"{args.db}: registered {count} subjects of the demo trial in {args.demo}")
             return 0
         add_subject(store, session, args.subject)
         for label, date in timepoints:
             add_timepoint(store, session, args.subject, label, date)
-    print(f"{args.db}: added subject {args.subject!r} with {len(timepoints)} timepoints")
+    added = _count(len(timepoints), "timepoint")
+    print(f"{args.db}: added subject {args.subject!r} with {added}")
     return 0
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 timepoint``, ``3 timepoints``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _run_timepoint_add(args: argparse.Namespace) -> int:
@@ -164,6 +188,14 @@ def _run_assign(args: argparse.Namespace) -> int:
         for subject in args.subject:
             assign(store, session, subject, args.reader, args.slot)
     print(f"{args.db}: {args.reader!r} is reader {args.slot} of {', '.join(args.subject)}")
+    return 0
+
+
+def _run_set_phase(args: argparse.Namespace) -> int:
+    store, session = open_as_user(args, PasswordSource(args.password_stdin))
+    with store:
+        series = set_series_phase(store, session, args.series, args.phase)
+    print(f"{args.db}: series {series.series_instance_uid} is {series.phase}")
     return 0
 
 

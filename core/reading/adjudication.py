@@ -1,34 +1,21 @@
-"""Discordance between two reads of a subject (response-criteria §8).
+"""The dual-read cycle: when two reads are compared, which triggers fire, who is A and B.
 
-When both readers have signed the same timepoints, the subject is discordant if their
-engine results differ in (a) best overall response, (b) date of progression (PD vs no PD
-included), (c) the timepoint of first response; all three are on by default, and a trial
-may add (d) any timepoint's overall response.
+When both readers have signed the same timepoints (at least one follow-up), their engine
+results are compared; the subject is discordant if they differ in (a) best overall
+response, (b) date of progression (PD vs no PD included) or (c) the timepoint of first
+response — all three on by default — or, if the trial chose it, (d) any timepoint's
+overall response (docs/reading.md §3). Functions of plain values: the actions apply them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from enum import StrEnum
+from collections.abc import Callable, Iterable, Sequence
 
-from core.criteria import ResponseCategory, Result
-
-
-class Trigger(StrEnum):
-    """One reason a dual read goes to adjudication (response-criteria §8)."""
-
-    BEST_OVERALL_RESPONSE = "best_overall_response"
-    PROGRESSION_DATE = "progression_date"
-    FIRST_RESPONSE = "first_response"
-    ANY_TIMEPOINT_RESPONSE = "any_timepoint_response"
-
-
-DEFAULT_TRIGGERS: tuple[Trigger, ...] = (
-    Trigger.BEST_OVERALL_RESPONSE,
-    Trigger.PROGRESSION_DATE,
-    Trigger.FIRST_RESPONSE,
-)
+from core.criteria import Result
+from core.model.clinical import DEFAULT_TRIGGERS, ResponseCategory, Trigger
+from core.model.reading import TimepointStatus
+from core.reading.workflow import signed_prefix
 
 _RESPONSES = (ResponseCategory.CR, ResponseCategory.PR)
 
@@ -77,3 +64,28 @@ def discordance(
                              f"{category_1} vs {category_2}")
                 break
     return tuple(fired)
+
+
+def cycle_through(statuses_1: Sequence[TimepointStatus],
+                  statuses_2: Sequence[TimepointStatus]) -> int | None:
+    """How many timepoints a cycle compares, once both reads are signed that far; else None.
+
+    A cycle needs both reads signed from the baseline to the same timepoint, and at least
+    one follow-up: a baseline alone has no response to compare.
+    """
+    done_1, done_2 = signed_prefix(statuses_1), signed_prefix(statuses_2)
+    return done_1 if done_1 == done_2 and done_1 >= 2 else None
+
+
+def ab_order(task_ids: Sequence[int], earlier_task_a: int | None,
+             draw: Callable[[int], int]) -> tuple[int, int]:
+    """Which of the subject's two tasks is read A and which is B, as (index of A, index of B).
+
+    Drawn at random (``draw(2)`` returns 0 or 1) the first time the subject is
+    adjudicated, then kept for every later cycle: the letter never tells the adjudicator
+    which reader wrote a read, and a read keeps its letter from cycle to cycle.
+    """
+    first = draw(2) if earlier_task_a is None else list(task_ids).index(earlier_task_a)
+    if first not in (0, 1):
+        raise ValueError(f"draw(2) must give 0 or 1, not {first!r}")
+    return first, 1 - first

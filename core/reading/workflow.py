@@ -1,32 +1,22 @@
 """Workflow rules of one read: date order, signed timepoints, frozen baseline selection.
 
-Each ``*_refusal`` function returns ``None`` when the action is allowed and otherwise the
-sentence that says why not; the store raises it as a ``WorkflowError``.
+Functions of plain values. Each ``*_refusal`` returns ``None`` when the action is allowed
+and otherwise the sentence that says why not; the action layer raises it as a
+``WorkflowError`` naming the subject and timepoint (docs/reading.md §1).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
-from core.criteria import (
-    Case,
-    CaseOptions,
-    Criteria,
-    NewLesion,
-    NonTargetLesion,
-    NonTargetState,
-    TargetLesion,
-    TargetState,
-    Timepoint,
-)
-from core.model.reading import (
-    Finding,
+from core.model.clinical import (
+    LABEL_PREFIX,
     LesionCategory,
-    MeasurementKind,
-    Read,
-    TimepointStatus,
+    LesionState,
+    NonTargetState,
+    TargetState,
 )
+from core.model.reading import Lesion, Read, TimepointStatus
 
 
 def signed_prefix(statuses: Sequence[TimepointStatus]) -> int:
@@ -42,9 +32,9 @@ def signed_prefix(statuses: Sequence[TimepointStatus]) -> int:
 def edit_refusal(statuses: Sequence[TimepointStatus], index: int) -> str | None:
     """Why timepoint *index* (0 = baseline, date order) may not be edited now, or ``None``.
 
-    A reader reads in date order (response-criteria §8): an open timepoint can be edited
-    only when every earlier one is signed. A signed timepoint is immutable until an
-    amendment re-opens it; an amending timepoint is editable whatever its neighbours.
+    A reader reads in date order (docs/reading.md §1): an open timepoint can be edited only
+    when every earlier one is signed. A signed timepoint is immutable until an amendment
+    re-opens it; an amending timepoint is editable whatever its neighbours.
     """
     status = statuses[index]
     if status is TimepointStatus.SIGNED:
@@ -54,14 +44,43 @@ def edit_refusal(statuses: Sequence[TimepointStatus], index: int) -> str | None:
     return None
 
 
+def sign_refusal(statuses: Sequence[TimepointStatus], index: int) -> str | None:
+    """Why timepoint *index* may not be signed now (before the engine checks it), or ``None``."""
+    if statuses[index] is TimepointStatus.SIGNED:
+        return "is signed already"
+    return edit_refusal(statuses, index)
+
+
+def amend_refusal(status: TimepointStatus) -> str | None:
+    """Why a timepoint in *status* may not be amended, or ``None``: only signed ones are."""
+    if status is not TimepointStatus.SIGNED:
+        return "only a signed timepoint is amended; edit it directly"
+    return None
+
+
+def not_assessed_refusal(index: int) -> str | None:
+    """Why timepoint *index* may not be recorded as not assessed, or ``None``."""
+    return "the baseline must be assessed" if index == 0 else None
+
+
+def evaluation_through(statuses: Sequence[TimepointStatus], index: int) -> int:
+    """How many timepoints the engine reads when timepoint *index* is edited or signed.
+
+    Everything up to *index*, and any later timepoint already signed: amending an earlier
+    timepoint changes what the later signed ones decided (the nadir, a confirmation).
+    """
+    signed = [i for i, status in enumerate(statuses) if status is TimepointStatus.SIGNED]
+    return max([*signed, index]) + 1
+
+
 def lesion_selection_refusal(
     category: LesionCategory, index: int, baseline_status: TimepointStatus
 ) -> str | None:
     """Why a lesion of *category* may not be added or removed at timepoint *index*, or ``None``.
 
     Target and non-target lesions are chosen at baseline, and the choice is fixed once the
-    baseline is signed, amendments included (response-criteria §8). New lesions appear only
-    after baseline.
+    baseline is signed, amendments included (RECIST 1.1 §4.2; docs/reading.md §1). New
+    lesions appear only after baseline.
     """
     if category is LesionCategory.NEW:
         return "new lesions are recorded after baseline only" if index == 0 else None
@@ -72,102 +91,79 @@ def lesion_selection_refusal(
     return None
 
 
-_STATES = {
-    LesionCategory.TARGET: tuple(state.value for state in TargetState),
-    LesionCategory.NON_TARGET: tuple(state.value for state in NonTargetState),
-    LesionCategory.NEW: (None,),
+def lesion_removal_refusal(read: Read, lesion: Lesion) -> str | None:
+    """Why *lesion* may not be removed from *read*, or ``None``.
+
+    A lesion added by mistake goes while the timepoint it was first recorded at is open;
+    once that timepoint was signed the lesion is part of the record (an amendment may
+    change its findings, not erase it).
+    """
+    index = read.index_of(lesion.first_timepoint_id)
+    if index is None or read.timepoints[index].status is not TimepointStatus.OPEN:
+        return "was recorded at a signed timepoint and stays in the read"
+    return None
+
+
+def first_seen_refusal(read: Read, lesion: Lesion, index: int) -> str | None:
+    """Why *lesion* cannot be recorded at timepoint *index*: it was first seen later."""
+    first = read.index_of(lesion.first_timepoint_id)
+    if first is not None and first > index:
+        return f"was first seen after {read.timepoints[index].label}"
+    return None
+
+
+_STATES: dict[LesionCategory, tuple[type[TargetState] | type[NonTargetState], ...]] = {
+    LesionCategory.TARGET: (TargetState,),
+    LesionCategory.NON_TARGET: (NonTargetState,),
+    LesionCategory.NEW: (),
 }
 
 
 def finding_refusal(category: LesionCategory, state: str | None) -> str | None:
     """Why *state* cannot be recorded for a lesion of *category*, or ``None``.
 
-    Targets take a target state (case-format.md), non-targets a non-target state (which
-    they need at every timepoint); a new lesion has no state, only what was seen.
+    Targets take a target state (or none: measured), non-targets a non-target state
+    (which they need at every timepoint); a new lesion has no state, only what was seen
+    (docs/case-format.md).
     """
-    allowed = _STATES[category]
-    if category is LesionCategory.TARGET and state is None:
+    if state is None and category is not LesionCategory.NON_TARGET:
         return None
-    if state in allowed:
+    kinds = _STATES[category]
+    if any(state in kind._value2member_map_ for kind in kinds):
         return None
     if category is LesionCategory.NEW:
         return f"a new lesion records what was seen, not a state ({state!r})"
-    names = ", ".join(str(value) for value in allowed)
+    names = ", ".join(member.value for kind in kinds for member in kind)
     return f"a {category} lesion's state is one of {names}, not {state!r}"
 
 
-def _length(
-    read: Read, lesion_id: int, timepoint_id: int, kind: MeasurementKind
-) -> Decimal | None:
-    for measurement in read.measurements:
-        if (measurement.lesion_id, measurement.timepoint_id, measurement.kind) == (
-            lesion_id, timepoint_id, kind
-        ):
-            return measurement.length_mm
-    return None
+def finding_state(category: LesionCategory, state: str | None) -> LesionState | None:
+    """*state* as the enum of *category* (after :func:`finding_refusal` allowed it).
 
+    "not_evaluable" is spelt alike by targets and non-targets, so only the category
+    decides which enum a stored or typed string is.
 
-def _finding(read: Read, lesion_id: int, timepoint_id: int) -> Finding | None:
-    for finding in read.findings:
-        if (finding.lesion_id, finding.timepoint_id) == (lesion_id, timepoint_id):
-            return finding
-    return None
-
-
-def build_case(
-    read: Read,
-    criteria: Criteria | str,
-    options: CaseOptions | None = None,
-    through: int | None = None,
-) -> Case:
-    """The engine's ``Case`` of *read*, its first *through* timepoints (all by default).
-
-    Calipers become the case file's lengths: viable → ``viable_mm``, total →
-    ``longest_mm``, short axis → ``short_axis_mm``; a new lesion's ``longest_mm`` is its
-    total caliper, or its viable one when only that was drawn.
+    Raises
+    ------
+    ValueError
+        If *state* is not a state of *category*.
     """
-    timepoints = []
-    first_index = {tp.timepoint_id: i for i, tp in enumerate(read.timepoints)}
-    for index, timepoint in enumerate(read.timepoints[:through]):
-        if timepoint.is_not_assessed:
-            timepoints.append(Timepoint(timepoint.label, timepoint.date, not_assessed=True))
-            continue
-        target, non_target, new = [], [], []
-        tid = timepoint.timepoint_id
-        for lesion in read.lesions:
-            if first_index.get(lesion.first_timepoint_id, 0) > index:
-                continue
-            finding = _finding(read, lesion.lesion_id, tid)
-            if lesion.category is LesionCategory.TARGET:
-                target.append(TargetLesion(
-                    id=lesion.label, organ=lesion.organ,
-                    state=TargetState(finding.state if finding and finding.state else "measured"),
-                    longest_mm=_length(read, lesion.lesion_id, tid, MeasurementKind.TOTAL),
-                    viable_mm=_length(read, lesion.lesion_id, tid, MeasurementKind.VIABLE),
-                    short_axis_mm=_length(read, lesion.lesion_id, tid,
-                                          MeasurementKind.SHORT_AXIS),
-                    node=lesion.is_node or None, porta_hepatis=lesion.is_porta_hepatis,
-                    previously_treated=lesion.is_previously_treated, location=lesion.location,
-                ))
-            elif lesion.category is LesionCategory.NON_TARGET:
-                if finding is not None and finding.state:
-                    non_target.append(NonTargetLesion(
-                        id=lesion.label, organ=lesion.organ, state=NonTargetState(finding.state),
-                        kind=lesion.kind, cytology_confirmed=finding.is_cytology_confirmed,
-                    ))
-            else:
-                total = _length(read, lesion.lesion_id, tid, MeasurementKind.TOTAL)
-                viable = _length(read, lesion.lesion_id, tid, MeasurementKind.VIABLE)
-                if finding is None and total is None and viable is None:
-                    continue
-                new.append(NewLesion(
-                    id=lesion.label, organ=lesion.organ,
-                    longest_mm=total if total is not None else viable,
-                    arterial_enhancement=bool(finding and finding.arterial_enhancement),
-                    washout=bool(finding and finding.washout), kind=lesion.kind,
-                    cytology_confirmed=bool(finding and finding.is_cytology_confirmed),
-                    equivocal=bool(finding and finding.is_equivocal),
-                ))
-        timepoints.append(Timepoint(timepoint.label, timepoint.date, tuple(target),
-                                    tuple(non_target), tuple(new)))
-    return Case(read.subject, Criteria(criteria), tuple(timepoints), options or CaseOptions())
+    refusal = finding_refusal(category, state)
+    if refusal is not None:
+        raise ValueError(refusal)
+    if state is None:
+        return None
+    kind = _STATES[category][0]
+    return kind(state)
+
+
+def next_label(read: Read, category: LesionCategory) -> str:
+    """The label a new lesion of *category* gets: its prefix and the next number (T3).
+
+    Numbers are never reused within a read while a lesion holds them, so a label names
+    the same lesion at every timepoint (docs/case-format.md).
+    """
+    prefix = LABEL_PREFIX[category]
+    numbers = [int(lesion.label[len(prefix):]) for lesion in read.lesions
+               if lesion.category is category and lesion.label[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1}"

@@ -27,6 +27,11 @@ def to_json(value: Any) -> str | None:
                       default=str)
 
 
+def digest(value: Any) -> str:
+    """SHA-256 of *value*'s canonical JSON: what an audit row records of a bulk write."""
+    return hashlib.sha256((to_json(value) or "null").encode("utf-8")).hexdigest()
+
+
 def _row_hash(prev_hash: str, row: dict[str, Any]) -> str:
     content = json.dumps(
         [row["id"], row["utc"], row["user_id"], row["action"], row["entity"],

@@ -18,7 +18,6 @@ from core.errors import (
     AccountLockedError,
     AuthenticationError,
     PermissionDeniedError,
-    SignatureError,
 )
 from core.model.reading import Role
 from core.model.trial import Session, User
@@ -66,7 +65,16 @@ def check_password(password: str, encoded: str) -> bool:
                                bytes.fromhex(digest))
 
 
-def _check_new_password(login: str, password: str) -> None:
+def check_new_account(login: str, display_name: str, password: str) -> None:
+    """Refuse an account the store would not create, before anything is written.
+
+    Raises
+    ------
+    AuthenticationError
+        An empty login or name, or a password shorter than ``MIN_PASSWORD_LENGTH``.
+    """
+    if not login or not display_name:
+        raise AuthenticationError(login, "login and display name must not be empty")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthenticationError(
             login, f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
@@ -74,11 +82,9 @@ def _check_new_password(login: str, password: str) -> None:
 
 def insert_user(store: Store, actor_id: int | None, login: str, display_name: str,
                 role: Role | str, password: str, kdf: ScryptParams = DEFAULT_KDF) -> User:
-    """Insert a user inside the caller's transaction (no permission check: use ``add_user``)."""
+    """Insert a user inside the caller's transaction (who may do it is the caller's check)."""
     role = Role(role)
-    if not login or not display_name:
-        raise AuthenticationError(login, "login and display name must not be empty")
-    _check_new_password(login, password)
+    check_new_account(login, display_name, password)
     if store.row("SELECT id FROM users WHERE login = ?", (login,)):
         raise AuthenticationError(login, "this login already exists")
     user_id = store.execute(
@@ -91,40 +97,36 @@ def insert_user(store: Store, actor_id: int | None, login: str, display_name: st
     return User(user_id, login, display_name, role)
 
 
-def add_user(store: Store, session: Session, login: str, display_name: str,
-             role: Role | str, password: str, kdf: ScryptParams = DEFAULT_KDF) -> User:
-    """Create a user account (admin only).
+def find_user(store: Store, login_name: str) -> User | None:
+    """The account with *login_name*, or ``None``."""
+    row = store.row("SELECT * FROM users WHERE login = ?", (login_name,))
+    return user_from_row(row) if row else None
+
+
+def set_unlocked(store: Store, actor_id: int, login_name: str) -> None:
+    """Unlock an account and reset its failure count (inside the caller's transaction).
 
     Raises
     ------
-    PermissionDeniedError
-        If the acting user is not an admin.
     AuthenticationError
-        If the login exists already or the password is too short.
+        If there is no such account.
     """
-    actor = require(store, session, Role.ADMIN)
-    with store.transaction():
-        return insert_user(store, actor, login, display_name, role, password, kdf)
-
-
-def unlock_user(store: Store, session: Session, login: str) -> None:
-    """Unlock an account locked by failed logins (admin only)."""
-    actor = require(store, session, Role.ADMIN)
-    with store.transaction():
-        row = store.row("SELECT id, is_locked, failed_logins FROM users WHERE login = ?",
-                        (login,))
-        if row is None:
-            raise AuthenticationError(login, "no such user")
-        store.execute("UPDATE users SET is_locked = 0, failed_logins = 0 WHERE id = ?",
-                      (row["id"],))
-        audit.record(store, actor, "unlock", "user", row["id"],
-                     {"is_locked": bool(row["is_locked"]),
-                      "failed_logins": row["failed_logins"]},
-                     {"is_locked": False, "failed_logins": 0})
+    row = store.row("SELECT id, is_locked, failed_logins FROM users WHERE login = ?",
+                    (login_name,))
+    if row is None:
+        raise AuthenticationError(login_name, "no such user")
+    store.execute("UPDATE users SET is_locked = 0, failed_logins = 0 WHERE id = ?",
+                  (row["id"],))
+    audit.record(store, actor_id, "unlock", "user", row["id"],
+                 {"is_locked": bool(row["is_locked"]), "failed_logins": row["failed_logins"]},
+                 {"is_locked": False, "failed_logins": 0})
 
 
 def _failure(store: Store, row: dict[str, Any], action: str) -> bool:
-    """Count one failure; return True when it locked the account. Commits on its own."""
+    """Count one failure; return True when it locked the account.
+
+    Commits on its own, or with the caller's transaction when one is open.
+    """
     with store.transaction():
         failures = row["failed_logins"] + 1
         locked = failures >= MAX_FAILED_LOGINS
@@ -179,14 +181,15 @@ def logout(store: Store, session: Session) -> None:
             audit.record(store, session.user_id, "logout", "user", session.user_id)
 
 
-def require(store: Store, session: Session, *roles: Role) -> int:
-    """The acting user's id, after checking the session is live and its role allowed.
+def session_user(store: Store, session: Session) -> User:
+    """The user acting through *session*, after checking the session is live.
+
+    Identity only: what the user may do is decided by the action (``core.actions``).
 
     Raises
     ------
     PermissionDeniedError
-        If the session was not issued by this store, the account is locked or inactive,
-        or the role is not one of *roles*.
+        If the session was not issued by this store, or the account is locked or inactive.
     """
     user_id = store.sessions.get(getattr(session, "token", ""))
     if user_id is None or user_id != session.user_id:
@@ -194,24 +197,19 @@ def require(store: Store, session: Session, *roles: Role) -> int:
     row = store.row("SELECT * FROM users WHERE id = ?", (user_id,))
     if row is None or row["is_locked"] or not row["is_active"]:
         raise PermissionDeniedError(f"user {session.login!r}", "account locked or inactive")
-    user = user_from_row(row)
-    if user.role not in roles:
-        allowed = " or ".join(role.value for role in roles)
-        raise PermissionDeniedError(f"user {session.login!r}",
-                                    f"role {user.role.value} may not do this (needs {allowed})")
-    return user_id
+    return user_from_row(row)
 
 
-def reauthenticate(store: Store, session: Session, password: str, entity: str) -> None:
-    """Check the signer's password again before a signature (21 CFR 11.200(a)).
+def signer_confirmed(store: Store, session: Session, password: str) -> bool:
+    """Check the signer's password again for a signature (21 CFR 11.200(a)).
 
-    Raises
-    ------
-    SignatureError
-        If the password is wrong (audited and counted toward the lock-out).
+    Call it inside the signing transaction, before anything is signed. A wrong password
+    is audited and counted toward the lock-out (a lock-out also ends the session); the
+    caller then lets its transaction commit that count, signs nothing, and refuses.
     """
     row = store.row("SELECT * FROM users WHERE id = ?", (session.user_id,))
-    if row is None or not check_password(password, row["password_hash"]):
-        if row is not None and _failure(store, row, "signature_failed"):
-            store.sessions.pop(session.token, None)
-        raise SignatureError(entity, "password does not match the signer's; not signed")
+    if row is not None and check_password(password, row["password_hash"]):
+        return True
+    if row is not None and _failure(store, row, "signature_failed"):
+        store.sessions.pop(session.token, None)
+    return False

@@ -98,6 +98,22 @@ class Store:
                 raise self._locked(error) from None
             raise
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Database]:
+        """A consistent read of several queries: nothing committed meanwhile is half seen.
+
+        Under WAL a deferred transaction reads one snapshot and takes no write lock, so a
+        screen loading a read never blocks a reader saving a caliper elsewhere.
+        """
+        if self.db.conn.in_transaction:
+            yield self.db
+            return
+        self.db.execute("BEGIN DEFERRED")
+        try:
+            yield self.db
+        finally:
+            self.db.rollback()
+
     def rows(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
         """Run a read query and return its rows as dicts (for ``core.store`` modules only)."""
         try:

@@ -183,6 +183,27 @@ def m003_adjudication(db: Database) -> None:
     ))
 
 
+@migrations()
+def m004_images(db: Database) -> None:
+    """The images of each series with their plane: calipers are measured against them."""
+    _run(db, (
+        """CREATE TABLE images (
+            id INTEGER PRIMARY KEY,
+            series_id INTEGER NOT NULL REFERENCES series(id),
+            sop_instance_uid TEXT NOT NULL,
+            frame INTEGER NOT NULL DEFAULT 0 CHECK (frame >= 0),
+            rows INTEGER NOT NULL CHECK (rows > 0),
+            columns INTEGER NOT NULL CHECK (columns > 0),
+            origin_xyz TEXT NOT NULL,
+            row_direction TEXT NOT NULL,
+            column_direction TEXT NOT NULL,
+            pixel_spacing_mm TEXT NOT NULL,
+            is_lossy INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (sop_instance_uid, frame))""",
+        "CREATE INDEX images_series ON images (series_id)",
+    ))
+
+
 def step_names() -> tuple[str, ...]:
     """Every step's name, in order (what a new, empty database has pending)."""
     with Database(memory=True) as empty:

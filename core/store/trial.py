@@ -1,34 +1,34 @@
-"""Create a trial store and set up its trial: subjects, timepoints, series, reading tasks.
+"""Create a trial store; persist its trial, subjects, timepoints, series, images and tasks.
 
-Set-up is the work of an admin or a coordinator; user accounts are the admin's alone
-(``core.store.auth``).
+Persistence only: who may do what, and in which order, is decided above the store
+(``core.actions``, with the rules of ``core.reading``). Writes run inside the caller's
+``Store.transaction()`` and each records its audit row there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
+import os
+import secrets
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from core.criteria import CaseOptions, Criteria
-from core.errors import PermissionDeniedError, StoreError, WorkflowError
+from core.errors import StoreError
+from core.model.clinical import DEFAULT_TRIGGERS, CaseOptions, Criteria, Trigger
+from core.model.imaging import ImageRecord
 from core.model.reading import Role
-from core.model.trial import (
-    SeriesRecord,
-    Session,
-    Subject,
-    Task,
-    TimepointInfo,
-    TrialInfo,
-)
-from core.reading import DEFAULT_TRIGGERS, Trigger
+from core.model.trial import SeriesRecord, Subject, Task, TimepointInfo, TrialInfo
 from core.store import audit
-from core.store.auth import DEFAULT_KDF, ScryptParams, insert_user, require
+from core.store.auth import DEFAULT_KDF, ScryptParams, check_new_account, insert_user
 from core.store.db import Store, open_store, utc_now
-from core.store.rows import series_from_row
+from core.store.rows import image_from_row, image_to_row, series_from_row
 
-SETUP_ROLES = (Role.ADMIN, Role.COORDINATOR)
+
+def _options_data(options: CaseOptions) -> dict[str, int | str]:
+    # Decimals are kept as text so that 5 mm stays exactly 5 mm through JSON.
+    return {key: (value if isinstance(value, int) else str(value))
+            for key, value in options.recorded().items()}
 
 
 def init_store(
@@ -40,29 +40,38 @@ def init_store(
     admin_password: str,
     *,
     options: CaseOptions | None = None,
-    triggers: tuple[Trigger | str, ...] = DEFAULT_TRIGGERS,
+    triggers: Sequence[Trigger | str] = DEFAULT_TRIGGERS,
     kdf: ScryptParams = DEFAULT_KDF,
 ) -> Store:
     """Create the store of a new trial with its first admin account, and open it.
 
+    Everything is checked before the file exists, and the store is built under a
+    temporary name that becomes *path* only when complete: a refused password or a killed
+    process never leaves a half-made store where a retry would find "a file is already
+    here".
+
     Raises
     ------
     StoreError
-        If *path* already holds a trial.
+        If *path* already holds a file, or its folder does not exist.
+    AuthenticationError
+        If the admin's login, name or password is refused.
+    ValueError
+        If *criteria* or a trigger is unknown.
     """
     path = Path(path)
-    if path.exists() and path.stat().st_size > 0:
+    if path.exists():
         raise StoreError(path, "a file is already here; a trial store is created only once")
+    if not path.parent.is_dir():
+        raise StoreError(path, f"the folder {path.parent} does not exist")
     criteria = Criteria(criteria)
-    option_data = {key: (str(value) if not isinstance(value, int) else value)
-                   for key in CaseOptions.__slots__
-                   if (value := getattr(options or CaseOptions(), key)) is not None}
     trigger_values = [Trigger(trigger).value for trigger in triggers]
-    store = open_store(path, create=True)
+    check_new_account(admin_login, admin_name, admin_password)
+    draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}.creating")
+    store = open_store(draft, create=True)
     try:
         with store.transaction():
-            if store.row("SELECT id FROM trial"):
-                raise StoreError(path, "this store already holds a trial")
+            option_data = _options_data(options or CaseOptions())
             after = {"name": trial, "criteria": criteria.value, "options": option_data,
                      "triggers": trigger_values}
             store.execute(
@@ -73,10 +82,18 @@ def init_store(
             )
             audit.record(store, None, "create", "trial", 1, None, after)
             insert_user(store, None, admin_login, admin_name, Role.ADMIN, admin_password, kdf)
-    except BaseException:
+    finally:
         store.close()
-        raise
-    return store
+    try:
+        # A hard link never replaces a file that appeared meanwhile (os.replace would).
+        os.link(draft, path)
+    except FileExistsError:
+        raise StoreError(path, "a file is already here; a trial store is created only "
+                         "once") from None
+    finally:
+        for leftover in (draft, Path(f"{draft}-wal"), Path(f"{draft}-shm")):
+            leftover.unlink(missing_ok=True)
+    return open_store(path)
 
 
 def trial_info(store: Store) -> TrialInfo:
@@ -84,163 +101,171 @@ def trial_info(store: Store) -> TrialInfo:
     row = store.row("SELECT * FROM trial WHERE id = 1")
     if row is None:
         raise StoreError(store.path, "holds no trial (create it with `mrecist db init`)")
-    return TrialInfo(row["name"], row["criteria"], json.loads(row["options_json"]),
-                     tuple(json.loads(row["triggers_json"])))
+    options = json.loads(row["options_json"])
+    return TrialInfo(row["name"], Criteria(row["criteria"]), CaseOptions(**options),
+                     tuple(Trigger(name) for name in json.loads(row["triggers_json"])))
 
 
-def case_options(info: TrialInfo) -> CaseOptions:
-    """The engine options of the trial as ``CaseOptions``."""
-    values = dict(info.options)
-    if "pd_min_increase_mm" in values:
-        values["pd_min_increase_mm"] = Decimal(str(values["pd_min_increase_mm"]))
-    return CaseOptions(**values)
+# -- subjects and timepoints --------------------------------------------------------------
+
+def find_subject(store: Store, code: str) -> Subject | None:
+    """The subject with trial code *code*, or ``None``."""
+    row = store.row("SELECT id, code FROM subjects WHERE code = ?", (code,))
+    return Subject(row["id"], row["code"]) if row else None
 
 
-def subject_id(store: Store, code: str) -> int:
-    """The key of subject *code*.
-
-    Raises
-    ------
-    PermissionDeniedError
-        If there is no such subject (the message does not say whether it exists).
-    """
-    row = store.row("SELECT id FROM subjects WHERE code = ?", (code,))
-    if row is None:
-        raise PermissionDeniedError(f"subject {code!r}", "not found or not visible to you")
-    return int(row["id"])
-
-
-def add_subject(store: Store, session: Session, code: str) -> Subject:
-    """Register a subject by its trial code (never a patient name or ID)."""
-    actor = require(store, session, *SETUP_ROLES)
-    if not code.strip():
-        raise WorkflowError("subject", "the trial code must not be empty")
-    with store.transaction():
-        if store.row("SELECT id FROM subjects WHERE code = ?", (code,)):
-            raise WorkflowError(f"subject {code!r}", "already registered")
-        new_id = store.execute("INSERT INTO subjects (code) VALUES (?)", (code,))
-        audit.record(store, actor, "create", "subject", new_id, None, {"code": code})
-    return Subject(new_id, code)
-
-
-def list_subjects(store: Store, session: Session) -> tuple[Subject, ...]:
-    """Every subject, in code order (set-up roles only)."""
-    require(store, session, *SETUP_ROLES)
+def all_subjects(store: Store) -> tuple[Subject, ...]:
+    """Every subject, in code order."""
     return tuple(Subject(row["id"], row["code"])
-                 for row in store.rows("SELECT * FROM subjects ORDER BY code"))
+                 for row in store.rows("SELECT id, code FROM subjects ORDER BY code"))
 
 
-def add_timepoint(store: Store, session: Session, subject: str, label: str, date: dt.date,
-                  nominal_week: int | None = None) -> TimepointInfo:
-    """Add an imaging timepoint to a subject; every existing read gets it as open.
-
-    Timepoints arrive in date order: a new one must be later than every earlier one, so
-    a signed read is never invalidated by a timepoint inserted before it. A new timepoint
-    re-opens the dual-read cycle (response-criteria §8).
-    """
-    actor = require(store, session, *SETUP_ROLES)
-    with store.transaction():
-        sid = subject_id(store, subject)
-        last = store.row("SELECT label, date FROM timepoints WHERE subject_id = ? "
-                         "ORDER BY date DESC LIMIT 1", (sid,))
-        if last and date.isoformat() <= last["date"]:
-            raise WorkflowError(f"subject {subject!r} timepoint {label!r}",
-                                f"date {date} is not after the last timepoint "
-                                f"({last['label']}, {last['date']})")
-        if store.row("SELECT id FROM timepoints WHERE subject_id = ? AND label = ?",
-                     (sid, label)):
-            raise WorkflowError(f"subject {subject!r} timepoint {label!r}", "already exists")
-        tp_id = store.execute(
-            "INSERT INTO timepoints (subject_id, label, date, nominal_week) VALUES (?, ?, ?, ?)",
-            (sid, label, date.isoformat(), nominal_week),
-        )
-        for task in store.rows("SELECT id FROM tasks WHERE subject_id = ?", (sid,)):
-            store.execute("INSERT INTO read_timepoints (task_id, timepoint_id) VALUES (?, ?)",
-                          (task["id"], tp_id))
-        audit.record(store, actor, "create", "timepoint", tp_id, None,
-                     {"subject": subject, "label": label, "date": date.isoformat(),
-                      "nominal_week": nominal_week})
-    return TimepointInfo(tp_id, subject, label, date, nominal_week)
+def insert_subject(store: Store, actor: int, code: str) -> Subject:
+    """Register subject *code*."""
+    subject_id = store.execute("INSERT INTO subjects (code) VALUES (?)", (code,))
+    audit.record(store, actor, "create", "subject", subject_id, None, {"code": code})
+    return Subject(subject_id, code)
 
 
-def list_timepoints(store: Store, session: Session, subject: str) -> tuple[TimepointInfo, ...]:
-    """The timepoints of *subject*, in date order (set-up roles only)."""
-    require(store, session, *SETUP_ROLES)
-    sid = subject_id(store, subject)
+def subject_timepoints(store: Store, subject: Subject) -> tuple[TimepointInfo, ...]:
+    """The timepoints of *subject*, in date order."""
     return tuple(
-        TimepointInfo(row["id"], subject, row["label"], dt.date.fromisoformat(row["date"]),
-                      row["nominal_week"])
+        TimepointInfo(row["id"], subject.code, row["label"],
+                      dt.date.fromisoformat(row["date"]), row["nominal_week"])
         for row in store.rows("SELECT * FROM timepoints WHERE subject_id = ? ORDER BY date",
-                              (sid,))
+                              (subject.subject_id,))
     )
 
 
-def find_series(store: Store, session: Session,
-                series_instance_uid: str) -> SeriesRecord | None:
-    """The registered series with this UID, or None (set-up roles only)."""
-    require(store, session, *SETUP_ROLES)
+def insert_timepoint(store: Store, actor: int, subject: Subject, label: str, date: dt.date,
+                     nominal_week: int | None) -> TimepointInfo:
+    """Add a timepoint to *subject*; every read of the subject gets it, open."""
+    timepoint_id = store.execute(
+        "INSERT INTO timepoints (subject_id, label, date, nominal_week) VALUES (?, ?, ?, ?)",
+        (subject.subject_id, label, date.isoformat(), nominal_week),
+    )
+    for task in store.rows("SELECT id FROM tasks WHERE subject_id = ?", (subject.subject_id,)):
+        store.execute("INSERT INTO read_timepoints (task_id, timepoint_id) VALUES (?, ?)",
+                      (task["id"], timepoint_id))
+    audit.record(store, actor, "create", "timepoint", timepoint_id, None,
+                 {"subject": subject.code, "label": label, "date": date.isoformat(),
+                  "nominal_week": nominal_week})
+    return TimepointInfo(timepoint_id, subject.code, label, date, nominal_week)
+
+
+# -- series and images --------------------------------------------------------------------
+
+def find_series(store: Store, series_instance_uid: str) -> SeriesRecord | None:
+    """The registered series with this UID, or ``None``."""
     row = store.row("SELECT * FROM series WHERE series_instance_uid = ?",
                     (series_instance_uid,))
     return series_from_row(row) if row else None
 
 
-def add_series(store: Store, session: Session, subject: str, timepoint_label: str, *,
-               series_instance_uid: str, study_instance_uid: str, modality: str, phase: str,
-               location: str) -> SeriesRecord:
-    """Register one imaging series of a timepoint: its UIDs, phase and where its files are."""
-    actor = require(store, session, *SETUP_ROLES)
-    with store.transaction():
-        sid = subject_id(store, subject)
-        tp = store.row("SELECT id FROM timepoints WHERE subject_id = ? AND label = ?",
-                       (sid, timepoint_label))
-        if tp is None:
-            raise WorkflowError(f"subject {subject!r} timepoint {timepoint_label!r}",
-                                "no such timepoint")
-        if store.row("SELECT id FROM series WHERE series_instance_uid = ?",
-                     (series_instance_uid,)):
-            raise WorkflowError(f"series {series_instance_uid}", "already registered")
-        row = {"timepoint_id": tp["id"], "series_instance_uid": series_instance_uid,
-               "study_instance_uid": study_instance_uid, "modality": modality,
-               "phase": phase, "location": location}
-        new_id = store.execute(
-            "INSERT INTO series (timepoint_id, series_instance_uid, study_instance_uid, "
-            "modality, phase, location) VALUES (:timepoint_id, :series_instance_uid, "
-            ":study_instance_uid, :modality, :phase, :location)", row)
-        audit.record(store, actor, "create", "series", new_id, None, row)
-    return series_from_row({"id": new_id, **row})
+def timepoint_series(store: Store, timepoint_ids: Iterable[int]) -> tuple[SeriesRecord, ...]:
+    """The series of the given timepoints, by timepoint date, then phase."""
+    ids = tuple(timepoint_ids)
+    if not ids:
+        return ()
+    marks = ",".join("?" * len(ids))
+    rows = store.rows(f"SELECT s.* FROM series s JOIN timepoints t ON t.id = s.timepoint_id "
+                      f"WHERE s.timepoint_id IN ({marks}) ORDER BY t.date, s.phase, s.id", ids)
+    return tuple(map(series_from_row, rows))
 
 
-def assign(store: Store, session: Session, subject: str, reader_login: str,
-           slot: int) -> Task:
-    """Assign a reader to a subject as reader 1 or 2; the read starts with every timepoint open.
+def insert_series(store: Store, actor: int, subject: str, timepoint: TimepointInfo, *,
+                  series_instance_uid: str, study_instance_uid: str, modality: str,
+                  phase: str, location: str) -> SeriesRecord:
+    """Register one series of *timepoint*: its UIDs, phase and where its files are."""
+    row = {"timepoint_id": timepoint.timepoint_id, "series_instance_uid": series_instance_uid,
+           "study_instance_uid": study_instance_uid, "modality": modality, "phase": phase,
+           "location": location}
+    series_id = store.execute(
+        "INSERT INTO series (timepoint_id, series_instance_uid, study_instance_uid, "
+        "modality, phase, location) VALUES (:timepoint_id, :series_instance_uid, "
+        ":study_instance_uid, :modality, :phase, :location)", row)
+    audit.record(store, actor, "create", "series", series_id, None,
+                 {**row, "subject": subject, "timepoint": timepoint.label})
+    return series_from_row({"id": series_id, **row})
 
-    Raises
-    ------
-    WorkflowError
-        If the user is not a reader, the slot is taken, or the reader already reads it.
+
+def update_series(store: Store, actor: int, series: SeriesRecord, **changes: str) -> SeriesRecord:
+    """Change a series' ``phase`` or ``location`` (a reader's phase correction, a re-import)."""
+    allowed = {"phase", "location"}
+    if not changes or set(changes) - allowed:
+        raise ValueError(f"only {', '.join(sorted(allowed))} of a series change, "
+                         f"not {sorted(changes)}")
+    before = {key: getattr(series, key) for key in changes}
+    assignments = ", ".join(f"{key} = :{key}" for key in changes)
+    store.execute(f"UPDATE series SET {assignments} WHERE id = :id",
+                  {**changes, "id": series.series_id})
+    audit.record(store, actor, "update", "series", series.series_id, before, dict(changes))
+    row = {"id": series.series_id, "timepoint_id": series.timepoint_id,
+           "series_instance_uid": series.series_instance_uid,
+           "study_instance_uid": series.study_instance_uid, "modality": series.modality,
+           "phase": series.phase, "location": series.location, **changes}
+    return series_from_row(row)
+
+
+def insert_images(store: Store, actor: int, series: SeriesRecord,
+                  images: Sequence[ImageRecord]) -> int:
+    """Record the images of *series* not recorded yet; return how many were new.
+
+    One audit row per call names the series, the count and a digest of what was recorded,
+    rather than one row per slice.
     """
-    actor = require(store, session, *SETUP_ROLES)
-    entity = f"subject {subject!r} reader {slot}"
-    if slot not in (1, 2):
-        raise WorkflowError(entity, "the reader slot is 1 or 2")
-    with store.transaction():
-        sid = subject_id(store, subject)
-        reader = store.row("SELECT id, role FROM users WHERE login = ?", (reader_login,))
-        if reader is None or reader["role"] != Role.READER.value:
-            raise WorkflowError(entity, f"{reader_login!r} is not a reader")
-        if store.row("SELECT id FROM tasks WHERE subject_id = ? AND slot = ?", (sid, slot)):
-            raise WorkflowError(entity, "this slot is already assigned")
-        if store.row("SELECT id FROM tasks WHERE subject_id = ? AND reader_id = ?",
-                     (sid, reader["id"])):
-            raise WorkflowError(entity, f"{reader_login!r} already reads this subject; "
-                                "the two reads must be independent")
-        task_id = store.execute(
-            "INSERT INTO tasks (subject_id, reader_id, slot) VALUES (?, ?, ?)",
-            (sid, reader["id"], slot))
-        for tp in store.rows("SELECT id FROM timepoints WHERE subject_id = ?", (sid,)):
-            store.execute("INSERT INTO read_timepoints (task_id, timepoint_id) VALUES (?, ?)",
-                          (task_id, tp["id"]))
-        audit.record(store, actor, "create", "task", task_id, None,
-                     {"subject": subject, "reader": reader_login, "slot": slot})
-    return Task(task_id, subject, slot, reader_login)
+    known = {(row["sop_instance_uid"], row["frame"]) for row in store.rows(
+        "SELECT sop_instance_uid, frame FROM images WHERE series_id = ?", (series.series_id,))}
+    new = [image for image in images if (image.sop_instance_uid, image.frame) not in known]
+    rows = [{"series_id": series.series_id, **image_to_row(image)} for image in new]
+    for row in rows:
+        store.execute(
+            "INSERT INTO images (series_id, sop_instance_uid, frame, rows, columns, "
+            "origin_xyz, row_direction, column_direction, pixel_spacing_mm, is_lossy) "
+            "VALUES (:series_id, :sop_instance_uid, :frame, :rows, :columns, :origin_xyz, "
+            ":row_direction, :column_direction, :pixel_spacing_mm, :is_lossy)", row)
+    if rows:
+        audit.record(store, actor, "create", "images", series.series_id, None,
+                     {"series_instance_uid": series.series_instance_uid, "count": len(rows),
+                      "sha256": audit.digest(rows)})
+    return len(rows)
 
+
+def timepoint_image(store: Store, timepoint_id: int, sop_instance_uid: str,
+                    frame: int) -> ImageRecord | None:
+    """The registered image with this UID and frame in a series of *timepoint_id*, or None."""
+    row = store.row("SELECT i.* FROM images i JOIN series s ON s.id = i.series_id "
+                    "WHERE s.timepoint_id = ? AND i.sop_instance_uid = ? AND i.frame = ?",
+                    (timepoint_id, sop_instance_uid, frame))
+    return image_from_row(row) if row else None
+
+
+def series_image_count(store: Store, series_id: int) -> int:
+    """How many images of the series are recorded."""
+    row = store.row("SELECT COUNT(*) AS n FROM images WHERE series_id = ?", (series_id,))
+    return int(row["n"]) if row else 0
+
+
+# -- reading tasks ------------------------------------------------------------------------
+
+def subject_tasks(store: Store, subject: Subject) -> tuple[Task, ...]:
+    """The reading tasks of *subject*, by slot."""
+    rows = store.rows("SELECT t.id, t.slot, t.reader_id, u.login FROM tasks t "
+                      "JOIN users u ON u.id = t.reader_id WHERE t.subject_id = ? "
+                      "ORDER BY t.slot", (subject.subject_id,))
+    return tuple(Task(row["id"], subject.code, row["slot"], row["login"], row["reader_id"],
+                      subject.subject_id) for row in rows)
+
+
+def insert_task(store: Store, actor: int, subject: Subject, reader_id: int, reader_login: str,
+                slot: int) -> Task:
+    """Make *reader_id* reader *slot* of *subject*; the read starts with every timepoint open."""
+    task_id = store.execute("INSERT INTO tasks (subject_id, reader_id, slot) VALUES (?, ?, ?)",
+                            (subject.subject_id, reader_id, slot))
+    for timepoint in store.rows("SELECT id FROM timepoints WHERE subject_id = ?",
+                                (subject.subject_id,)):
+        store.execute("INSERT INTO read_timepoints (task_id, timepoint_id) VALUES (?, ?)",
+                      (task_id, timepoint["id"]))
+    audit.record(store, actor, "create", "task", task_id, None,
+                 {"subject": subject.code, "reader": reader_login, "slot": slot})
+    return Task(task_id, subject.code, slot, reader_login, reader_id, subject.subject_id)

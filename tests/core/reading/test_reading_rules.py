@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from core.criteria import case_from_data, evaluate
-from core.model.reading import LesionCategory, TimepointStatus
+from core.model.clinical import LesionCategory, Trigger
+from core.model.reading import TimepointStatus
 from core.reading import (
-    Trigger,
     discordance,
     edit_refusal,
     finding_refusal,

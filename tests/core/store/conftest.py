@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from store_demo_reading import PASSWORD, setup_demo
 
+from core.actions import add_user
 from core.model.trial import Session
-from core.store import Store, add_user, init_store, login
+from core.store import Store, init_store, login
 from core.store.auth import ScryptParams
 
 # scrypt at 1/32 of the default cost: the tests log in hundreds of times.

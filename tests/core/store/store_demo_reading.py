@@ -1,7 +1,9 @@
 """Drive readers through the store on the demo trial's ground truth (no DICOM written).
 
 The truth is computed exactly as ``core.phantom`` writes it beside the images
-(``ground_truth.json``), so the lengths and series UIDs are the demo trial's own.
+(``ground_truth.json``), so the lengths and series UIDs are the demo trial's own; each
+series is registered with the planes its images have (as the phantom writes them), so
+calipers are measured against them as against an imported study.
 """
 
 from __future__ import annotations
@@ -12,14 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.model.reading import Finding, LesionCategory, Measurement, MeasurementKind
-from core.model.trial import Session
-from core.phantom.demo import demo_studies
-from core.phantom.dicom_writer import make_uid
-from core.phantom.grid import ImageGrid, PhantomSize
-from core.phantom.study import _context, _series_plan, ground_truth
-from core.store import (
-    Store,
+import numpy as np
+
+from core.actions import (
     add_lesion,
     add_series,
     add_subject,
@@ -27,10 +24,19 @@ from core.store import (
     assign,
     get_read,
     my_tasks,
-    save_finding,
-    save_measurement,
+    record_finding,
+    save_caliper,
     sign_timepoint,
 )
+from core.geometry import PlaneGeometry, measure_caliper, plane_of_image
+from core.model.imaging import ImageRecord
+from core.model.reading import Caliper, Finding, LesionCategory, Measurement, MeasurementKind
+from core.model.trial import Session
+from core.phantom.demo import demo_studies
+from core.phantom.dicom_writer import make_uid
+from core.phantom.grid import ImageGrid, PhantomSize
+from core.phantom.study import _context, _series_plan, ground_truth
+from core.store import Store
 
 PASSWORD = "correct horse battery"
 
@@ -74,34 +80,53 @@ def setup_demo(store: Store, admin: Session, subjects: tuple[str, ...] | None = 
             add_demo_timepoint(store, admin, tp)
 
 
+def series_images(tp: TruthTimepoint, series_instance_uid: str) -> tuple[ImageRecord, ...]:
+    """The image planes of one demo series, as the phantom writes them (axial, LPS)."""
+    grid = tp.grid
+    spacing = (grid.pixel_spacing_mm, grid.pixel_spacing_mm)
+    return tuple(ImageRecord(make_uid(series_instance_uid, None, k), 0, grid.rows,
+                             grid.columns, grid.position_mm(k), (1.0, 0.0, 0.0),
+                             (0.0, 1.0, 0.0), spacing) for k in range(grid.n_slices))
+
+
 def add_demo_timepoint(store: Store, admin: Session, tp: TruthTimepoint) -> None:
-    """Add one demo timepoint and register its four series."""
+    """Add one demo timepoint and register its four series with their images."""
     add_timepoint(store, admin, tp.subject, tp.label, tp.date, tp.week)
     for series in tp.truth["series"]:
         add_series(store, admin, tp.subject, tp.label,
                    series_instance_uid=series["series_instance_uid"],
                    study_instance_uid=tp.truth["study_instance_uid"], modality="CT",
-                   phase=series["phase"], location=f"{tp.subject}/{tp.label}")
+                   phase=series["phase"], location=f"{tp.subject}/{tp.label}",
+                   images=series_images(tp, series["series_instance_uid"]))
 
 
-def _rc(grid: ImageGrid, xyz: list[float]) -> tuple[float, float]:
-    col = (xyz[0] - float(grid.x_mm[0])) / grid.pixel_spacing_mm
-    row = (xyz[1] - float(grid.y_mm[0])) / grid.pixel_spacing_mm
-    return (row, col)
+def arterial_plane(tp: TruthTimepoint, slice_index: int) -> tuple[PlaneGeometry, str]:
+    """The plane and SOP Instance UID of one slice of the timepoint's arterial series."""
+    arterial = next(s for s in tp.truth["series"] if s["phase"] == "arterial")
+    image = series_images(tp, arterial["series_instance_uid"])[slice_index]
+    return plane_of_image(image), image.sop_instance_uid
 
 
 def caliper(tp: TruthTimepoint, lesion: dict[str, Any], kind: MeasurementKind,
-            lesion_id: int, timepoint_id: int, length_mm: float | None = None) -> Measurement:
-    """The caliper a perfect reader draws on the arterial phase, optionally mis-measured."""
+            lesion_id: int, timepoint_id: int, length_mm: float | None = None
+            ) -> tuple[int, int, MeasurementKind, Caliper]:
+    """The caliper a perfect reader draws on the arterial phase, optionally mis-measured.
+
+    Returns the arguments of ``save_caliper`` after the session: a mis-measured caliper is
+    the true line stretched or shrunk about its middle to *length_mm*.
+    """
     key = "viable" if kind is MeasurementKind.VIABLE else "total"
-    start, end = lesion[f"{key}_endpoints_mm"]
+    start, end = (np.array(point, dtype=float) for point in lesion[f"{key}_endpoints_mm"])
     if length_mm is None:
         length_mm = (lesion["short_axis_mm"] if kind is MeasurementKind.SHORT_AXIS
                      else lesion[f"{key}_longest_diameter_mm"])
-    arterial = next(s for s in tp.truth["series"] if s["phase"] == "arterial")
-    sop = make_uid(arterial["series_instance_uid"], None, lesion["slice_index"])
-    return Measurement(lesion_id, timepoint_id, kind, str(length_mm), _rc(tp.grid, start),
-                       _rc(tp.grid, end), tuple(start), tuple(end), sop, 0)
+    middle, direction = (start + end) / 2, end - start
+    norm = float(np.linalg.norm(direction))
+    direction = direction / norm if norm else np.array([1.0, 0.0, 0.0])
+    start, end = middle - direction * length_mm / 2, middle + direction * length_mm / 2
+    plane, sop = arterial_plane(tp, lesion["slice_index"])
+    drawn = measure_caliper(plane, plane.to_pixel_rc(start), plane.to_pixel_rc(end), sop)
+    return lesion_id, timepoint_id, kind, drawn
 
 
 # A perturbation maps (timepoint label, lesion id, kind) to the reader's (wrong) length,
@@ -139,21 +164,21 @@ def read_subject(store: Store, reader: Session, subject: str,
                 made = add_lesion(store, reader, task.task_id, tp_id, category, lesion["organ"],
                                   is_node=lesion["organ"] == "lymph_node",
                                   kind="tumour_thrombus" if lesion["organ"] == "portal_vein"
-                                  else None)
+                                  else None).value
                 assert made.label == name
                 labels[name] = made.lesion_id
             lesion_id = labels[name]
             if lesion["role"] == "non_target":
-                save_finding(store, reader, Finding(lesion_id, tp_id, "present"))
+                record_finding(store, reader, Finding(lesion_id, tp_id, "present"))
                 continue
             for kind in (MeasurementKind.VIABLE, MeasurementKind.TOTAL):
-                measurement = caliper(tp, lesion, kind, lesion_id, tp_id,
-                                      perturb.get((tp.label, name, kind.value)))
-                save_measurement(store, reader, measurement)
+                drawn = caliper(tp, lesion, kind, lesion_id, tp_id,
+                                perturb.get((tp.label, name, kind.value)))
+                saved = save_caliper(store, reader, *drawn).value
                 if on_save:
-                    on_save(measurement)
+                    on_save(saved)
             if lesion["role"] == "new":
-                save_finding(store, reader, Finding(lesion_id, tp_id, None,
+                record_finding(store, reader, Finding(lesion_id, tp_id, None,
                                                     arterial_enhancement=True, washout=True))
         sign_timepoint(store, reader, task.task_id, tp_id, PASSWORD)
     return task.task_id

@@ -7,8 +7,9 @@ import sqlite3
 import pytest
 from store_demo_reading import read_subject
 
+from core.actions import add_subject
 from core.errors import WorkflowError
-from core.store import add_subject, verify
+from core.store import verify
 
 
 def test_every_action_is_audited_with_user_time_and_before_after(demo):

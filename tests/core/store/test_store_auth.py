@@ -6,8 +6,9 @@ import pytest
 from conftest import CHEAP_KDF
 from store_demo_reading import PASSWORD
 
+from core.actions import add_user, my_tasks, unlock_user
 from core.errors import AccountLockedError, AuthenticationError, PermissionDeniedError
-from core.store import MAX_FAILED_LOGINS, add_user, login, logout, my_tasks, unlock_user
+from core.store import MAX_FAILED_LOGINS, login, logout
 from core.store.auth import DEFAULT_KDF, check_password, hash_password
 
 

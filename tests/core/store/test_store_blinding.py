@@ -7,9 +7,7 @@ import dataclasses
 import pytest
 from store_demo_reading import PASSWORD, caliper, demo_truth, read_subject
 
-from core.errors import PermissionDeniedError
-from core.model.reading import Finding, LesionCategory, MeasurementKind
-from core.store import (
+from core.actions import (
     add_lesion,
     adjudicate,
     adjudication_series,
@@ -18,14 +16,15 @@ from core.store import (
     get_adjudication,
     get_read,
     list_series,
-    login,
-    logout,
     my_tasks,
     open_adjudications,
-    save_finding,
-    save_measurement,
+    record_finding,
+    save_caliper,
     trial_status,
 )
+from core.errors import PermissionDeniedError
+from core.model.reading import Finding, LesionCategory, MeasurementKind
+from core.store import login, logout
 
 
 def _task(demo, reader, subject):
@@ -53,9 +52,9 @@ def test_a_reader_cannot_measure_or_annotate_the_other_readers_lesion(demo):
         measurement = caliper(truth, truth.truth["lesions"][0], MeasurementKind.VIABLE,
                               row["id"], baseline.timepoint_id)
         with pytest.raises(PermissionDeniedError, match=f"lesion {row['id']}"):
-            save_measurement(demo.store, demo.reader1, measurement)
+            save_caliper(demo.store, demo.reader1, *measurement)
         with pytest.raises(PermissionDeniedError):
-            save_finding(demo.store, demo.reader1,
+            record_finding(demo.store, demo.reader1,
                          Finding(row["id"], baseline.timepoint_id, "present"))
 
 

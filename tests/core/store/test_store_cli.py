@@ -9,11 +9,11 @@ import shutil
 import sqlite3
 
 import pytest
-from store_demo_reading import PASSWORD, demo_truth, read_subject
+from store_demo_reading import PASSWORD, read_subject
 
+from core.actions import final_results
 from core.cli import main
-from core.phantom.demo import MANIFEST_FORMAT, MANIFEST_NAME
-from core.store import final_results, login, open_store
+from core.store import login, open_store
 
 ADMIN_PASSWORD = "admin password"
 
@@ -24,22 +24,6 @@ def run(monkeypatch, capsys, *argv, stdin=""):
     status = main([str(arg) for arg in argv])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
-
-
-def _write_demo_manifest(folder):
-    """The demo trial's manifest and ground-truth files, without the DICOM images."""
-    subjects = []
-    for subject, timepoints in demo_truth().items():
-        entries = []
-        for tp in timepoints:
-            relative = f"{subject}/{tp.date:%Y%m%d}"
-            (folder / relative).mkdir(parents=True)
-            (folder / relative / "ground_truth.json").write_text(json.dumps(tp.truth))
-            entries.append({"label": tp.label, "date": tp.date.isoformat(), "week": tp.week,
-                            "folder": relative, "ground_truth": f"{relative}/ground_truth.json"})
-        subjects.append({"subject": subject, "timepoints": entries})
-    manifest = {"format": MANIFEST_FORMAT, "trial": "DEMO-HCC-P2", "subjects": subjects}
-    (folder / MANIFEST_NAME).write_text(json.dumps(manifest))
 
 
 def _run_quietly(*argv, stdin=""):
@@ -53,7 +37,7 @@ def _run_quietly(*argv, stdin=""):
 
 
 @pytest.fixture(scope="module")
-def template_store(tmp_path_factory):
+def template_store(tmp_path_factory, small_demo_trial):
     """A store set up through the CLI only: users, the demo subjects, both readers.
 
     Built once per module (each account costs a full-strength scrypt hash); tests get a
@@ -73,10 +57,8 @@ def template_store(tmp_path_factory):
                                       login_name.title(), "--role", role,
                                       stdin=f"{ADMIN_PASSWORD}\n{PASSWORD}\n")
         assert status == 0, err
-    demo_folder = folder / "demo"
-    _write_demo_manifest(demo_folder)
     status, out, err = _run_quietly("subject", "add", "--db", db, "--user", "admin",
-                                    "--password-stdin", "--demo", demo_folder,
+                                    "--password-stdin", "--demo", small_demo_trial,
                                     stdin=ADMIN_PASSWORD + "\n")
     assert (status, err) == (0, "")
     assert "registered 3 subjects" in out

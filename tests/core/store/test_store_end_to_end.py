@@ -7,20 +7,19 @@ import json
 import pytest
 from store_demo_reading import PASSWORD, read_subject
 
-from core.criteria import evaluate, parse_case, result_to_data
-from core.model.reading import LesionCategory
-from core.reading import build_case
-from core.store import (
+from core.actions import (
     adjudicate,
     export_case,
     final_results,
     get_adjudication,
     get_read,
     open_adjudications,
-    trial_info,
     trial_status,
-    verify,
 )
+from core.criteria import evaluate, parse_case, result_to_data
+from core.model.reading import LesionCategory
+from core.reading import build_case
+from core.store import trial_info, verify
 
 # Reader 2 on HCC-001 calls T1's viable tumour at week 6 unchanged (40 mm for the true
 # 22 mm): SD at week 6 instead of PR, CR at week 12 as reader 1 → the subjects' best
@@ -115,7 +114,7 @@ def test_reads_carry_lesion_identity_and_caliper_geometry(demo):
     assert {m.timepoint_id for m in n1} == {week12}
     viable = next(m for m in n1 if m.kind == "viable")
     assert str(viable.length_mm) == "14.85"
-    assert viable.sop_instance_uid.startswith("2.25.")
-    assert len(viable.start_rc) == 2
-    assert len(viable.end_xyz) == 3
+    assert viable.caliper.sop_instance_uid.startswith("2.25.")
+    assert len(viable.caliper.start_rc) == 2
+    assert len(viable.caliper.end_xyz) == 3
     assert all(tp.status == "signed" for tp in read.timepoints)

@@ -12,11 +12,10 @@ import pydicom
 import pytest
 from store_demo_reading import PASSWORD
 
+from core.actions import add_subject, add_timepoint, find_series
+from core.actions.importing import image_folder, import_studies
 from core.cli import main
 from core.errors import PermissionDeniedError
-from core.importing import image_folder, import_studies
-from core.store import add_subject, add_timepoint
-from core.store.trial import find_series
 
 
 def _register_hcc002(trial) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from store_demo_reading import (
@@ -14,24 +15,24 @@ from store_demo_reading import (
     setup_demo,
 )
 
-from core.errors import SignatureError, WorkflowError
-from core.model.reading import Finding, LesionCategory, MeasurementKind
-from core.store import (
+from core.actions import (
     add_lesion,
     add_timepoint,
     amend_timepoint,
+    delete_caliper,
     delete_lesion,
-    delete_measurement,
     export_case,
     final_results,
     get_read,
     my_tasks,
     open_adjudications,
-    save_finding,
-    save_measurement,
+    record_finding,
+    save_caliper,
     set_not_assessed,
     sign_timepoint,
 )
+from core.errors import SignatureError, WorkflowError
+from core.model.reading import Finding, LesionCategory, MeasurementKind
 
 
 def _read(trial, reader, subject):
@@ -43,9 +44,9 @@ def _measure(trial, reader, read, label, timepoint, lesion="T1", length=None,
              kind=MeasurementKind.VIABLE):
     truth = next(tp for tp in demo_truth()[read.subject] if tp.label == timepoint)
     lesion_truth = next(item for item in truth.truth["lesions"] if item["id"] == lesion)
-    return save_measurement(trial.store, reader, caliper(
+    return save_caliper(trial.store, reader, *caliper(
         truth, lesion_truth, kind, read.lesion(label).lesion_id,
-        read.timepoint(timepoint).timepoint_id, length))
+        read.timepoint(timepoint).timepoint_id, length)).value
 
 
 def test_timepoints_are_read_in_date_order(demo):
@@ -68,7 +69,7 @@ def test_signing_needs_the_password_again_and_records_name_time_and_meaning(demo
     with pytest.raises(SignatureError, match="HCC-001 Baseline: password does not match"):
         sign_timepoint(demo.store, demo.reader1, read.task_id, baseline, "wrong password")
     assert _read(demo, demo.reader1, "HCC-001").timepoints[0].status == "open"
-    signature = sign_timepoint(demo.store, demo.reader1, read.task_id, baseline, PASSWORD)
+    signature = sign_timepoint(demo.store, demo.reader1, read.task_id, baseline, PASSWORD).value
     assert signature.signer == "Rita Reader"
     assert signature.meaning.startswith("Author:")
     assert signature.signed_utc.endswith("Z")
@@ -98,13 +99,13 @@ def test_a_signed_timepoint_is_immutable_until_amended_with_a_reason(demo):
                     "T1 viable part re-measured on the late arterial series")
     assert _read(demo, demo.reader1, "HCC-001").timepoint("Week 6").status == "amending"
     _measure(demo, demo.reader1, read, "T1", "Week 6", length=23.0)
-    signature = sign_timepoint(demo.store, demo.reader1, read.task_id, week6, PASSWORD)
+    signature = sign_timepoint(demo.store, demo.reader1, read.task_id, week6, PASSWORD).value
     assert "amendment" in signature.meaning
     amended = _read(demo, demo.reader1, "HCC-001")
     assert amended.timepoint("Week 6").status == "signed"
-    lengths = {str(m.length_mm) for m in amended.measurements
+    lengths = {m.length_mm for m in amended.measurements
                if m.timepoint_id == week6 and m.lesion_id == amended.lesion("T1").lesion_id}
-    assert "23.0" in lengths
+    assert Decimal("23.0") in lengths
     rows = demo.store.rows("SELECT reason, signature_id FROM amendments")
     assert rows == [{"reason": "T1 viable part re-measured on the late arterial series",
                      "signature_id": rows[0]["signature_id"]}]
@@ -134,7 +135,7 @@ def test_baseline_selection_is_fixed_once_baseline_is_signed(demo):
 def test_a_lesion_added_by_mistake_is_removed_before_signing(demo):
     read = _read(demo, demo.reader1, "HCC-001")
     lesion = add_lesion(demo.store, demo.reader1, read.task_id,
-                        read.timepoints[0].timepoint_id, LesionCategory.TARGET, "liver")
+                        read.timepoints[0].timepoint_id, LesionCategory.TARGET, "liver").value
     read = _read(demo, demo.reader1, "HCC-001")
     _measure(demo, demo.reader1, read, "T1", "Baseline")
     delete_lesion(demo.store, demo.reader1, lesion.lesion_id)
@@ -169,6 +170,9 @@ def test_a_new_timepoint_reopens_the_cycle_and_an_amendment_supersedes_it(trial)
     week12 = read.timepoint("Week 12").timepoint_id
     amend_timepoint(trial.store, trial.reader2, read.task_id, week12, "T1 re-measured")
     assert final_results(trial.store, trial.coordinator)[0].through_label == "Week 6"
+    # Re-measured whole: a viable diameter never exceeds the lesion's total one.
+    _measure(trial, trial.reader2, read, "T1", "Week 12", length=50.0,
+             kind=MeasurementKind.TOTAL)
     _measure(trial, trial.reader2, read, "T1", "Week 12", length=45.0)
     sign_timepoint(trial.store, trial.reader2, read.task_id, week12, PASSWORD)
     (item,) = open_adjudications(trial.store, trial.adjudicator)
@@ -180,14 +184,15 @@ def test_a_finding_must_fit_its_lesion(demo):
     read = _read(demo, demo.reader1, "HCC-002")
     baseline = read.timepoints[0].timepoint_id
     target = add_lesion(demo.store, demo.reader1, read.task_id, baseline,
-                        LesionCategory.TARGET, "liver")
+                        LesionCategory.TARGET, "liver").value
     non_target = add_lesion(demo.store, demo.reader1, read.task_id, baseline,
-                            LesionCategory.NON_TARGET, "portal_vein", kind="tumour_thrombus")
+                            LesionCategory.NON_TARGET, "portal_vein",
+                            kind="tumour_thrombus").value
     with pytest.raises(WorkflowError, match="HCC-002 lesion T1: a target lesion's state"):
-        save_finding(demo.store, demo.reader1, Finding(target.lesion_id, baseline, "present"))
+        record_finding(demo.store, demo.reader1, Finding(target.lesion_id, baseline, "present"))
     with pytest.raises(WorkflowError, match="HCC-002 lesion NT1: a non_target lesion's state"):
-        save_finding(demo.store, demo.reader1, Finding(non_target.lesion_id, baseline, None))
-    save_finding(demo.store, demo.reader1, Finding(non_target.lesion_id, baseline, "present"))
+        record_finding(demo.store, demo.reader1, Finding(non_target.lesion_id, baseline, None))
+    record_finding(demo.store, demo.reader1, Finding(non_target.lesion_id, baseline, "present"))
 
 
 def test_a_missed_assessment_and_a_removed_caliper(demo):
@@ -195,7 +200,7 @@ def test_a_missed_assessment_and_a_removed_caliper(demo):
     read = _read(demo, demo.reader1, "HCC-002")
     week6 = read.timepoint("Week 6").timepoint_id
     caliper_t1 = _measure(demo, demo.reader1, read, "T1", "Week 6")
-    delete_measurement(demo.store, demo.reader1, caliper_t1.lesion_id, week6, "viable")
+    delete_caliper(demo.store, demo.reader1, caliper_t1.lesion_id, week6, "viable")
     assert [m for m in _read(demo, demo.reader1, "HCC-002").measurements
             if m.timepoint_id == week6] == []
     set_not_assessed(demo.store, demo.reader1, read.task_id, week6, True)
@@ -211,10 +216,10 @@ def test_a_missed_assessment_and_a_removed_caliper(demo):
 
 
 def test_each_cycle_is_decided_and_a_b_labels_stay_with_the_subject(demo, monkeypatch):
-    from core.store import get_adjudication
+    from core.actions import get_adjudication
 
     draws = iter([0, 1])  # a fresh draw would swap A and B for the second cycle
-    monkeypatch.setattr("core.store.cycles.secrets.randbelow", lambda _n: next(draws))
+    monkeypatch.setattr("core.actions.cycles.secrets.randbelow", lambda _n: next(draws))
     perturb = {("Week 6", "T1", "viable"): 40.0}  # reader 2: SD where reader 1 sees PR
     read_subject(demo.store, demo.reader1, "HCC-001", upto=2)
     read_subject(demo.store, demo.reader2, "HCC-001", perturb, upto=2)

@@ -1,0 +1,84 @@
+"""Every user action, one function each, above the store.
+
+An action takes the acting user's ``Session``, loads what it needs once inside one
+transaction, applies the rules of ``core.reading`` (and the engine, ``core.criteria``)
+once, writes once with its audit rows, and returns plain ``core.model`` values — for a
+reader's read a ``ReadUpdate``: what changed, the read as it now is, and its result. The
+desktop, the CLI and scripts call these; none of them talks to the store's tables.
+
+Modules: ``reading`` (a reader's work), ``cycles`` (the dual-read decision inside a
+signature), ``adjudication``, ``setup`` (accounts, subjects, timepoints, series,
+assignment), ``reports`` (progress, finals, case export), ``importing`` (DICOM into the
+trial), ``demo`` (the demo trial's registration).
+"""
+
+from core.actions.adjudication import (
+    adjudicate,
+    adjudication_series,
+    get_adjudication,
+    open_adjudications,
+)
+from core.actions.outcome import ReadUpdate
+from core.actions.reading import (
+    add_lesion,
+    amend_timepoint,
+    delete_caliper,
+    delete_lesion,
+    get_read,
+    list_series,
+    my_tasks,
+    read_state,
+    record_finding,
+    save_caliper,
+    set_not_assessed,
+    sign_timepoint,
+)
+from core.actions.reports import export_case, export_case_json, final_results, trial_status
+from core.actions.setup import (
+    add_series,
+    add_subject,
+    add_timepoint,
+    add_user,
+    assign,
+    complete_series,
+    find_series,
+    list_subjects,
+    list_timepoints,
+    set_series_phase,
+    unlock_user,
+)
+
+__all__ = [
+    "ReadUpdate",
+    "add_lesion",
+    "add_series",
+    "add_subject",
+    "add_timepoint",
+    "add_user",
+    "adjudicate",
+    "adjudication_series",
+    "amend_timepoint",
+    "assign",
+    "complete_series",
+    "delete_caliper",
+    "delete_lesion",
+    "export_case",
+    "export_case_json",
+    "final_results",
+    "find_series",
+    "get_adjudication",
+    "get_read",
+    "list_series",
+    "list_subjects",
+    "list_timepoints",
+    "my_tasks",
+    "open_adjudications",
+    "read_state",
+    "record_finding",
+    "save_caliper",
+    "set_not_assessed",
+    "set_series_phase",
+    "sign_timepoint",
+    "trial_status",
+    "unlock_user",
+]

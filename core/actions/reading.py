@@ -1,0 +1,365 @@
+"""A reader's actions: lesions, calipers, findings, signatures and amendments.
+
+Each action is one function that loads what it needs once (inside one transaction), applies
+the rules of ``core.reading`` once, writes once with its audit row, and returns a
+``ReadUpdate``: the changed value, the read as it now is and the engine's result of it
+(docs/ARCHITECTURE.md, "One path of a user action"). A reader touches only their own
+tasks; everything else is ``PermissionDeniedError`` (``core.actions._access``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TypeVar
+
+from core.actions import cycles
+from core.actions._access import authorize, own_lesion_task, own_task
+from core.actions._engine import evaluate_read
+from core.actions.outcome import ReadUpdate
+from core.criteria import Result
+from core.errors import PermissionDeniedError, SignatureError, WorkflowError
+from core.geometry import CALIPER_PRECISION_MM, measure_caliper, plane_of_image
+from core.model.clinical import LesionCategory
+from core.model.reading import (
+    Caliper,
+    Finding,
+    Lesion,
+    Measurement,
+    MeasurementKind,
+    Read,
+    Role,
+    TimepointStatus,
+)
+from core.model.trial import SeriesRecord, Session, Signature, Task, TrialInfo, User
+from core.reading import (
+    AMEND_MEANING,
+    SIGN_MEANING,
+    amend_refusal,
+    content_sha256,
+    edit_refusal,
+    evaluation_through,
+    finding_refusal,
+    finding_state,
+    first_seen_refusal,
+    image_refusal,
+    kind_refusal,
+    length_refusal,
+    lesion_removal_refusal,
+    lesion_selection_refusal,
+    next_label,
+    not_assessed_refusal,
+    read_caliper_problems,
+    sign_refusal,
+    signed_content,
+    viable_total_refusal,
+    with_finding,
+    with_lesion,
+    with_measurement,
+    with_timepoint,
+    without_lesion,
+    without_measurement,
+)
+from core.store import Store, adjudications, reads
+from core.store import trial as trial_store
+from core.store.auth import signer_confirmed
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """What an action on one read loads once: who acts, the task, the read, the trial."""
+
+    user: User
+    task: Task
+    read: Read
+    trial: TrialInfo
+
+
+def _open_task(store: Store, session: Session, task_id: int) -> _Opened:
+    user = authorize(store, session, Role.READER)
+    task = own_task(store, user, task_id)
+    return _Opened(user, task, reads.load_read(store, task), trial_store.trial_info(store))
+
+
+def _open_lesion(store: Store, session: Session, lesion_id: int) -> tuple[_Opened, Lesion]:
+    user = authorize(store, session, Role.READER)
+    task = own_lesion_task(store, user, lesion_id)
+    read = reads.load_read(store, task)
+    lesion = read.lesion_with_id(lesion_id)
+    assert lesion is not None, "the lesion's own task holds it"
+    return _Opened(user, task, read, trial_store.trial_info(store)), lesion
+
+
+def _index(read: Read, timepoint_id: int) -> int:
+    index = read.index_of(timepoint_id)
+    if index is None:
+        raise PermissionDeniedError(f"timepoint {timepoint_id}", "not part of this read")
+    return index
+
+
+def _where(read: Read, index: int) -> str:
+    return f"{read.subject} {read.timepoints[index].label}"
+
+
+def _refuse(entity: str, refusal: str | None) -> None:
+    if refusal is not None:
+        raise WorkflowError(entity, refusal)
+
+
+def _editable_index(read: Read, timepoint_id: int) -> int:
+    index = _index(read, timepoint_id)
+    _refuse(_where(read, index), edit_refusal(read.statuses, index))
+    return index
+
+
+def _updated(opened: _Opened, read: Read, index: int, value: T) -> ReadUpdate[T]:
+    through = evaluation_through(read.statuses, index)
+    result, problems = evaluate_read(read, opened.trial, through)
+    return ReadUpdate(value, read, through, result, problems)
+
+
+# -- looking ------------------------------------------------------------------------------
+
+def my_tasks(store: Store, session: Session) -> tuple[Task, ...]:
+    """The acting reader's tasks, in subject order."""
+    with store.snapshot():
+        user = authorize(store, session, Role.READER)
+        return reads.reader_tasks(store, user.user_id)
+
+
+def get_read(store: Store, session: Session, task_id: int) -> Read:
+    """The acting reader's own read of one task (never another reader's)."""
+    with store.snapshot():
+        user = authorize(store, session, Role.READER)
+        return reads.load_read(store, own_task(store, user, task_id))
+
+
+def read_state(store: Store, session: Session, task_id: int,
+               timepoint_id: int) -> ReadUpdate[None]:
+    """The reader's read with the engine's result as of one timepoint: what a screen opens."""
+    with store.snapshot():
+        opened = _open_task(store, session, task_id)
+    return _updated(opened, opened.read, _index(opened.read, timepoint_id), None)
+
+
+def list_series(store: Store, session: Session, task_id: int,
+                timepoint_id: int) -> tuple[SeriesRecord, ...]:
+    """The imaging series of one timepoint of the reader's own task, by phase."""
+    with store.snapshot():
+        opened = _open_task(store, session, task_id)
+        _index(opened.read, timepoint_id)
+        return trial_store.timepoint_series(store, (timepoint_id,))
+
+
+# -- lesions ------------------------------------------------------------------------------
+
+def add_lesion(store: Store, session: Session, task_id: int, timepoint_id: int,
+               category: LesionCategory | str, organ: str, *, is_node: bool = False,
+               is_previously_treated: bool = False, is_porta_hepatis: bool = False,
+               kind: str | None = None, location: str | None = None) -> ReadUpdate[Lesion]:
+    """Add a lesion to the reader's read; it is labelled T/NT/N plus the next number.
+
+    Target and non-target lesions are added at baseline before it is signed; new lesions
+    at a follow-up timepoint the reader may edit (``core.reading.lesion_selection_refusal``).
+    """
+    category = LesionCategory(category)
+    with store.transaction():
+        opened = _open_task(store, session, task_id)
+        read = opened.read
+        index = _editable_index(read, timepoint_id)
+        _refuse(_where(read, index),
+                lesion_selection_refusal(category, index, read.timepoints[0].status))
+        draft = Lesion(0, next_label(read, category), category, organ, timepoint_id, is_node,
+                       is_previously_treated, is_porta_hepatis, kind, location)
+        lesion = reads.insert_lesion(store, opened.user.user_id, task_id, draft)
+    return _updated(opened, with_lesion(read, lesion), index, lesion)
+
+
+def delete_lesion(store: Store, session: Session, lesion_id: int) -> ReadUpdate[None]:
+    """Remove a lesion added by mistake, while the timepoint it was added at is open."""
+    with store.transaction():
+        opened, lesion = _open_lesion(store, session, lesion_id)
+        read = opened.read
+        _refuse(f"{read.subject} lesion {lesion.label}", lesion_removal_refusal(read, lesion))
+        reads.delete_lesion(store, opened.user.user_id, lesion)
+    return _updated(opened, without_lesion(read, lesion_id),
+                    _index(read, lesion.first_timepoint_id), None)
+
+
+def _lesion_timepoint(opened: _Opened, lesion: Lesion, timepoint_id: int) -> int:
+    index = _editable_index(opened.read, timepoint_id)
+    _refuse(f"{opened.read.subject} lesion {lesion.label}",
+            first_seen_refusal(opened.read, lesion, index))
+    return index
+
+
+# -- calipers -----------------------------------------------------------------------------
+
+def save_caliper(store: Store, session: Session, lesion_id: int, timepoint_id: int,
+                 kind: MeasurementKind | str, caliper: Caliper) -> ReadUpdate[Measurement]:
+    """Save one caliper of a lesion (replacing its caliper of the same kind at that timepoint).
+
+    The length and patient coordinates are measured here from the end points and the
+    registered image's plane, never taken from the caller: the image must be one of the
+    timepoint's, both ends inside it, the caller's length must agree with what its ends
+    measure, and a viable diameter cannot exceed the total one (``core.reading.calipers``).
+    The save is durable when this returns: the commit is synced to disk.
+    """
+    kind = MeasurementKind(kind)
+    with store.transaction():
+        opened, lesion = _open_lesion(store, session, lesion_id)
+        read = opened.read
+        index = _lesion_timepoint(opened, lesion, timepoint_id)
+        where = _where(read, index)
+        image = trial_store.timepoint_image(store, timepoint_id, caliper.sop_instance_uid,
+                                            caliper.frame)
+        _refuse(where, image_refusal(image, caliper, where))
+        assert image is not None
+        measured = measure_caliper(plane_of_image(image), caliper.start_rc, caliper.end_rc,
+                                   caliper.sop_instance_uid, caliper.frame,
+                                   on_lossy_image=image.is_lossy)
+        _refuse(where, length_refusal(caliper.length_mm, measured.length_mm,
+                                      CALIPER_PRECISION_MM))
+        _refuse(where, kind_refusal(lesion, kind, measured.length_mm))
+        _refuse(where, viable_total_refusal(read, lesion, timepoint_id, kind,
+                                            measured.length_mm))
+        measurement = Measurement(lesion_id, timepoint_id, kind, measured)
+        reads.upsert_measurement(store, opened.user.user_id, measurement)
+    return _updated(opened, with_measurement(read, measurement), index, measurement)
+
+
+def delete_caliper(store: Store, session: Session, lesion_id: int, timepoint_id: int,
+                   kind: MeasurementKind | str) -> ReadUpdate[None]:
+    """Remove one caliper from an editable timepoint (nothing happens if there is none)."""
+    kind = MeasurementKind(kind)
+    with store.transaction():
+        opened, lesion = _open_lesion(store, session, lesion_id)
+        index = _lesion_timepoint(opened, lesion, timepoint_id)
+        reads.delete_measurement(store, opened.user.user_id, lesion_id, timepoint_id, kind)
+    read = without_measurement(opened.read, (lesion_id, timepoint_id, kind))
+    return _updated(opened, read, index, None)
+
+
+# -- findings and timepoints --------------------------------------------------------------
+
+def record_finding(store: Store, session: Session, finding: Finding) -> ReadUpdate[Finding]:
+    """Record what the reader saw of a lesion at one timepoint (state, enhancement, washout).
+
+    A target takes a ``TargetState`` (or none: measured), a non-target a
+    ``NonTargetState``, a new lesion no state (``core.reading.finding_refusal``).
+    """
+    with store.transaction():
+        opened, lesion = _open_lesion(store, session, finding.lesion_id)
+        index = _lesion_timepoint(opened, lesion, finding.timepoint_id)
+        raw = None if finding.state is None else str(finding.state)
+        _refuse(f"{opened.read.subject} lesion {lesion.label}",
+                finding_refusal(lesion.category, raw))
+        finding = dataclasses.replace(finding, state=finding_state(lesion.category, raw))
+        reads.upsert_finding(store, opened.user.user_id, finding)
+    return _updated(opened, with_finding(opened.read, finding), index, finding)
+
+
+def set_not_assessed(store: Store, session: Session, task_id: int, timepoint_id: int,
+                     is_not_assessed: bool) -> ReadUpdate[None]:
+    """Record a follow-up timepoint as not assessed (a missed assessment), or undo that."""
+    with store.transaction():
+        opened = _open_task(store, session, task_id)
+        index = _editable_index(opened.read, timepoint_id)
+        _refuse(_where(opened.read, index), not_assessed_refusal(index))
+        timepoint = opened.read.timepoints[index]
+        reads.set_not_assessed(store, opened.user.user_id, task_id, timepoint_id,
+                               is_not_assessed, timepoint.is_not_assessed)
+    read = with_timepoint(opened.read,
+                          dataclasses.replace(timepoint, is_not_assessed=is_not_assessed))
+    return _updated(opened, read, index, None)
+
+
+# -- signatures ---------------------------------------------------------------------------
+
+def sign_timepoint(store: Store, session: Session, task_id: int, timepoint_id: int,
+                   password: str, meaning: str | None = None) -> ReadUpdate[Signature]:
+    """Sign one timepoint of the reader's read: it becomes immutable.
+
+    The reader's password is checked again (21 CFR 11.200(a)), earlier timepoints must be
+    signed, and the read up to this timepoint (and any later signed one) must be complete
+    for the response engine, whose result the signature covers with every caliper's end
+    points and image (``core.reading.signed_content``). The read is loaded once and the
+    engine runs once; when both reads of the subject are then signed to the same
+    timepoint, the dual-read cycle is decided in the same transaction
+    (``core.actions.cycles``), reusing this result.
+
+    Raises
+    ------
+    SignatureError
+        Wrong password.
+    WorkflowError
+        Signed already, out of date order, or the read is incomplete (the engine's
+        problems are listed).
+    """
+    signature: Signature | None = None
+    with store.transaction():
+        opened = _open_task(store, session, task_id)
+        read = opened.read
+        index = _index(read, timepoint_id)
+        where = _where(read, index)
+        _refuse(where, sign_refusal(read.statuses, index))
+        through = evaluation_through(read.statuses, index)
+        _refuse(where, _incomplete(read_caliper_problems(read, through)))
+        result, problems = evaluate_read(read, opened.trial, through)
+        _refuse(where, _incomplete(tuple(str(problem) for problem in problems)))
+        assert result is not None
+        if signer_confirmed(store, session, password):
+            signature, read = _sign(store, opened, index, through, result, meaning)
+    if signature is None:  # the failed attempt was counted and committed above
+        raise SignatureError(where, "password does not match the signer's; not signed")
+    return ReadUpdate(signature, read, through, result)
+
+
+def _sign(store: Store, opened: _Opened, index: int, through: int, result: Result,
+          meaning: str | None) -> tuple[Signature, Read]:
+    """Record the signature, then decide the cycle with the result already computed."""
+    read = opened.read
+    timepoint = read.timepoints[index]
+    amending = timepoint.status is TimepointStatus.AMENDING
+    meaning = meaning or (AMEND_MEANING if amending else SIGN_MEANING)
+    digest = content_sha256(signed_content(read, opened.trial.criteria, opened.trial.options,
+                                           through))
+    signature = reads.sign_read_timepoint(
+        store, opened.user.user_id, opened.user.display_name, opened.task.task_id,
+        timepoint.timepoint_id, timepoint.status, meaning, digest)
+    read = with_timepoint(read, dataclasses.replace(
+        timepoint, status=TimepointStatus.SIGNED, signed_utc=signature.signed_utc))
+    cycles.decide_cycle(store, opened.user.user_id, opened.task, read, opened.trial,
+                        {through: result})
+    return signature, read
+
+
+def _incomplete(problems: tuple[str, ...]) -> str | None:
+    return f"cannot be signed: {'; '.join(problems)}" if problems else None
+
+
+def amend_timepoint(store: Store, session: Session, task_id: int, timepoint_id: int,
+                    reason: str) -> ReadUpdate[int]:
+    """Re-open a signed timepoint for a correction; the reason is recorded and audited.
+
+    The baseline's lesion selection stays fixed; a final result or adjudication that
+    rested on this timepoint is superseded until the read is signed again. Returns the
+    amendment's key as the value.
+    """
+    if not reason.strip():
+        raise WorkflowError(f"task {task_id}", "an amendment needs a reason")
+    with store.transaction():
+        opened = _open_task(store, session, task_id)
+        index = _index(opened.read, timepoint_id)
+        timepoint = opened.read.timepoints[index]
+        _refuse(_where(opened.read, index), amend_refusal(timepoint.status))
+        amendment_id = reads.open_amendment(store, opened.user.user_id, task_id,
+                                            timepoint_id, reason)
+        adjudications.supersede_from(store, opened.user.user_id, opened.task.subject_id or 0,
+                                     index)
+    read = with_timepoint(opened.read,
+                          dataclasses.replace(timepoint, status=TimepointStatus.AMENDING))
+    return _updated(opened, read, index, amendment_id)
+

@@ -1,0 +1,172 @@
+"""Persist the dual-read cycle: adjudications, their decisions, and final results.
+
+Persistence only: when a cycle is decided, what fired and which read is A are decided
+above the store (``core.actions.cycles`` with ``core.reading.adjudication``). Results are
+kept as the engine's ``mrecist-result/1`` data, exactly as computed when decided.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from core.model.trial import (
+    Adjudication,
+    AdjudicationTask,
+    FinalResult,
+    SeriesRecord,
+    Signature,
+)
+from core.store import audit
+from core.store.db import Store, utc_now
+from core.store.rows import series_from_row
+
+
+def earlier_task_a(store: Store, subject_id: int) -> int | None:
+    """The task that was read A in the subject's first adjudication, or ``None``."""
+    row = store.row("SELECT task_a_id FROM adjudications WHERE subject_id = ? "
+                    "ORDER BY id LIMIT 1", (subject_id,))
+    return int(row["task_a_id"]) if row else None
+
+
+def is_cycle_decided(store: Store, subject_id: int, through_timepoint_id: int) -> bool:
+    """True if the cycle up to this timepoint has a current final result or adjudication."""
+    return store.row(
+        "SELECT 1 FROM final_results WHERE subject_id = ? AND through_timepoint_id = ? "
+        "AND is_superseded = 0 UNION ALL SELECT 1 FROM adjudications WHERE subject_id = ? "
+        "AND through_timepoint_id = ? AND status != 'superseded'",
+        (subject_id, through_timepoint_id, subject_id, through_timepoint_id),
+    ) is not None
+
+
+def insert_adjudication(store: Store, actor: int, subject_id: int, through_timepoint_id: int,
+                        task_a_id: int, task_b_id: int, triggers: tuple[str, ...],
+                        result_a: dict[str, Any], result_b: dict[str, Any]) -> int:
+    """Open an adjudication of a discordant cycle; return its key."""
+    adjudication_id = store.execute(
+        "INSERT INTO adjudications (subject_id, through_timepoint_id, task_a_id, task_b_id, "
+        "triggers_json, result_a_json, result_b_json, created_utc) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?)",
+        (subject_id, through_timepoint_id, task_a_id, task_b_id, json.dumps(list(triggers)),
+         json.dumps(result_a, ensure_ascii=False), json.dumps(result_b, ensure_ascii=False),
+         utc_now()))
+    audit.record(store, actor, "create", "adjudication", adjudication_id, None,
+                 {"subject_id": subject_id, "through_timepoint_id": through_timepoint_id,
+                  "task_a_id": task_a_id, "task_b_id": task_b_id, "triggers": list(triggers)})
+    return adjudication_id
+
+
+def insert_final(store: Store, actor: int, subject_id: int, through_timepoint_id: int,
+                 task_id: int, source: str, adjudication_id: int | None,
+                 result: dict[str, Any]) -> int:
+    """Record the final result of a cycle (``concordant`` or ``adjudicated``)."""
+    final_id = store.execute(
+        "INSERT INTO final_results (subject_id, through_timepoint_id, task_id, source, "
+        "adjudication_id, result_json, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (subject_id, through_timepoint_id, task_id, source, adjudication_id,
+         json.dumps(result, ensure_ascii=False), utc_now()))
+    audit.record(store, actor, "create", "final_result", final_id, None,
+                 {"subject_id": subject_id, "through_timepoint_id": through_timepoint_id,
+                  "task_id": task_id, "source": source, "adjudication_id": adjudication_id,
+                  "best_overall_response": result["best_overall_response"]})
+    return final_id
+
+
+def supersede_from(store: Store, actor: int, subject_id: int, index: int) -> None:
+    """Supersede the subject's cycles that rest on timepoint *index* (0 = baseline) or later."""
+    timepoints = store.rows("SELECT id FROM timepoints WHERE subject_id = ? ORDER BY date",
+                            (subject_id,))
+    affected = tuple(tp["id"] for tp in timepoints[index:])
+    if not affected:
+        return
+    marks = ",".join("?" * len(affected))
+    for row in store.rows(f"SELECT id FROM final_results WHERE is_superseded = 0 AND "
+                          f"through_timepoint_id IN ({marks})", affected):
+        store.execute("UPDATE final_results SET is_superseded = 1 WHERE id = ?", (row["id"],))
+        audit.record(store, actor, "supersede", "final_result", row["id"],
+                     {"is_superseded": False}, {"is_superseded": True})
+    for row in store.rows(f"SELECT id, status FROM adjudications WHERE status != 'superseded' "
+                          f"AND through_timepoint_id IN ({marks})", affected):
+        store.execute("UPDATE adjudications SET status = 'superseded' WHERE id = ?",
+                      (row["id"],))
+        audit.record(store, actor, "supersede", "adjudication", row["id"],
+                     {"status": row["status"]}, {"status": "superseded"})
+
+
+def open_adjudication_tasks(store: Store) -> tuple[AdjudicationTask, ...]:
+    """Open adjudications, oldest first."""
+    rows = store.rows(
+        "SELECT a.id, s.code, t.label FROM adjudications a JOIN subjects s "
+        "ON s.id = a.subject_id JOIN timepoints t ON t.id = a.through_timepoint_id "
+        "WHERE a.status = 'open' ORDER BY a.id")
+    return tuple(AdjudicationTask(row["id"], row["code"], row["label"]) for row in rows)
+
+
+def find_adjudication(store: Store, adjudication_id: int) -> Adjudication | None:
+    """Adjudication *adjudication_id* whatever its status, or ``None``."""
+    row = store.row("SELECT a.*, s.code, t.label FROM adjudications a JOIN subjects s "
+                    "ON s.id = a.subject_id JOIN timepoints t ON t.id = a.through_timepoint_id "
+                    "WHERE a.id = ?", (adjudication_id,))
+    if row is None:
+        return None
+    return Adjudication(row["id"], row["subject_id"], row["code"],
+                        row["through_timepoint_id"], row["label"], row["task_a_id"],
+                        row["task_b_id"], tuple(json.loads(row["triggers_json"])),
+                        json.loads(row["result_a_json"]), json.loads(row["result_b_json"]),
+                        row["status"], row["created_utc"], row["chosen"], row["rationale"])
+
+
+def record_decision(store: Store, actor: int, signer_name: str, adjudication: Adjudication,
+                    choice: str, rationale: str, meaning: str, digest: str) -> Signature:
+    """Record the adjudicator's signed choice of read A or B."""
+    signed_utc = utc_now()
+    signature_id = store.execute(
+        "INSERT INTO signatures (user_id, signer_name, signed_utc, meaning, entity, "
+        "entity_id, content_sha256) VALUES (?, ?, ?, ?, 'adjudication', ?, ?)",
+        (actor, signer_name, signed_utc, meaning, adjudication.adjudication_id, digest))
+    store.execute("UPDATE adjudications SET status = 'decided', adjudicator_id = ?, "
+                  "chosen = ?, rationale = ?, signature_id = ? WHERE id = ?",
+                  (actor, choice, rationale, signature_id, adjudication.adjudication_id))
+    audit.record(store, actor, "adjudicate", "adjudication", adjudication.adjudication_id,
+                 {"status": adjudication.status},
+                 {"status": "decided", "chosen": choice, "rationale": rationale,
+                  "signature_id": signature_id})
+    return Signature(signature_id, signer_name, signed_utc, meaning, "adjudication", digest)
+
+
+def current_finals(store: Store) -> tuple[FinalResult, ...]:
+    """Each subject's current final result (its latest cycle), in subject order."""
+    rows = store.rows(
+        "SELECT f.*, s.code, t.label, t.date, k.slot, a.rationale FROM final_results f "
+        "JOIN subjects s ON s.id = f.subject_id "
+        "JOIN timepoints t ON t.id = f.through_timepoint_id "
+        "JOIN tasks k ON k.id = f.task_id "
+        "LEFT JOIN adjudications a ON a.id = f.adjudication_id "
+        "WHERE f.is_superseded = 0 ORDER BY s.code, t.date")
+    latest: dict[str, dict[str, Any]] = {row["code"]: row for row in rows}
+    return tuple(
+        FinalResult(row["code"], row["label"], row["source"], row["slot"],
+                    json.loads(row["result_json"]), row["adjudication_id"], row["rationale"])
+        for row in latest.values()
+    )
+
+
+def latest_final_task(store: Store, subject_id: int) -> tuple[int, int] | None:
+    """(task, through timepoint) of the subject's current final result, or ``None``."""
+    row = store.row("SELECT f.task_id, f.through_timepoint_id FROM final_results f "
+                    "JOIN timepoints t ON t.id = f.through_timepoint_id "
+                    "WHERE f.subject_id = ? AND f.is_superseded = 0 "
+                    "ORDER BY t.date DESC LIMIT 1", (subject_id,))
+    return (int(row["task_id"]), int(row["through_timepoint_id"])) if row else None
+
+
+def series_through(store: Store, subject_id: int,
+                   through_timepoint_id: int) -> tuple[SeriesRecord, ...]:
+    """The subject's series up to and including one timepoint, by date then phase."""
+    rows = store.rows(
+        "SELECT s.* FROM series s JOIN timepoints t ON t.id = s.timepoint_id "
+        "WHERE t.subject_id = ? AND t.date <= (SELECT date FROM timepoints WHERE id = ?) "
+        "ORDER BY t.date, s.phase, s.id", (subject_id, through_timepoint_id))
+    return tuple(map(series_from_row, rows))
+
+
