@@ -136,10 +136,12 @@ Perturbation = dict[tuple[str, str, str], float | None]
 
 def read_subject(store: Store, reader: Session, subject: str,
                  perturb: Perturbation | None = None, upto: int | None = None,
-                 on_save: Callable[[Measurement], None] | None = None) -> int:
+                 on_save: Callable[[Measurement], None] | None = None,
+                 sign_last: bool = True) -> int:
     """Read and sign *subject*'s timepoints (the first *upto*) as a careful reader would.
 
-    Timepoints signed earlier are skipped, so a read can be continued. Returns the task id.
+    Timepoints signed earlier are skipped, so a read can be continued; with *sign_last*
+    false the last timepoint read is left complete but unsigned. Returns the task id.
     """
     perturb = perturb or {}
     task = next(t for t in my_tasks(store, reader) if t.subject == subject)
@@ -180,5 +182,6 @@ def read_subject(store: Store, reader: Session, subject: str,
             if lesion["role"] == "new":
                 record_finding(store, reader, Finding(lesion_id, tp_id, None,
                                                     arterial_enhancement=True, washout=True))
-        sign_timepoint(store, reader, task.task_id, tp_id, PASSWORD)
+        if sign_last or index + 1 < len(tps[:upto]):
+            sign_timepoint(store, reader, task.task_id, tp_id, PASSWORD)
     return task.task_id

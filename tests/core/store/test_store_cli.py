@@ -9,7 +9,7 @@ import shutil
 import sqlite3
 
 import pytest
-from store_demo_reading import PASSWORD, read_subject
+from store_demo_reading import PASSWORD, demo_truth, read_subject
 
 from core.actions import final_results
 from core.cli import main
@@ -183,3 +183,79 @@ def test_timepoint_add_and_user_unlock(cli_store, monkeypatch, capsys):
     status, _, _ = run(monkeypatch, capsys, "status", "--db", cli_store, "--user", "coord",
                        "--password-stdin", stdin=PASSWORD + "\n")
     assert status == 0
+
+
+class _NoTerminal(io.StringIO):
+    """Standard input of a script or a service: not a terminal, nothing to read."""
+
+    def isatty(self):
+        return False
+
+
+def test_db_init_without_a_terminal_asks_for_password_stdin(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", _NoTerminal(""))
+    status = main(["db", "init", "--db", str(tmp_path / "t.sqlite"), "--trial", "X",
+                   "--criteria", "mRECIST"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err == ("mrecist db: no terminal to ask for the password for the new admin admin; "
+                   "give it on standard input with --password-stdin\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refused_password_leaves_no_file_and_the_retry_works(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "t.sqlite"
+    status, _, err = run(monkeypatch, capsys, "db", "init", "--db", db, "--trial", "X",
+                         "--criteria", "mRECIST", "--password-stdin", stdin="short\n")
+    assert status == 2
+    assert "a password needs at least 8 characters" in err
+    assert list(tmp_path.iterdir()) == []
+    status, _, err = run(monkeypatch, capsys, "db", "init", "--db", db, "--trial", "X",
+                         "--criteria", "mRECIST", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+    assert (status, err) == (0, "")
+    assert sorted(path.name for path in tmp_path.iterdir() if "-" not in path.name) == [
+        "t.sqlite"]  # no draft left beside it
+    with open_store(db) as store:
+        assert store.row("SELECT name FROM trial")["name"] == "X"
+
+
+def test_db_init_in_a_missing_folder_names_it(tmp_path, monkeypatch, capsys):
+    status, _, err = run(monkeypatch, capsys, "db", "init", "--db", tmp_path / "no" / "t.sqlite",
+                         "--trial", "X", "--criteria", "mRECIST", "--password-stdin",
+                         stdin=ADMIN_PASSWORD + "\n")
+    assert status == 2
+    assert f"the folder {tmp_path / 'no'} does not exist" in err
+
+
+def test_subject_add_says_timepoint_in_the_singular(cli_store, monkeypatch, capsys):
+    status, out, _ = run(monkeypatch, capsys, "subject", "add", "--db", cli_store, "--user",
+                         "admin", "--password-stdin", "--subject", "HCC-009", "--timepoint",
+                         "Baseline=2026-02-02", stdin=ADMIN_PASSWORD + "\n")
+    assert status == 0
+    assert out.endswith("added subject 'HCC-009' with 1 timepoint\n")
+
+
+def test_demo_registration_records_every_image_plane(cli_store):
+    with open_store(cli_store) as store:
+        counts = store.rows("SELECT s.phase, COUNT(i.id) AS n FROM series s "
+                            "JOIN images i ON i.series_id = s.id GROUP BY s.id")
+    assert len(counts) == 3 * 3 * 4
+    assert {row["n"] for row in counts} == {33}  # every slice of every small demo series
+
+
+def test_series_set_phase_corrects_a_registered_series(cli_store, monkeypatch, capsys):
+    uid = demo_truth()["HCC-001"][0].truth["series"][0]["series_instance_uid"]
+    status, out, err = run(monkeypatch, capsys, "series", "set-phase", "--db", cli_store,
+                           "--user", "admin", "--password-stdin", "--series", uid,
+                           "--phase", "delayed", stdin=ADMIN_PASSWORD + "\n")
+    assert (status, err) == (0, "")
+    assert out == f"{cli_store}: series {uid} is delayed\n"
+    status, _, err = run(monkeypatch, capsys, "series", "set-phase", "--db", cli_store,
+                         "--user", "admin", "--password-stdin", "--series", "1.2.3",
+                         "--phase", "delayed", stdin=ADMIN_PASSWORD + "\n")
+    assert status == 2
+    assert err == "mrecist series: series 1.2.3: not registered\n"
+    with open_store(cli_store) as store:
+        (row,) = store.rows("SELECT before_json, after_json FROM audit WHERE entity = 'series' "
+                            "AND action = 'update'")
+    assert json.loads(row["after_json"]) == {"phase": "delayed"}

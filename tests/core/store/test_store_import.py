@@ -12,7 +12,7 @@ import pydicom
 import pytest
 from store_demo_reading import PASSWORD
 
-from core.actions import add_subject, add_timepoint, find_series
+from core.actions import add_series, add_subject, add_timepoint, find_series
 from core.actions.importing import image_folder, import_studies
 from core.cli import main
 from core.errors import PermissionDeniedError
@@ -112,3 +112,69 @@ def test_mr_dynamic_series_is_one_series_with_all_its_phases(trial, tmp_path):
     (series,) = import_studies(trial.store, trial.coordinator, [study.folder]).imported
     assert series.phase == "dynamic"
     assert series.n_files == series.n_copied == 4 * 27
+
+
+def test_the_first_import_copies_and_the_second_says_already_imported(
+        trial, small_ct_study, monkeypatch, capsys):
+    _register_hcc002(trial)
+    argv = ["import", str(small_ct_study.folder), "--db", str(trial.path), "--user", "coord",
+            "--password-stdin"]
+    for expected in ("(33 files copied)", "(already imported)"):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+        assert main(argv) == 0
+        lines = [line for line in capsys.readouterr().out.splitlines()
+                 if line.startswith("imported")]
+        assert len(lines) == 4
+        assert all(expected in line for line in lines), lines
+
+
+def test_an_unrecognised_phase_is_named_on_the_command_line(trial, small_ct_study,
+                                                            monkeypatch, capsys):
+    _register_hcc002(trial)
+    uid = small_ct_study.ground_truth["series"][0]["series_instance_uid"]
+    base = ["import", str(small_ct_study.folder), "--db", str(trial.path), "--user", "coord",
+            "--password-stdin"]
+    for option, message in ((f"{uid}=venous", "'venous' is not a phase"),
+                            ("arterial", "expected UID=PHASE"),
+                            ("1.2.3=arterial", "no series 1.2.3 in this scan")):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+        assert main([*base, "--phase", option]) == 2
+        assert message in capsys.readouterr().err
+    assert trial.store.rows("SELECT * FROM series") == []  # nothing imported on a bad option
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    assert main([*base, "--phase", f"{uid}=hepatobiliary", "--json"]) == 0
+    imported = json.loads(capsys.readouterr().out)["imported"]
+    assert {s["series_instance_uid"]: s["phase"] for s in imported}[uid] == "hepatobiliary"
+    assert find_series(trial.store, trial.coordinator, uid).phase == "hepatobiliary"
+
+
+def test_a_series_registered_elsewhere_points_at_the_store_copies_after_import(
+        trial, small_ct_study):
+    _register_hcc002(trial)
+    truth = small_ct_study.ground_truth
+    arterial = next(s for s in truth["series"] if s["phase"] == "arterial")
+    add_series(trial.store, trial.coordinator, "HCC-002", "Baseline",
+               series_instance_uid=arterial["series_instance_uid"],
+               study_instance_uid=truth["study_instance_uid"], modality="CT",
+               phase="arterial", location=str(small_ct_study.dicom_folder))
+    result = import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
+    again = next(s for s in result.imported
+                 if s.series_instance_uid == arterial["series_instance_uid"])
+    assert again.already_imported
+    assert (again.n_copied, again.n_images_recorded) == (33, 33)
+    record = find_series(trial.store, trial.coordinator, arterial["series_instance_uid"])
+    assert (trial.path.parent / record.location).parent == image_folder(trial.store)
+
+
+def test_an_imported_image_plane_is_the_header_s(trial, small_ct_study):
+    _register_hcc002(trial)
+    import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
+    header = pydicom.dcmread(next(small_ct_study.dicom_folder.iterdir()),
+                             stop_before_pixels=True)
+    (row,) = trial.store.rows("SELECT * FROM images WHERE sop_instance_uid = ?",
+                              (header.SOPInstanceUID,))
+    assert json.loads(row["origin_xyz"]) == pytest.approx(
+        [float(v) for v in header.ImagePositionPatient])
+    assert json.loads(row["pixel_spacing_mm"]) == pytest.approx(
+        [float(v) for v in header.PixelSpacing])
+    assert (row["rows"], row["columns"], row["frame"]) == (header.Rows, header.Columns, 0)
