@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import ast
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +65,55 @@ def test_core_and_its_cli_run_without_qt():
                          timeout=120, cwd=ROOT, env=env)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "demo" in run.stdout
+
+
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """Run import-linter on the packages under *root* with the project's contracts."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    command = "from importlinter.cli import lint_imports_command; lint_imports_command()"
+    return subprocess.run([sys.executable, "-c", command, str(root / "pyproject.toml"),
+                           "--no-cache"],
+                          capture_output=True, text=True, timeout=300, cwd=root, env=env)
+
+
+def _lint_imports_runnable() -> bool:
+    try:
+        import importlinter.cli  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_import_linter = pytest.mark.skipif(not _lint_imports_runnable(),
+                                         reason="import-linter is in the test extra")
+
+
+@needs_import_linter
+def test_the_layer_contracts_hold():
+    run = _lint_imports(ROOT)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "0 broken" in run.stdout
+
+
+@pytest.mark.slow
+@needs_import_linter
+@pytest.mark.parametrize(("module", "line", "broken"), [
+    ("core/store/_policy.py", "from core.reading import signed_prefix",
+     "the store persists and nothing more"),
+    ("core/reading/_peek.py", "from core.store import reads",
+     "core's layers"),
+    ("widgets/_sneak.py", "from core.store import open_store",
+     "widgets show core values"),
+])
+def test_a_violating_import_breaks_a_contract(tmp_path, module, line, broken):
+    # A copy of the packages with one forbidden import added: the same contracts must fail
+    # on it, naming the contract, so they cannot pass by matching nothing.
+    for package in ("core", "widgets", "desktop"):
+        shutil.copytree(ROOT / package, tmp_path / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / module).write_text(f'"""A forbidden import."""\n\n{line}\n', encoding="utf-8")
+    run = _lint_imports(tmp_path)
+    assert run.returncode == 1, run.stdout[-3000:]
+    report = " ".join(run.stdout.split())  # the report wraps long contract names
+    assert re.search(rf"{re.escape(broken)}(?:(?! KEPT).)*? BROKEN", report), report[-3000:]

@@ -12,7 +12,7 @@ from core.phantom.demo import scenario_study_spec
 from core.progress import print_progress
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``demo`` and ``phantom`` subcommands."""
     demo = subparsers.add_parser(
         "demo",
