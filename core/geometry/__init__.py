@@ -8,7 +8,13 @@ from core.geometry.caliper import (
     measure_line,
     recorded_length_mm,
 )
-from core.geometry.plane import PlaneGeometry, display_plane, plane_of_image, plane_of_slice
+from core.geometry.plane import (
+    PlaneGeometry,
+    display_plane,
+    orientation_letters,
+    plane_of_image,
+    plane_of_slice,
+)
 
 __all__ = [
     "CALIPER_PRECISION_MM",
@@ -18,6 +24,7 @@ __all__ = [
     "display_plane",
     "measure_caliper",
     "measure_line",
+    "orientation_letters",
     "plane_of_image",
     "plane_of_slice",
     "recorded_length_mm",

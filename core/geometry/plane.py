@@ -145,3 +145,25 @@ def plane_of_image(image: ImageRecord) -> PlaneGeometry:
     """The plane of a registered image (its Image Plane module as the trial keeps it)."""
     return PlaneGeometry(image.origin_xyz, image.row_direction, image.column_direction,
                          image.pixel_spacing_mm)
+
+
+# The patient direction each LPS axis points to, positive and negative (PS3.3 C.7.6.1.1.1:
+# x towards the patient's left, y posterior, z head).
+_LETTERS = (("L", "R"), ("P", "A"), ("H", "F"))
+# An axis names an edge when it makes up at least this much of the direction (about 75°
+# off it): an oblique plane's edge gets two or three letters, strongest first.
+_LETTER_THRESHOLD = 0.25
+
+
+def orientation_letters(direction: Sequence[float]) -> str:
+    """The patient directions a unit vector points to: ``"L"``, ``"A"``, ``"LP"`` ...
+
+    A viewer labels each image edge with the letters of the direction it faces (DICOM
+    PS3.3 C.7.6.1.1.1), so a sagittal, coronal or oblique series is never shown with
+    axial labels.
+    """
+    weights = sorted(((abs(float(value)), axis, float(value))
+                      for axis, value in enumerate(direction)), reverse=True)
+    letters = [_LETTERS[axis][0 if value > 0 else 1]
+               for weight, axis, value in weights if weight >= _LETTER_THRESHOLD]
+    return "".join(letters) or "?"

@@ -122,3 +122,21 @@ def test_int16_volume_shows_as_its_float32_twin_and_reads_out_hu(qtbot, volume):
     x, y = (np.array([rows * 3 // 8] * 2) - (rows - 1) / 2) * volume.spacing_mm[2]
     viewer._on_mouse_moved(viewer.view_box.mapViewToScene(QPointF(x, y)))
     assert "600 HU" in viewer._cursor_text
+
+
+def test_edge_letters_never_cover_the_corner_texts_in_a_narrow_viewport(qtbot, volume):
+    # One viewport of the 1 × 4 layout: the bottom corners' slice, position and thickness
+    # line reaches the middle, where the bottom letter ("P" for axial) sits.
+    viewer = SliceViewer()
+    qtbot.addWidget(viewer)
+    viewer.resize(260, 700)
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    viewer.set_volume(volume, "HCC-001\nBaseline · 2026-01-05")
+    centre = QPointF(0.0, 0.0)
+    viewer._on_mouse_moved(viewer.view_box.mapViewToScene(centre))  # cursor readout on
+    markers, corners = viewer._markers, viewer._corners
+    assert markers["bottom"].text() == "<b>P</b>"
+    for edge, keys in (("bottom", ("bl", "br")), ("top", ("tl", "tr"))):
+        for key in keys:
+            assert not markers[edge].geometry().intersects(corners[key].geometry()), (edge, key)

@@ -1,13 +1,14 @@
 """A pyqtgraph ViewBox with reading-station mouse bindings.
 
-Wheel scrolls slices (Ctrl+wheel zooms), left drag adjusts window/level, middle drag pans,
-right drag zooms: the bindings most PACS viewers share, so readers need not relearn them.
+Wheel scrolls slices (Ctrl+wheel zooms), left drag adjusts window/level (or draws a caliper
+while measuring), middle drag pans, right drag zooms: the bindings most PACS viewers share,
+so readers need not relearn them.
 """
 
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 
 
 class ReadingViewBox(pg.ViewBox):
@@ -17,14 +18,19 @@ class ReadingViewBox(pg.ViewBox):
     -------
     slice_step_requested(int)        +1 / -1 per wheel notch (towards the feet is +1)
     window_drag(float, float)        screen-pixel motion (dx, dy) of a left drag
+    caliper_drag(QPointF, QPointF, bool)
+                                     while measuring, a left drag from / to (view
+                                     coordinates, plane mm), and whether it was released
     """
 
     slice_step_requested = Signal(int)
     window_drag = Signal(float, float)
+    caliper_drag = Signal(QPointF, QPointF, bool)
 
     def __init__(self) -> None:
         super().__init__(lockAspect=True, invertY=True, enableMenu=False)
         self.setMouseEnabled(x=True, y=True)
+        self.measuring = False
 
     def wheelEvent(self, ev, axis=None) -> None:
         if ev.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -36,6 +42,11 @@ class ReadingViewBox(pg.ViewBox):
         ev.accept()
 
     def mouseDragEvent(self, ev, axis=None) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton and self.measuring:
+            ev.accept()
+            self.caliper_drag.emit(self.mapToView(ev.buttonDownPos()), self.mapToView(ev.pos()),
+                                   bool(ev.isFinish()))
+            return
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             delta = ev.screenPos() - ev.lastScreenPos()

@@ -1,15 +1,32 @@
-"""One viewport: a slice of one series with window/level, zoom, pan and corner annotations."""
+"""One viewport: a slice of one series with window/level, zoom, pan, calipers and annotations.
+
+Every mapping between the screen and the patient goes through the slice's
+``core.geometry.PlaneGeometry``: the image is placed in the plane's own millimetres, a
+cursor position becomes a pixel (row, column) and a patient point exactly as
+``core.geometry`` computes them, for oblique planes and anisotropic pixels alike.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from core.geometry import (
+    PlaneGeometry,
+    display_plane,
+    measure_caliper,
+    orientation_letters,
+    plane_of_slice,
+)
 from core.model.display import WindowLevel
 from core.model.imaging import Phase
+from core.model.reading import Caliper
 from core.model.volume import Volume
+from widgets.slice_viewer._caliper_tool import CaliperOverlay
 from widgets.slice_viewer._view_box import ReadingViewBox
 
 # Window/level changes per screen pixel of drag, as a fraction of the current width: a
@@ -50,16 +67,22 @@ class SliceViewer(QWidget):
     their matrix or field of view. Patient right is on the screen's left (radiological
     convention).
 
+    The image is placed in the plane of its slice (``core.geometry``): for an axial series
+    those millimetres are patient x and y, for any other orientation the plane's own; the
+    edge letters are the patient directions the edges face.
+
     Signals
     -------
     slice_changed(int)              the shown slice index changed (user or program)
     window_changed(WindowLevel)     the reader changed window/level
     activated()                     the reader clicked or scrolled in this viewport
+    caliper_committed(Caliper)      while measuring, the reader released a caliper drag
     """
 
     slice_changed = Signal(int)
     window_changed = Signal(object)
     activated = Signal()
+    caliper_committed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +99,8 @@ class SliceViewer(QWidget):
         self._graphics.setCentralItem(self.view_box)
         self._image = pg.ImageItem(axisOrder="row-major")
         self.view_box.addItem(self._image)
+        self._calipers_overlay = CaliperOverlay(self.view_box)
+        self._calipers: tuple[Caliper, ...] = ()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(1, 1, 1, 1)
@@ -94,13 +119,14 @@ class SliceViewer(QWidget):
             "br": _corner_label(viewport, bottom_right),
         }
         centre = Qt.AlignmentFlag.AlignCenter
-        self._markers = {side: _corner_label(viewport, centre) for side in "RLAP"}
-        for side, marker in self._markers.items():
-            marker.setText(f"<b>{side}</b>")
+        # Edge letters: left, right, top and bottom of the image.
+        self._markers = {edge: _corner_label(viewport, centre) for edge in ("left", "right",
+                                                                            "top", "bottom")}
         self._cursor_text = ""
 
         self.view_box.slice_step_requested.connect(self._on_wheel_step)
         self.view_box.window_drag.connect(self._on_window_drag)
+        self.view_box.caliper_drag.connect(self._on_caliper_drag)
         self._graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._graphics.scene().sigMouseClicked.connect(lambda _ev: self.activated.emit())
         self.view_box.sigRangeChanged.connect(lambda *_: self._update_overlays())
@@ -137,8 +163,7 @@ class SliceViewer(QWidget):
         self._image.setLookupTable(_INVERTED_GREY if volume.is_monochrome1 else None)
         self._index = -1
         self.set_slice(volume.n_slices // 2)
-        # After setImage: ImageItem.setRect scales by the current image's pixel count.
-        self._image.setRect(QRectF(*volume.in_plane_rect_mm()))
+        self._set_edge_letters()
         self.reset_view()
 
     def set_slice(self, index: int) -> None:
@@ -151,6 +176,10 @@ class SliceViewer(QWidget):
         self._index = index
         self._image.setImage(self._volume.voxels[index], autoLevels=False,
                              levels=self._window.limits)
+        # After setImage: ImageItem.setRect scales by the current image's pixel count. Each
+        # slice gets its own place: a tilted gantry shifts slices within the plane.
+        self._image.setRect(QRectF(*self._image_rect_mm()))
+        self._show_calipers()
         self._update_overlays()
         self.slice_changed.emit(index)
 
@@ -168,7 +197,94 @@ class SliceViewer(QWidget):
         """Fit the whole slice in the viewport, and keep it fitted on resizes."""
         self._auto_fit = True
         if self._volume is not None:
-            self.view_box.setRange(QRectF(*self._volume.in_plane_rect_mm()), padding=0.0)
+            self.view_box.setRange(QRectF(*self._image_rect_mm()), padding=0.0)
+
+    # -- geometry ---------------------------------------------------------------------
+    @property
+    def plane(self) -> PlaneGeometry | None:
+        """Where the shown slice's pixels are (``None`` before a volume is shown)."""
+        if self._volume is None:
+            return None
+        return display_plane(self._volume, self._index)
+
+    def pixel_rc_at(self, view_point: QPointF) -> tuple[float, float]:
+        """The (row, column) under a point of the view (plane mm), fractional.
+
+        Raises
+        ------
+        ValueError
+            Before a volume is shown.
+        """
+        plane = self.plane
+        if plane is None:
+            raise ValueError("no image shown")
+        return plane.from_plane_mm(view_point.x(), view_point.y())
+
+    def view_point_of(self, point_rc: Sequence[float]) -> QPointF:
+        """The point of the view (plane mm) where pixel position (row, column) is shown."""
+        plane = self.plane
+        if plane is None:
+            raise ValueError("no image shown")
+        return QPointF(*plane.to_plane_mm(point_rc))
+
+    def _image_rect_mm(self) -> tuple[float, float, float, float]:
+        assert self._volume is not None
+        rows, cols = self._volume.voxels.shape[1:]
+        return display_plane(self._volume, self._index).pixel_edges_mm(rows, cols)
+
+    # -- calipers ---------------------------------------------------------------------
+    @property
+    def is_measuring(self) -> bool:
+        """True while a left drag draws a caliper instead of changing window/level."""
+        return self.view_box.measuring
+
+    def set_measuring(self, measuring: bool) -> None:
+        """Let a left drag draw a caliper (True) or set window/level (False)."""
+        self.view_box.measuring = measuring and self._volume is not None \
+            and self._volume.is_measurable
+        self._calipers_overlay.end_drag()
+
+    def set_calipers(self, calipers: Sequence[Caliper]) -> None:
+        """Show *calipers* on the images they were drawn on (no echo: nothing is emitted)."""
+        self._calipers = tuple(calipers)
+        self._show_calipers()
+
+    def measure(self, start_rc: Sequence[float], end_rc: Sequence[float]) -> Caliper:
+        """The caliper from *start_rc* to *end_rc* on the shown slice, by ``core.geometry``.
+
+        Raises
+        ------
+        ValueError
+            Before a volume is shown, or if the series carries no PixelSpacing.
+        """
+        volume = self._volume
+        if volume is None:
+            raise ValueError("no image shown")
+        frames = volume.frame_numbers
+        frame = (frames[self._index] or 0) if frames else 0
+        return measure_caliper(plane_of_slice(volume, self._index), start_rc, end_rc,
+                               volume.sop_instance_uids[self._index], frame,
+                               on_lossy_image=bool(getattr(volume, "is_lossy", False)))
+
+    def _show_calipers(self) -> None:
+        volume = self._volume
+        if volume is None:
+            return
+        uid = volume.sop_instance_uids[self._index]
+        self._calipers_overlay.show_calipers([
+            (self.view_point_of(c.start_rc), self.view_point_of(c.end_rc),
+             _caliper_text(c)) for c in self._calipers if c.sop_instance_uid == uid])
+
+    def _on_caliper_drag(self, start: QPointF, end: QPointF, finished: bool) -> None:
+        if self._volume is None or not self.view_box.measuring:
+            return
+        self.activated.emit()
+        caliper = self.measure(self.pixel_rc_at(start), self.pixel_rc_at(end))
+        if not finished:
+            self._calipers_overlay.show_drag(start, end, _caliper_text(caliper))
+            return
+        self._calipers_overlay.end_drag()
+        self.caliper_committed.emit(caliper)
 
     @property
     def is_fitted(self) -> bool:
@@ -217,17 +333,21 @@ class SliceViewer(QWidget):
         self.window_changed.emit(window)
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
-        if self._volume is None:
+        v = self._volume
+        if v is None:
             return
-        point = self.view_box.mapSceneToView(scene_pos)
-        x, y = point.x(), point.y()
-        rx, ry, rw, rh = self._volume.in_plane_rect_mm()
-        rows, cols = self._volume.voxels.shape[1:]
-        col, row = int((x - rx) / rw * cols), int((y - ry) / rh * rows)
-        if 0 <= row < rows and 0 <= col < cols:
-            value = self._volume.voxels[self._index, row, col]
-            unit = "HU" if self._volume.modality.value == "CT" else ""
-            self._cursor_text = f"x {x:.1f}  y {y:.1f} mm &nbsp; {value:.0f} {unit}"
+        row, col = self.pixel_rc_at(self.view_box.mapSceneToView(scene_pos))
+        r, c = round(row), round(col)
+        rows, cols = v.voxels.shape[1:]
+        if 0 <= r < rows and 0 <= c < cols:
+            value = v.voxels[self._index, r, c]
+            unit = "HU" if v.modality.value == "CT" else ""
+            if v.is_measurable:
+                x, y, z = plane_of_slice(v, self._index).to_patient_xyz((row, col))
+                where = f"x {x:.1f}  y {y:.1f}  z {z:.1f} mm"
+            else:  # no PixelSpacing: millimetres would be invented
+                where = f"row {r}  col {c}"
+            self._cursor_text = f"{where} &nbsp; {value:.0f} {unit}"
         else:
             self._cursor_text = ""
         self._update_overlays()
@@ -258,6 +378,16 @@ class SliceViewer(QWidget):
                                     f"Zoom {self.zoom():.2f}")
         self._place_overlays()
 
+    def _set_edge_letters(self) -> None:
+        plane = self.plane
+        if plane is None:
+            return
+        row, col = np.array(plane.row_direction), np.array(plane.column_direction)
+        # Columns grow to the right and rows downwards on screen (the view's y is inverted).
+        for edge, direction in (("left", -row), ("right", row), ("top", -col),
+                                ("bottom", col)):
+            self._markers[edge].setText(f"<b>{orientation_letters(direction)}</b>")
+
     def _place_overlays(self) -> None:
         viewport = self._graphics.viewport()
         w, h, m = viewport.width(), viewport.height(), 6
@@ -266,16 +396,39 @@ class SliceViewer(QWidget):
             x = m if key[1] == "l" else w - label.width() - m
             y = m if key[0] == "t" else h - label.height() - m
             label.move(x, y)
-        positions = {"R": (m, h // 2), "L": (w - m, h // 2), "A": (w // 2, m),
-                     "P": (w // 2, h - m)}
-        for side, (x, y) in positions.items():
-            label = self._markers[side]
+        positions = {"left": (m, h // 2), "right": (w - m, h // 2), "top": (w // 2, m),
+                     "bottom": (w // 2, h - m)}
+        for edge, (x, y) in positions.items():
+            label = self._markers[edge]
             label.adjustSize()
             x = min(max(x - label.width() // 2, m), w - label.width() - m)
             y = min(max(y - label.height() // 2, m), h - label.height() - m)
             label.move(x, y)
+            self._clear_corners(edge, label)
+
+    def _clear_corners(self, edge: str, marker: QLabel) -> None:
+        """Move a top or bottom edge letter clear of the corner texts it would cover.
+
+        In a narrow viewport (the 1 × 4 layout) the bottom corners' slice and thickness
+        lines reach the middle, where the bottom letter sits.
+        """
+        corners = {"top": ("tl", "tr"), "bottom": ("bl", "br")}.get(edge, ())
+        for key in corners:
+            corner = self._corners[key]
+            if not corner.text() or not marker.geometry().intersects(corner.geometry()):
+                continue
+            if edge == "top":
+                marker.move(marker.x(), corner.geometry().bottom() + 2)
+            else:
+                marker.move(marker.x(), corner.y() - marker.height() - 2)
 
     def resizeEvent(self, event) -> None:  # Qt override
         super().resizeEvent(event)
         self._place_overlays()
 
+
+
+def _caliper_text(caliper: Caliper) -> str:
+    """A caliper's label: its length to 0.1 mm, and a warning on lossy compressed images."""
+    lossy = "  (lossy image)" if caliper.on_lossy_image else ""
+    return f"{caliper.length_mm:.1f} mm{lossy}"
