@@ -1,5 +1,5 @@
 """Subject-level results: progression, best overall response (unconfirmed and confirmed),
-best % change, and the CR-then-PR data-quality check (response-criteria §7).
+best % change, and the CR-then-PR data-quality check (docs/criteria.md §6).
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from core.criteria.types import Assessment, Progression, TimepointResult
 from core.model.clinical import ResponseCategory
 
 R = ResponseCategory
-# Best overall response is the best of these, in this order (RECIST11 §4.4.1); NE ranks last
+# Best overall response is the best of these, in this order (RECIST 1.1 §4.4.1); NE ranks last
 # because any real assessment says more.
 BOR_RANK: tuple[ResponseCategory, ...] = (R.CR, R.PR, R.SD, R.NON_CR_NON_PD, R.PD, R.NE)
 # SD and NON-CR/NON-PD count as best response only from sd_min_days after baseline; earlier
-# they count as NE (RECIST11 §4.4.1).
+# they count as NE (RECIST 1.1 §4.4.1).
 SD_LIKE = frozenset({R.SD, R.NON_CR_NON_PD})
-BOR_REF = "RECIST11 §4.4.1"
-CONFIRMATION_REF = "RECIST11 §4.4.2, Table 3"
+BOR_REF = "RECIST 1.1 §4.4.1"
+CONFIRMATION_REF = "RECIST 1.1 §4.4.2, Table 3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ def scored_timepoints(
     """Return the post-baseline timepoints that count: up to and including progression.
 
     The progression timepoint counts as PD even when its own row says otherwise, which
-    happens when progression was backdated (response-criteria §5).
+    happens when progression was backdated (docs/criteria.md §5).
     """
     last = progression.timepoint_index if progression else len(rows) - 1
     scored = []
@@ -56,8 +56,8 @@ def find_progression(
 ) -> Progression | None:
     """Return the first PD timepoint, or the earlier first sighting of a confirmed lesion.
 
-    When several candidates exist, progression is the earliest of them (response-criteria
-    §5; RECIST11 §4.3.2).
+    When several candidates exist, progression is the earliest of them (docs/criteria.md
+    §5; RECIST 1.1 §4.3.2).
     """
     first_pd = next(
         (
@@ -110,7 +110,7 @@ def best_overall_response(scored: Sequence[ScoredTimepoint], *, sd_min_days: int
     """Return the unconfirmed best overall response.
 
     The best of CR > PR > SD > NON-CR/NON-PD > PD > NE over the timepoints up to
-    progression; SD and NON-CR/NON-PD before *sd_min_days* count as NE (RECIST11 §4.4.1).
+    progression; SD and NON-CR/NON-PD before *sd_min_days* count as NE (RECIST 1.1 §4.4.1).
     """
     entries = [
         (s, R.NE if s.overall in SD_LIKE and not _sd_counts(s, sd_min_days) else s.overall)
@@ -137,7 +137,7 @@ def _confirmation(
     """Return the timepoint that confirms the CR or PR at *start*, or None.
 
     A CR needs a later CR, a PR a later PR or CR, at least *confirmation_days* later, with
-    only responses of that kind or NE between and at most one NE (RECIST11 §4.4.2).
+    only responses of that kind or NE between and at most one NE (RECIST 1.1 §4.4.2).
     """
     first = scored[start]
     allowed = {R.CR} if first.overall is R.CR else {R.CR, R.PR}
@@ -159,7 +159,7 @@ def _confirmation(
 def confirmed_best_overall_response(
     scored: Sequence[ScoredTimepoint], *, sd_min_days: int, confirmation_days: int
 ) -> Assessment:
-    """Return the best overall response with CR and PR confirmed (RECIST11 §4.4.2, Table 3).
+    """Return the best overall response with CR and PR confirmed (RECIST 1.1 §4.4.2, Table 3).
 
     An unconfirmed CR or PR counts as SD from *sd_min_days* after baseline, else as NE; a
     CR followed by PR leaves the CR unconfirmed.
@@ -218,7 +218,7 @@ def best_change_from_baseline(
     """Return the smallest change from baseline up to progression, for waterfall plots.
 
     The most negative change among post-baseline timepoints with an evaluable sum; when
-    every change is an increase, the smallest increase (response-criteria §7).
+    every change is an increase, the smallest increase (docs/criteria.md §6).
     """
     last = progression.timepoint_index if progression else len(rows) - 1
     changes = [
@@ -233,7 +233,7 @@ def cr_followed_by_pr_warnings(scored: Sequence[ScoredTimepoint]) -> tuple[str, 
     """Warn where an overall PR follows a CR without PD in between.
 
     Disease cannot come back after a true CR without being PD, so the earlier CR or the
-    later PR deserves a second look (response-criteria §7).
+    later PR deserves a second look (docs/criteria.md §6).
     """
     warnings = []
     last_cr: ScoredTimepoint | None = None

@@ -432,7 +432,7 @@ def result_to_data(result: Result) -> dict[str, Any]:
     """Return *result* as ``mrecist-result/1`` data, ready for ``json.dumps``.
 
     Percentages are rounded half away from zero to one decimal here, after every decision
-    was taken on exact values (response-criteria §7).
+    was taken on exact values (docs/criteria.md §6).
     """
     options = result.options
     progression = result.progression

@@ -70,7 +70,7 @@ class _Reading:
         self.has_targets = bool(baseline.target)
         self.has_non_targets = bool(baseline.non_target)
         self.baseline_sum_mm = _sum_mm(baseline, criteria) if self.has_targets else None
-        # The nadir is the smallest evaluable sum so far, baseline included (RECIST11 §4.3.1).
+        # The nadir is the smallest evaluable sum so far, baseline included (RECIST 1.1 §4.3.1).
         self.nadir_sum_mm = self.baseline_sum_mm
         # Label of the timepoint where a target CR or PR began that no PD has ended yet: PR
         # persists until PD (EORTC-FAQ).

@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 # Percentages are rounded half away from zero to one decimal, for output only
-# (response-criteria §7).
+# (docs/criteria.md §6).
 OUTPUT_PCT_DECIMALS = 1
 # More digits are shown in a sentence only when one decimal would print the threshold itself
 # for a value that did not meet it (29.96 % would read "30.0 %" next to "needs 30 %").

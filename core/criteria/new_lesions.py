@@ -1,7 +1,7 @@
 """New lesions: unequivocal or equivocal, and progression backdated on confirmation.
 
 Whether a new lesion is progression is the engine's decision, from what the reader saw
-(case-format "New lesion"); the reader's ``equivocal`` flag can only hold a lesion back.
+(docs/case-format.md, "New lesion"); the reader's ``equivocal`` flag can only hold a lesion back.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ NEW_HCC_MIN_MM = Decimal(10)
 # was first seen (LL2010).
 NEW_HCC_GROWTH_MM = Decimal(10)
 # Progression is dated to the assessment where an equivocal new lesion was first seen, once
-# a later assessment confirms it (RECIST11 §4.3.2).
-BACKDATING_REF = "RECIST11 §4.3.2"
+# a later assessment confirms it (RECIST 1.1 §4.3.2).
+BACKDATING_REF = "RECIST 1.1 §4.3.2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ def classify_new_lesion(
         The new lesion as recorded now.
     criteria
         mRECIST applies the liver-nodule rule (LL2010); RECIST 1.1 takes every new lesion
-        as unequivocal unless the reader marks it equivocal (RECIST11 §4.3.2).
+        as unequivocal unless the reader marks it equivocal (RECIST 1.1 §4.3.2).
     first
         Where the same ``id`` was first recorded, or ``None`` if this is the first time.
     """
@@ -141,7 +141,7 @@ def assess_new_lesions(
 
     ``YES`` if any new lesion is unequivocal, else ``EQUIVOCAL`` if any is recorded, else
     ``NO``. An unequivocal lesion first seen earlier as equivocal is a confirmation, which
-    dates progression back to that first sighting (RECIST11 §4.3.2).
+    dates progression back to that first sighting (RECIST 1.1 §4.3.2).
 
     Parameters
     ----------

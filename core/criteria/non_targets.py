@@ -14,7 +14,7 @@ FLUID_RULE_REFS = ("LL2010", "JNCI2008")
 
 RULE_REFS: dict[Criteria, tuple[str, ...]] = {
     Criteria.MRECIST: ("LL2010",),
-    Criteria.RECIST11: ("RECIST11 §4.3.3",),
+    Criteria.RECIST11: ("RECIST 1.1 §4.3.3",),
 }
 
 
@@ -41,7 +41,7 @@ def assess_non_targets(
 
     Decided in this order: ND without baseline non-targets; PD if any progressed
     unequivocally (an effusion or ascites only with cytology); NE if any is not evaluable;
-    CR if all are absent; else NON-CR/NON-PD (RECIST11 §4.3.3; LL2010, which calls it IR/SD).
+    CR if all are absent; else NON-CR/NON-PD (RECIST 1.1 §4.3.3; LL2010, which calls it IR/SD).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Overall response at one timepoint: RECIST11 Table 1, and Table 2 without targets.
+"""Overall response at one timepoint: RECIST 1.1 Table 1, and Table 2 without targets.
 
 mRECIST combines target, non-target and new-lesion responses with the same tables (LL2010).
 """
@@ -9,8 +9,8 @@ from core.criteria.types import Assessment
 from core.model.clinical import NewLesionStatus, ResponseCategory
 
 R = ResponseCategory
-TABLE_1_REF = "RECIST11 Table 1"
-TABLE_2_REF = "RECIST11 Table 2"
+TABLE_1_REF = "RECIST 1.1 Table 1"
+TABLE_2_REF = "RECIST 1.1 Table 2"
 
 
 def _components(
@@ -31,7 +31,7 @@ def _components(
 def overall_with_targets(
     target: ResponseCategory, non_target: ResponseCategory, new: NewLesionStatus
 ) -> ResponseCategory:
-    """Combine the three responses of a subject with target lesions (RECIST11 Table 1).
+    """Combine the three responses of a subject with target lesions (RECIST 1.1 Table 1).
 
     Parameters
     ----------
@@ -40,7 +40,7 @@ def overall_with_targets(
     non_target
         CR, NON-CR/NON-PD, PD, NE or ND (no non-target disease).
     new
-        An equivocal new lesion alone does not change the response (RECIST11 §4.3.2).
+        An equivocal new lesion alone does not change the response (RECIST 1.1 §4.3.2).
     """
     if R.PD in (target, non_target) or new is NewLesionStatus.YES:
         return R.PD
@@ -48,7 +48,7 @@ def overall_with_targets(
         return R.NE
     if target is R.CR:
         # CR needs every lesion gone; a non-target that persists or is not evaluable leaves
-        # only PR (RECIST11 Table 1, rows 2-3).
+        # only PR (RECIST 1.1 Table 1, rows 2-3).
         return R.CR if non_target in (R.CR, R.ND) else R.PR
     return target
 
@@ -56,7 +56,7 @@ def overall_with_targets(
 def overall_without_targets(
     non_target: ResponseCategory, new: NewLesionStatus
 ) -> ResponseCategory:
-    """Combine the responses of a subject with non-target lesions only (RECIST11 Table 2)."""
+    """Combine the responses of a subject with non-target lesions only (RECIST 1.1 Table 2)."""
     if non_target is R.PD or new is NewLesionStatus.YES:
         return R.PD
     return non_target
@@ -65,7 +65,7 @@ def overall_without_targets(
 def assess_overall(
     target: Assessment | None, non_target: Assessment, new: Assessment
 ) -> Assessment:
-    """Decide the overall response and say which table applied (RECIST11 Tables 1 and 2).
+    """Decide the overall response and say which table applied (RECIST 1.1 Tables 1 and 2).
 
     Parameters
     ----------

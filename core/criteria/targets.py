@@ -2,7 +2,7 @@
 
 Every threshold is compared on exact values (``Decimal`` lengths, ``Fraction`` ratios): in
 binary floating point 21 → 25.2 mm is +19.999...% and 14 → 9.8 mm is −29.999...%, which
-would turn a PD into SD and a PR into SD (response-criteria §3).
+would turn a PD into SD and a PR into SD (docs/criteria.md §3).
 """
 
 from __future__ import annotations
@@ -16,21 +16,21 @@ from core.criteria.types import Assessment, TargetLesion
 from core.model.clinical import Criteria, ResponseCategory, TargetState
 
 # A lesion present but too small to measure counts as 5 mm; one that disappeared counts 0
-# (RECIST11 §4.1 and Appendix I; EORTC-FAQ "Lesions less than 5 mm").
+# (RECIST 1.1 §4.1 and Appendix I; EORTC-FAQ "Lesions less than 5 mm").
 TOO_SMALL_MM = Decimal(5)
 # A target node below 10 mm short axis is normal: it allows CR although the sum is not 0
-# (RECIST11 §4.3.1).
+# (RECIST 1.1 §4.3.1).
 NODE_NORMAL_SHORT_AXIS_MM = Decimal(10)
-# PR: the sum at least 30 % below the baseline sum (RECIST11 §4.3.1; LL2010 for mRECIST).
+# PR: the sum at least 30 % below the baseline sum (RECIST 1.1 §4.3.1; LL2010 for mRECIST).
 PR_DECREASE_PCT = Fraction(30)
-# PD: the sum at least 20 % above the nadir (RECIST11 §4.3.1; LL2010); the absolute rule is
+# PD: the sum at least 20 % above the nadir (RECIST 1.1 §4.3.1; LL2010); the absolute rule is
 # the option pd_min_increase_mm (core.criteria.options).
 PD_INCREASE_PCT = Fraction(20)
 
 # The sources cited by each criteria's target rules.
 RULE_REFS: dict[Criteria, tuple[str, ...]] = {
     Criteria.MRECIST: ("LL2010",),
-    Criteria.RECIST11: ("RECIST11 §4.3.1",),
+    Criteria.RECIST11: ("RECIST 1.1 §4.3.1",),
 }
 
 
@@ -39,7 +39,7 @@ def measurement_key(lesion: TargetLesion, criteria: Criteria) -> str:
 
     mRECIST measures the arterially enhancing (viable) part of intrahepatic lesions and
     everything else as RECIST 1.1 does; RECIST 1.1 measures the short axis of nodes and the
-    longest diameter of everything else (LL2010; RECIST11 §3.1.1, §4.1).
+    longest diameter of everything else (LL2010; RECIST 1.1 §3.1.1, §4.1).
     """
     if lesion.is_node:
         return "short_axis_mm"
@@ -53,7 +53,7 @@ def target_measurement_mm(lesion: TargetLesion, criteria: Criteria) -> Decimal |
 
     ``disappeared`` and ``merged`` count 0 (the merged lesion's size is recorded under the
     target it merged into), ``too_small`` counts 5 mm, a measured value is used as measured,
-    even if below 5 mm (EORTC-FAQ; RECIST11 §4.1).
+    even if below 5 mm (EORTC-FAQ; RECIST 1.1 §4.1).
 
     Raises
     ------
@@ -83,9 +83,9 @@ def exact_sum(values: Iterable[Decimal]) -> Decimal:
 def meets_pd(sum_mm: Decimal, nadir_mm: Decimal, pd_min_increase_mm: Decimal) -> bool:
     """Return True if *sum_mm* is progression over *nadir_mm*.
 
-    PD needs an increase of at least 20 % over the nadir (RECIST11 §4.3.1, LL2010) and at
+    PD needs an increase of at least 20 % over the nadir (RECIST 1.1 §4.3.1, LL2010) and at
     least *pd_min_increase_mm*; from a nadir of 0 any increase above 0 that the absolute
-    rule allows is PD (response-criteria §3).
+    rule allows is PD (docs/criteria.md §3).
     """
     increase = Fraction(sum_mm) - Fraction(nadir_mm)
     return (
@@ -96,7 +96,7 @@ def meets_pd(sum_mm: Decimal, nadir_mm: Decimal, pd_min_increase_mm: Decimal) ->
 
 
 def meets_pr(sum_mm: Decimal, baseline_mm: Decimal) -> bool:
-    """Return True if *sum_mm* is at least 30 % below *baseline_mm* (RECIST11 §4.3.1)."""
+    """Return True if *sum_mm* is at least 30 % below *baseline_mm* (RECIST 1.1 §4.3.1)."""
     return Fraction(sum_mm) * 100 <= (100 - PR_DECREASE_PCT) * Fraction(baseline_mm)
 
 
@@ -114,7 +114,7 @@ def meets_cr(lesions: Sequence[TargetLesion], criteria: Criteria) -> bool:
 
     mRECIST: no intratumoral arterial enhancement (viable 0 mm) in every intrahepatic target
     (LL2010); RECIST 1.1 and every other target under mRECIST: non-nodal targets
-    disappeared and target nodes below 10 mm short axis (RECIST11 §4.3.1).
+    disappeared and target nodes below 10 mm short axis (RECIST 1.1 §4.3.1).
     """
     return bool(lesions) and all(_is_gone(lesion, criteria) for lesion in lesions)
 
@@ -184,7 +184,7 @@ def assess_targets(
 
     Decided in this order: NE (a target not evaluable, unless the evaluable ones alone are
     already PD), PD against the nadir, CR, PR against the baseline, a PR that persists from
-    an earlier PR or CR (EORTC-FAQ), else SD (RECIST11 §4.3.1; LL2010).
+    an earlier PR or CR (EORTC-FAQ), else SD (RECIST 1.1 §4.3.1; LL2010).
 
     Parameters
     ----------

@@ -23,7 +23,7 @@ from core.model.clinical import (
     optional_decimal,
 )
 
-# The organ name that makes a lesion a lymph node whatever else is recorded (RECIST11 §3.1.1).
+# The organ name that makes a lesion a lymph node whatever else is recorded (RECIST 1.1 §3.1.1).
 LYMPH_NODE_ORGAN = "lymph_node"
 # The only organ whose non-nodal lesions mRECIST measures as viable tumour (LL2010).
 LIVER_ORGAN = "liver"
@@ -36,7 +36,7 @@ def _require_text(value: object, name: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class TargetLesion:
-    """A target lesion as recorded at one timepoint (case-format ``target`` entry)."""
+    """A target lesion as recorded at one timepoint (docs/case-format.md, ``target``)."""
 
     id: str
     organ: str
@@ -58,7 +58,7 @@ class TargetLesion:
 
     @property
     def is_node(self) -> bool:
-        """True for a lymph node: organ ``lymph_node`` always is one (response-criteria §1)."""
+        """True for a lymph node: organ ``lymph_node`` always is one (docs/criteria.md §2)."""
         return self.organ == LYMPH_NODE_ORGAN or bool(self.node)
 
     @property
@@ -69,7 +69,7 @@ class TargetLesion:
 
 @dataclass(frozen=True, slots=True)
 class NonTargetLesion:
-    """A non-target lesion as recorded at one timepoint (case-format ``non_target`` entry)."""
+    """A non-target lesion as recorded at one timepoint (docs/case-format.md, ``non_target``)."""
 
     id: str
     organ: str
@@ -85,7 +85,7 @@ class NonTargetLesion:
 
 @dataclass(frozen=True, slots=True)
 class NewLesion:
-    """A new lesion as recorded at one timepoint (case-format ``new`` entry).
+    """A new lesion as recorded at one timepoint (docs/case-format.md, ``new``).
 
     What the reader saw is recorded here; whether the lesion is unequivocal is the engine's
     decision (``core.criteria.new_lesions``).
@@ -171,7 +171,7 @@ class Assessment:
     reason
         One sentence a radiologist can check, naming the rule and the numbers.
     rule_refs
-        The sources of the rule (``"LL2010"``, ``"RECIST11 Table 1"``, ``"EORTC-FAQ"``, ...).
+        The sources of the rule (``"LL2010"``, ``"RECIST 1.1 Table 1"``, ``"EORTC-FAQ"``, ...).
     """
 
     category: ResponseCategory | NewLesionStatus
@@ -210,7 +210,7 @@ class TimepointResult:
 
 @dataclass(frozen=True, slots=True)
 class Progression:
-    """The subject's progression timepoint (response-criteria §5 and §7)."""
+    """The subject's progression timepoint (docs/criteria.md §5 and §6)."""
 
     label: str
     date: dt.date

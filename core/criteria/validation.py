@@ -26,17 +26,17 @@ from core.criteria.types import (
 from core.errors import CoreError
 from core.model.clinical import Criteria, NonTargetState, TargetState
 
-# A lesion is measurable from 10 mm longest diameter (RECIST11 §3.1.1; LL2010 for the
+# A lesion is measurable from 10 mm longest diameter (RECIST 1.1 §3.1.1; LL2010 for the
 # viable part of an intrahepatic HCC). The "2 x slice thickness" variant needs the slice
 # thickness, which case files do not record.
 MEASURABLE_MIN_MM = Decimal(10)
 # A node is a target only from 15 mm short axis; 10-15 mm is a pathological non-target
-# (RECIST11 §3.1.1).
+# (RECIST 1.1 §3.1.1).
 NODE_TARGET_MIN_SHORT_AXIS_MM = Decimal(15)
 # Porta hepatis nodes are reactive in cirrhosis and count as malignant only from 20 mm short
 # axis (LL2010, JNCI2008).
 PORTA_HEPATIS_NODE_MIN_MM = Decimal(20)
-# Organ names that differ only by side are one organ (RECIST11 §4.2; EORTC-FAQ "Paired
+# Organ names that differ only by side are one organ (RECIST 1.1 §4.2; EORTC-FAQ "Paired
 # organs").
 _SIDE = re.compile(r"^(left|right)_|_(left|right)$")
 
@@ -94,7 +94,7 @@ class CaseError(CoreError, ValueError):
 def organ_group(lesion: TargetLesion) -> str:
     """Return the organ a target counts against for the per-organ limit.
 
-    All lymph nodes are one organ and paired organs are one organ (RECIST11 §4.2).
+    All lymph nodes are one organ and paired organs are one organ (RECIST 1.1 §4.2).
     """
     if lesion.is_node:
         return LYMPH_NODE_ORGAN
@@ -304,7 +304,7 @@ def validate_case(case: Case, criteria: Criteria | None = None) -> tuple[Problem
     Checks the baseline (assessed, at least one lesion, targets measured, non-targets
     present, no new lesions), strictly increasing dates, unique labels and lesion ids,
     every baseline lesion recorded at every assessed follow-up with the same site, and the
-    measurements *criteria* needs (response-criteria §2, case-format).
+    measurements *criteria* needs (docs/criteria.md §8, docs/case-format.md).
 
     Parameters
     ----------
@@ -342,7 +342,7 @@ def _target_count_warnings(targets: Sequence[TargetLesion], options: Options) ->
     if len(targets) > options.max_targets:
         yield (
             f"baseline has {len(targets)} targets; at most {options.max_targets} are allowed "
-            "(RECIST11 §4.2, LL2010)"
+            "(RECIST 1.1 §4.2, LL2010)"
         )
     groups: dict[str, list[str]] = {}
     for lesion in targets:
@@ -351,7 +351,7 @@ def _target_count_warnings(targets: Sequence[TargetLesion], options: Options) ->
         if len(ids) > options.max_targets_per_organ:
             yield (
                 f"baseline has {len(ids)} targets in {organ} ({', '.join(ids)}); at most "
-                f"{options.max_targets_per_organ} per organ are allowed (RECIST11 §4.2)"
+                f"{options.max_targets_per_organ} per organ are allowed (RECIST 1.1 §4.2)"
             )
 
 
@@ -371,7 +371,7 @@ def _target_size_warnings(lesion: TargetLesion, criteria: Criteria) -> Iterator[
     elif lesion.is_node and value < NODE_TARGET_MIN_SHORT_AXIS_MM:
         yield (
             f"baseline target node {lesion.id} has short axis {size} mm, below the "
-            f"{format_mm(NODE_TARGET_MIN_SHORT_AXIS_MM)} mm a target node needs (RECIST11 "
+            f"{format_mm(NODE_TARGET_MIN_SHORT_AXIS_MM)} mm a target node needs (RECIST 1.1 "
             "§3.1.1)"
         )
     elif not lesion.is_node and value < MEASURABLE_MIN_MM:
@@ -379,7 +379,7 @@ def _target_size_warnings(lesion: TargetLesion, criteria: Criteria) -> Iterator[
         yield (
             f"baseline target {lesion.id} has {what} {size} mm, too small for a target: "
             f"measurable lesions are at least {format_mm(MEASURABLE_MIN_MM)} mm "
-            "(RECIST11 §3.1.1, LL2010)"
+            "(RECIST 1.1 §3.1.1, LL2010)"
         )
 
 
@@ -417,7 +417,7 @@ def _recording_warnings(case: Case) -> Iterator[str]:
 def case_warnings(case: Case, criteria: Criteria, options: Options) -> tuple[str, ...]:
     """Return the baseline-selection and recording warnings for a valid *case*.
 
-    Baseline selection follows RECIST11 §3.1 and §4.2 and LL2010 (response-criteria §2).
+    Baseline selection follows RECIST 1.1 §3.1 and §4.2 and LL2010 (docs/criteria.md §8).
 
     Too many targets in total or per organ, targets below the measurable size, nodes below
     the target threshold, porta hepatis nodes below 20 mm (mRECIST), previously treated
@@ -430,7 +430,7 @@ def case_warnings(case: Case, criteria: Criteria, options: Options) -> tuple[str
         if lesion.previously_treated:
             warnings.append(
                 f"baseline target {lesion.id} was treated locoregionally before baseline; it "
-                "should not be a target unless it has clearly progressed (LL2010, RECIST11 "
+                "should not be a target unless it has clearly progressed (LL2010, RECIST 1.1 "
                 "§3.1.2)"
             )
     warnings.extend(_recording_warnings(case))

@@ -125,7 +125,7 @@ class ReaderProgress:
 
     ``adjudications`` counts decided adjudications of the reader's subjects, ``chosen``
     those in which the reader's read was selected (agreement with the adjudicator,
-    response-criteria §8).
+    docs/reading.md §3).
     """
 
     login: str
@@ -156,7 +156,7 @@ class TrialStatus:
 
     @property
     def adjudication_rate(self) -> float | None:
-        """Adjudicated subjects over subjects with a final result (response-criteria §8)."""
+        """Adjudicated subjects over subjects with a final result (docs/reading.md §3)."""
         decided = self.adjudicated + self.concordant
         return self.adjudicated / decided if decided else None
 

@@ -37,7 +37,9 @@ def discordance(
 ) -> tuple[str, ...]:
     """The triggers that fire between two results, each as ``"trigger: 1 vs 2"``.
 
-    An empty tuple means the reads are concordant.
+    Best overall response, progression date, first response, and optionally any
+    timepoint's overall response (docs/reading.md §3). An empty tuple means the reads are
+    concordant.
     """
     fired = []
     enabled = {Trigger(trigger) for trigger in triggers}
@@ -71,7 +73,7 @@ def cycle_through(statuses_1: Sequence[TimepointStatus],
     """How many timepoints a cycle compares, once both reads are signed that far; else None.
 
     A cycle needs both reads signed from the baseline to the same timepoint, and at least
-    one follow-up: a baseline alone has no response to compare.
+    one follow-up: a baseline alone has no response to compare (docs/reading.md §3).
     """
     done_1, done_2 = signed_prefix(statuses_1), signed_prefix(statuses_2)
     return done_1 if done_1 == done_2 and done_1 >= 2 else None
@@ -83,7 +85,8 @@ def ab_order(task_ids: Sequence[int], earlier_task_a: int | None,
 
     Drawn at random (``draw(2)`` returns 0 or 1) the first time the subject is
     adjudicated, then kept for every later cycle: the letter never tells the adjudicator
-    which reader wrote a read, and a read keeps its letter from cycle to cycle.
+    which reader wrote a read, and a read keeps its letter from cycle to cycle
+    (docs/reading.md §2-3).
     """
     first = draw(2) if earlier_task_a is None else list(task_ids).index(earlier_task_a)
     if first not in (0, 1):

@@ -26,7 +26,8 @@ def image_refusal(image: ImageRecord | None, caliper: Caliper, timepoint: str) -
     """Why *caliper* cannot be on *image*, the registered image it names (``None``: not one).
 
     The image must be one of the timepoint's series (a caliper on another visit's image
-    would be measured on the wrong date), and both ends must lie inside it.
+    would be measured on the wrong date), and both ends must lie inside it, up to the outer
+    edge of its pixels (DICOM PS3.3 C.7.6.2; docs/reading.md §1).
     """
     frame = f" frame {caliper.frame}" if caliper.frame else ""
     if image is None:
@@ -44,7 +45,8 @@ def length_refusal(given_mm: Decimal, measured_mm: Decimal, precision_mm: Decima
     """Why a caliper that says it is *given_mm* long but measures *measured_mm* is refused.
 
     The length is the image's, not the client's: a disagreement beyond the recorded
-    precision means the client placed the image elsewhere than the trial registered it.
+    precision means the client placed the image elsewhere than the trial registered it
+    (docs/reading.md §1).
     """
     if abs(given_mm - measured_mm) > precision_mm:
         return (f"the caliper says {given_mm} mm but its end points on the registered image "

@@ -24,7 +24,11 @@ ADJUDICATION_MEANING = "Adjudicator: I selected this read as the subject's final
 
 def signed_content(read: Read, criteria: Criteria, options: CaseOptions | None,
                    through: int) -> dict[str, Any]:
-    """The content a signature of the read's first *through* timepoints covers, as data."""
+    """The content a signature of the read's first *through* timepoints covers, as data.
+
+    The case as the engine decides on it, and every caliper's ends and image
+    (21 CFR 11.70: a signature is linked to its record; docs/reading.md §4).
+    """
     kept = {tp.timepoint_id: tp.label for tp in read.timepoints[:through]}
     labels = {lesion.lesion_id: lesion.label for lesion in read.lesions}
     calipers = sorted(

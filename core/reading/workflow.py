@@ -45,21 +45,32 @@ def edit_refusal(statuses: Sequence[TimepointStatus], index: int) -> str | None:
 
 
 def sign_refusal(statuses: Sequence[TimepointStatus], index: int) -> str | None:
-    """Why timepoint *index* may not be signed now (before the engine checks it), or ``None``."""
+    """Why timepoint *index* may not be signed now (before the engine checks it), or ``None``.
+
+    Signed already, or not editable now (docs/reading.md §1, §4).
+    """
     if statuses[index] is TimepointStatus.SIGNED:
         return "is signed already"
     return edit_refusal(statuses, index)
 
 
 def amend_refusal(status: TimepointStatus) -> str | None:
-    """Why a timepoint in *status* may not be amended, or ``None``: only signed ones are."""
+    """Why a timepoint in *status* may not be amended, or ``None``: only signed ones are.
+
+    An open timepoint is corrected directly; a signed one only through an amendment with a
+    reason (21 CFR 11.10(e); docs/reading.md §4).
+    """
     if status is not TimepointStatus.SIGNED:
         return "only a signed timepoint is amended; edit it directly"
     return None
 
 
 def not_assessed_refusal(index: int) -> str | None:
-    """Why timepoint *index* may not be recorded as not assessed, or ``None``."""
+    """Why timepoint *index* may not be recorded as not assessed, or ``None``.
+
+    Every response is measured against the baseline, which must be assessed (RECIST 1.1
+    §4.3.1; docs/reading.md §1).
+    """
     return "the baseline must be assessed" if index == 0 else None
 
 
@@ -67,7 +78,8 @@ def evaluation_through(statuses: Sequence[TimepointStatus], index: int) -> int:
     """How many timepoints the engine reads when timepoint *index* is edited or signed.
 
     Everything up to *index*, and any later timepoint already signed: amending an earlier
-    timepoint changes what the later signed ones decided (the nadir, a confirmation).
+    timepoint changes what the later signed ones decided (the nadir, a confirmation;
+    RECIST 1.1 §4.3.1, §4.4; docs/reading.md §4).
     """
     signed = [i for i, status in enumerate(statuses) if status is TimepointStatus.SIGNED]
     return max([*signed, index]) + 1
@@ -96,7 +108,7 @@ def lesion_removal_refusal(read: Read, lesion: Lesion) -> str | None:
 
     A lesion added by mistake goes while the timepoint it was first recorded at is open;
     once that timepoint was signed the lesion is part of the record (an amendment may
-    change its findings, not erase it).
+    change its findings, not erase it; docs/reading.md §1).
     """
     index = read.index_of(lesion.first_timepoint_id)
     if index is None or read.timepoints[index].status is not TimepointStatus.OPEN:
@@ -141,7 +153,7 @@ def finding_state(category: LesionCategory, state: str | None) -> LesionState | 
     """*state* as the enum of *category* (after :func:`finding_refusal` allowed it).
 
     "not_evaluable" is spelt alike by targets and non-targets, so only the category
-    decides which enum a stored or typed string is.
+    decides which enum a stored or typed string is (docs/case-format.md).
 
     Raises
     ------

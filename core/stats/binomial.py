@@ -2,7 +2,7 @@
 
 The interval inverts the binomial test through the beta distribution:
 lower = Beta⁻¹(α/2; x, n−x+1), upper = Beta⁻¹(1−α/2; x+1, n−x), as R's ``binom.test`` and
-scipy's ``binomtest(...).proportion_ci(method="exact")`` compute it (docs/statistics §1).
+scipy's ``binomtest(...).proportion_ci(method="exact")`` compute it (docs/criteria.md §9).
 The regularized incomplete beta function is evaluated by its continued fraction and
 inverted by bisection, which is slow only by computer standards and exact to ~1e-15.
 """

@@ -1,9 +1,9 @@
 """Cohort summary for ``mrecist stats``: response counts, ORR, DCR and PFS.
 
 ORR = CR + PR and DCR = CR + PR + SD + NON-CR/NON-PD over all subjects given, with exact
-Clopper–Pearson intervals (response-criteria §7, statistics §1). Progression-free survival
+Clopper–Pearson intervals (docs/criteria.md §6, docs/criteria.md §9). Progression-free survival
 is Kaplan–Meier as R computes it: an event at the progression date, otherwise censored at
-the last assessed timepoint, in months from baseline (statistics §2).
+the last assessed timepoint, in months from baseline (docs/criteria.md §9).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from core.stats.survival import ConfType, KaplanMeier, kaplan_meier
 
 R = ResponseCategory
 # Months are days / 30.4375 (365.25 / 12), the usual convention in oncology SAPs
-# (statistics §2.8).
+# (docs/criteria.md §9).
 DAYS_PER_MONTH = Fraction(Decimal("30.4375"))
 # Objective response: CR or PR; disease control adds SD and, for subjects without targets,
-# NON-CR/NON-PD (response-criteria §7).
+# NON-CR/NON-PD (docs/criteria.md §6).
 ORR_CATEGORIES = frozenset({R.CR, R.PR})
 DCR_CATEGORIES = frozenset({R.CR, R.PR, R.SD, R.NON_CR_NON_PD})
 # Best overall response categories, in the order they are reported.
@@ -112,7 +112,7 @@ def summarize_cohort(
     results
         One evaluated result per subject; all of them are the denominator.
     confirmed
-        Use the confirmed best overall response (single-arm trials, RECIST11 §4.4.2).
+        Use the confirmed best overall response (single-arm trials, RECIST 1.1 §4.4.2).
     conf_type
         Pointwise interval type for the PFS median's CI (R's default ``"log"``).
     conf_level

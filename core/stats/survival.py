@@ -1,6 +1,6 @@
 """Kaplan–Meier survival with Greenwood variance, and the median with its CI as R prints it.
 
-R's ``survival::survfit`` is the reference (docs/statistics §2, read from
+R's ``survival::survfit`` is the reference (docs/criteria.md §9; read from
 therneau/survival ``R/survfitKM.R``, ``R/survfit.R::survfit_confint`` and
 ``R/print.survfit.R::survmean``): pointwise intervals from the Greenwood standard error
 of log S, log-transformed by default, and median limits that are the first times the lower
@@ -149,7 +149,7 @@ def kaplan_meier(
     n_event = np.array([np.count_nonzero(event_array & (time_array == t)) for t in distinct])
     n_censor = np.array([np.count_nonzero(~event_array & (time_array == t)) for t in distinct])
     # Censored subjects tied with an event time are still at risk at that time, which
-    # n_risk (everyone with time ≥ t) already says (statistics §2.1).
+    # n_risk (everyone with time ≥ t) already says (docs/criteria.md §9).
     surv: FloatArray = np.cumprod(1.0 - n_event / n_risk, dtype=np.float64)
     with np.errstate(divide="ignore"):
         # Greenwood's variance of log S; R lets it become infinite once S reaches 0.

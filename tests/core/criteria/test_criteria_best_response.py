@@ -1,4 +1,4 @@
-"""Best overall response, confirmation, progression and best % change (response-criteria §7)."""
+"""Best overall response, confirmation, progression and best % change (docs/criteria.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The case and result formats: parsing, schema messages, serialisation (case-format)."""
+"""The case and result formats: parsing, schema messages, serialisation (docs/case-format.md)."""
 
 from __future__ import annotations
 
@@ -253,10 +253,10 @@ def test_result_of_the_case_format_example():
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        pytest.param(Decimal("-48.45"), "-48.5", id="response-criteria-7-half-away-negative"),
-        pytest.param(Decimal("48.45"), "48.5", id="response-criteria-7-half-away-positive"),
-        pytest.param(Decimal("-0.04"), "0.0", id="response-criteria-7-small-negative"),
-        pytest.param(Decimal("29.95"), "30.0", id="response-criteria-7-half-up"),
+        pytest.param(Decimal("-48.45"), "-48.5", id="criteria-6-half-away-negative"),
+        pytest.param(Decimal("48.45"), "48.5", id="criteria-6-half-away-positive"),
+        pytest.param(Decimal("-0.04"), "0.0", id="criteria-6-small-negative"),
+        pytest.param(Decimal("29.95"), "30.0", id="criteria-6-half-up"),
     ],
 )
 def test_percentages_round_half_away_from_zero(value, expected):

@@ -106,7 +106,7 @@ RULE_MODULES = (
 )
 # Helpers that implement no clinical rule.
 NOT_RULES = {"exact_sum", "one_line", "document_order"}
-CITATIONS = ("LL2010", "JNCI2008", "RECIST11", "EORTC-FAQ", "response-criteria")
+CITATIONS = ("LL2010", "JNCI2008", "RECIST 1.1", "EORTC-FAQ", "docs/criteria.md")
 
 
 def _public_functions():

@@ -1,4 +1,4 @@
-"""New lesions: unequivocal or equivocal, confirmation and backdating (response-criteria §5)."""
+"""New lesions: unequivocal or equivocal, confirmation and backdating (docs/criteria.md §5)."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def test_confirmed_equivocal_lesion_backdates_progression():
     assert (result.progression.label, result.progression.date) == ("Week 12", dt.date(2022, 3, 28))
     assert result.progression.date.isoformat() == day(84)
     assert result.progression.is_backdated
-    assert "RECIST11 §4.3.2" in result.progression.reason
+    assert "RECIST 1.1 §4.3.2" in result.progression.reason
     confirming = result.timepoints[3].new_lesions
     assert "progression dates back to Week 12" in confirming.reason
 

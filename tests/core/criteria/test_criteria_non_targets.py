@@ -1,4 +1,4 @@
-"""Non-target response (response-criteria §4)."""
+"""Non-target response (docs/criteria.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Overall response: every row of RECIST11 Tables 1 and 2 (response-criteria §6)."""
+"""Overall response: every row of RECIST 1.1 Tables 1 and 2 (docs/criteria.md §6)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ R = ResponseCategory
 N = NewLesionStatus
 NON_CR = R.NON_CR_NON_PD
 
-# (target, non-target, new lesions, overall): RECIST11 Table 1, used by mRECIST too (LL2010).
+# (target, non-target, new lesions, overall): RECIST 1.1 Table 1, used by mRECIST too (LL2010).
 TABLE_1 = [
     pytest.param(R.CR, R.CR, N.NO, R.CR, id="RECIST11-T1-row1-CR-CR-no-is-CR"),
     pytest.param(R.CR, R.ND, N.NO, R.CR, id="RECIST11-T1-row1-CR-ND-no-is-CR"),
@@ -39,7 +39,7 @@ TABLE_1 = [
     pytest.param(R.SD, NON_CR, N.EQUIVOCAL, R.SD, id="RECIST11-4.3.2-equivocal-keeps-SD"),
 ]
 
-# (non-target, new lesions, overall) without target lesions: RECIST11 Table 2.
+# (non-target, new lesions, overall) without target lesions: RECIST 1.1 Table 2.
 TABLE_2 = [
     pytest.param(R.CR, N.NO, R.CR, id="RECIST11-T2-row1-CR-no-is-CR"),
     pytest.param(NON_CR, N.NO, NON_CR, id="RECIST11-T2-row2-nonCR-no-is-nonCR"),
@@ -114,7 +114,7 @@ def test_table_2_end_to_end(fu_state, new, overall):
     assert responses(result) == [overall]
     assert result.timepoints[1].target is None
     assert result.baseline_sum_mm is None
-    assert "RECIST11 Table 2" in result.timepoints[1].overall.reason
+    assert "RECIST 1.1 Table 2" in result.timepoints[1].overall.reason
 
 
 def test_a_missed_assessment_is_ne():
@@ -134,5 +134,5 @@ def test_a_missed_assessment_is_ne():
 def test_overall_reason_names_the_components_and_table():
     result = run(_target_case(GONE, "present"))
     assert result.timepoints[1].overall.reason == (
-        "overall PR: target CR, non-target NON-CR/NON-PD and no new lesion (RECIST11 Table 1)"
+        "overall PR: target CR, non-target NON-CR/NON-PD and no new lesion (RECIST 1.1 Table 1)"
     )

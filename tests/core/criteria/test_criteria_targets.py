@@ -1,4 +1,4 @@
-"""Target response at every boundary (response-criteria §1 and §3)."""
+"""Target response at every boundary (docs/criteria.md §2 and §3)."""
 
 from __future__ import annotations
 
@@ -179,7 +179,7 @@ def test_node_cr_needs_short_axis_below_10mm(short_axis, expected, criteria):
     )
     result = run_text(data, criteria)
     assert target_responses(result) == [expected]
-    # The sum keeps the node's short axis even at CR (RECIST11 §4.3.1).
+    # The sum keeps the node's short axis even at CR (RECIST 1.1 §4.3.1).
     assert result.timepoints[1].sum_mm == Decimal(str(short_axis))
 
 

@@ -1,4 +1,4 @@
-"""Errors that stop evaluation and warnings that do not (response-criteria §2, case-format)."""
+"""Errors that stop evaluation and warnings that do not (docs/criteria.md §8, docs/case-format.md)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _base(**extra) -> dict:
             case(_base(), timepoint("FU1", 0, target=[lung("T1", 30), lung("T2", 20)])),
             "/timepoints/1/date: 2022-01-03 is not after 2022-01-03 (/timepoints/0/date); "
             "timepoints must be in strictly increasing date order",
-            id="response-criteria-2-dates-strictly-increasing",
+            id="criteria-8-dates-strictly-increasing",
         ),
         pytest.param(
             case(
@@ -65,7 +65,7 @@ def _base(**extra) -> dict:
         pytest.param(
             case(timepoint("Baseline", 0)),
             "/timepoints/0: a subject needs at least one target or non-target lesion at baseline",
-            id="response-criteria-2-at-least-one-lesion",
+            id="criteria-8-at-least-one-lesion",
         ),
         pytest.param(
             case(
@@ -91,7 +91,7 @@ def _base(**extra) -> dict:
                 timepoint("Baseline", 0, target=[state("T1", "lung", "too_small")]),
             ),
             "/timepoints/0/target/0/state: a baseline target must be measured, not 'too_small'",
-            id="response-criteria-2-baseline-target-measured",
+            id="criteria-8-baseline-target-measured",
         ),
         pytest.param(
             case(_base(), timepoint("Baseline", 42, target=[lung("T1", 30), lung("T2", 20)])),
@@ -130,13 +130,13 @@ def _base(**extra) -> dict:
             case(timepoint("Baseline", 0, target=[lung("T1", 0)])),
             "/timepoints/0/target: the baseline sum is 0 mm; at least one target must have a "
             "measurable size",
-            id="response-criteria-3-baseline-sum-above-0",
+            id="criteria-3-baseline-sum-above-0",
         ),
         pytest.param(
             case(timepoint("Baseline", 0, non_target=[non_target(nt_state="absent")])),
             "/timepoints/0/non_target/0/state: a baseline non-target must be 'present', not "
             "'absent'",
-            id="response-criteria-4-baseline-non-target-present",
+            id="criteria-4-baseline-non-target-present",
         ),
     ],
 )  # fmt: skip

@@ -28,7 +28,7 @@ def test_signed_prefix_counts_from_baseline(statuses, expected):
 
 @pytest.mark.parametrize(("statuses", "index", "allowed"), [
     ((OPEN, OPEN), 0, True),
-    ((OPEN, OPEN), 1, False),          # date order (response-criteria §8)
+    ((OPEN, OPEN), 1, False),          # date order (docs/reading.md §3)
     ((SIGNED, OPEN), 1, True),
     ((SIGNED, OPEN), 0, False),        # signed is immutable
     ((SIGNED, SIGNED), 0, False),

@@ -1,4 +1,4 @@
-"""Clopper–Pearson intervals against published values and scipy (statistics §1)."""
+"""Clopper–Pearson intervals against published values and scipy (docs/criteria.md §9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Cohort summary and ``mrecist stats`` (response-criteria §7, statistics §1-2)."""
+"""Cohort summary and ``mrecist stats`` (docs/criteria.md §6, docs/criteria.md §9)."""
 
 from __future__ import annotations
 

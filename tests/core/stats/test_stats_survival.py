@@ -1,4 +1,4 @@
-"""Kaplan–Meier curve, bands and median as R's survfit computes them (statistics §2).
+"""Kaplan–Meier curve, bands and median as R's survfit computes them (docs/criteria.md §9).
 
 The values written out here were printed by R 4.2.2 with survival 3.5-3; the comparison on
 hundreds of random data sets against R itself is in test_stats_survival_vs_r.py.
