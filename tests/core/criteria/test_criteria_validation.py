@@ -1,4 +1,4 @@
-"""Errors that stop evaluation and warnings that do not (docs/criteria.md §8, docs/case-format.md)."""
+"""Errors that stop evaluation and warnings that do not (docs/criteria.md §8; case format)."""
 
 from __future__ import annotations
 
