@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 
 from core.dicom.headers import ImageHeader
 from core.dicom.scan import ScanResult
-from core.dicom.study import load_phases, load_study_phases
+from core.dicom.study import FirstSlice, load_phases, load_study_phases
 from core.dicom.volume import preview_volume
 from core.dicom.workers import DecodeWorkers
 from core.model.display import WindowPreset
 from core.model.imaging import DISPLAY_ORDER, StudyRef
 from core.model.volume import Volume
+from core.progress import Progress
 from desktop.background_load import BackgroundLoad, Job, LoadCancelled
 from desktop.errors import reported_errors
 from desktop.import_dialog import ImportDialog
@@ -42,8 +43,6 @@ SLICE_KEYS: tuple[tuple[str, int], ...] = (
 )
 
 
-Progress = Callable[[float, str], None]
-FirstSlice = Callable[[ImageHeader, np.ndarray], None]
 OnVolume = Callable[[Volume], None]
 
 
