@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QToolBar,
@@ -37,10 +39,23 @@ from widgets.study_browser import StudyBrowser
 
 APP_TITLE = "mRECIST Workstation"
 
-# Keyboard map, shown by Help ▸ Keyboard shortcuts. Slices: Up/Down one, PgUp/PgDn ten.
-SLICE_KEYS: tuple[tuple[str, int], ...] = (
-    ("Up", -1), ("Down", 1), ("PgUp", -10), ("PgDown", 10),
+# Slice keys (they act on the viewers only): key, slices moved, the action's name. Every
+# key of the window is a QAction; Help ▸ Keyboard shortcuts lists them from the actions.
+SLICE_KEYS: tuple[tuple[str, int, str], ...] = (
+    ("Up", -1, "Previous slice (phases follow)"), ("Down", 1, "Next slice (phases follow)"),
+    ("PgUp", -10, "10 slices back"), ("PgDown", 10, "10 slices forward"),
 )
+
+# The viewers' mouse gestures (widgets.slice_viewer's ReadingViewBox binds them). They are
+# no actions, so the help lists them from here, after the keys: (gesture, what it does).
+MOUSE_GESTURES: tuple[tuple[str, str], ...] = (
+    ("Wheel", "Previous / next slice (phases follow)"),
+    ("Ctrl+wheel", "Zoom"),
+    ("Left drag", "Window / level"),
+    ("Middle drag", "Pan"),
+    ("Right drag", "Zoom"),
+)
+VIEWERS_SECTION = "Viewers (image area focused)"
 
 
 OnVolume = Callable[[Volume], None]
@@ -192,10 +207,9 @@ class MainWindow(QMainWindow):
         # Slice navigation acts on the viewers only, so the arrow keys still move through
         # the worklist when it has the focus.
         grid_only = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for key, delta in SLICE_KEYS:
-            self.grid.addAction(self._action(f"Scroll {delta:+d}",
-                                             lambda d=delta: self.grid.step_slice(d), key,
-                                             grid_only))
+        for key, delta, text in SLICE_KEYS:
+            self.grid.addAction(self._action(text, lambda d=delta: self.grid.step_slice(d),
+                                             key, grid_only))
         self.grid.addAction(self._action("First slice", lambda: self.grid.go_to_slice(0),
                                          "Home", grid_only))
         self.grid.addAction(self._action("Last slice", lambda: self.grid.go_to_slice(-1),
@@ -349,20 +363,28 @@ class MainWindow(QMainWindow):
         self._loading = None
         self._progress.hide()
 
+    def shortcut_table(self) -> list[tuple[str, str, str]]:
+        """(section, key, what it does) for every action of the window that has a key.
+
+        Help ▸ Keyboard shortcuts is made from this, so it lists exactly the keys that
+        work, each with the name its action has in the menus; sections are the menus
+        (File, View, Help) and the viewers.
+        """
+        rows = []
+        for action in self.findChildren(QAction):
+            keys = [k.toString(QKeySequence.SequenceFormat.NativeText)
+                    for k in action.shortcuts()]
+            if keys:
+                rows.append((_section_of(action), ", ".join(keys), _plain(action.text())))
+        return rows
+
     def _show_shortcuts(self) -> None:
-        presets = "".join(f"<tr><td>{p.shortcut}</td><td>{p.name} window</td></tr>"
-                          for p in self._presets)
-        QMessageBox.information(self, "Keyboard shortcuts", (
-            "<table cellspacing=6>"
-            "<tr><td>Wheel, Up/Down</td><td>previous / next slice (phases follow)</td></tr>"
-            "<tr><td>PgUp/PgDn, Home/End</td><td>10 slices, first / last slice</td></tr>"
-            "<tr><td>Left drag</td><td>window / level</td></tr>"
-            "<tr><td>Middle drag, right drag</td><td>pan, zoom (Ctrl+wheel zooms)</td></tr>"
-            f"{presets}"
-            "<tr><td>Ctrl+2 / Ctrl+4</td><td>2 × 2 or 1 × 4 layout</td></tr>"
-            "<tr><td>R, L, Tab</td><td>reset view, link scrolling, next viewport</td></tr>"
-            "<tr><td>Ctrl+O, Ctrl+I</td><td>open a study folder, import DICOM</td></tr>"
-            "</table>"))
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
+                          _shortcuts_html(self.shortcut_table()),
+                          QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # window-modal without blocking: the images keep painting behind it
 
     def _show_about(self) -> None:
         QMessageBox.about(self, APP_TITLE, (
@@ -383,3 +405,29 @@ class MainWindow(QMainWindow):
             "QToolButton:checked { background: #2d5d7b; border-radius: 3px; }"
             "QDockWidget::title { background: #2a2b2f; padding: 4px; }"
         )
+
+
+def _plain(text: str) -> str:
+    """A menu text without its mnemonic marks ("&Quit" → "Quit", "&&" → "&")."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def _section_of(action: QAction) -> str:
+    """The menu *action* is in, or the viewers for the keys they alone take."""
+    menus = [o for o in action.associatedObjects() if isinstance(o, QMenu)]
+    return _plain(menus[0].title()) if menus else VIEWERS_SECTION
+
+
+def _shortcuts_html(rows: Sequence[tuple[str, str, str]]) -> str:
+    """The help's table: the keys by section, then the mouse gestures."""
+    sections: dict[str, list[tuple[str, str]]] = {}
+    for section, key, text in rows:
+        sections.setdefault(section, []).append((key, text))
+    sections["Mouse (viewers)"] = list(MOUSE_GESTURES)
+    lines = ["<table cellspacing=6>"]
+    for section, entries in sections.items():
+        lines.append(f"<tr><td colspan=2><b>{escape(section)}</b></td></tr>")
+        lines.extend(f"<tr><td>{escape(key)}</td><td>{escape(text)}</td></tr>"
+                     for key, text in entries)
+    lines.append("</table>")
+    return "".join(lines)
