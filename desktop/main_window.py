@@ -59,6 +59,9 @@ VIEWERS_SECTION = "Viewers (image area focused)"
 
 
 OnVolume = Callable[[Volume], None]
+# The grid's caption of a study, given the header of the study's first image shown (None
+# when none is, or it belongs to another study than the one loaded).
+Caption = Callable[[ImageHeader | None], str]
 
 
 @dataclass
@@ -66,11 +69,17 @@ class _Loading:
     """A background load the window is waiting for."""
 
     load: BackgroundLoad
-    context: str
+    caption: Caption
     title: str
     shown: Callable[[list[Volume]], None]
     at_z_mm: float | None = None  # where to open, once the first phase is there
     arrived: list[Volume] = field(default_factory=list)
+    first_image: ImageHeader | None = None  # the preview's header: it dates the study
+
+    @property
+    def context(self) -> str:
+        """The grid's caption, from what has arrived so far."""
+        return _caption_of(self.caption, self.first_image, self.arrived)
 
 
 class MainWindow(QMainWindow):
@@ -130,20 +139,9 @@ class MainWindow(QMainWindow):
         True once loading has started; otherwise it loads at once and returns whether it
         worked.
         """
-        context = f"{ref.subject}\n{ref.timepoint_label} · {ref.study_date.isoformat()}"
-
-        def job(progress: Progress, first: FirstSlice, on_volume: OnVolume) -> list[Volume]:
-            return load_study_phases(ref.folder, progress, first, on_volume=on_volume,
-                                     decode_workers=self._decode_workers)
-
-        def shown(loaded: list[Volume]) -> None:
-            self._current = ref
-            self.browser.select(ref)
-            self.setWindowTitle(f"{APP_TITLE} — {ref.subject} — {ref.timepoint_label}")
-            phases = ", ".join(v.phase.label for v in loaded)
-            self._status.setText(f"{ref.subject} {ref.timepoint_label}: {phases}")
-
-        return self._load(job, context, "Open study", shown, at_z_mm)
+        caption = study_caption(ref.subject, ref.timepoint_label, ref.study_date)
+        return self._open(ref.folder, ref.subject, ref.timepoint_label,
+                          lambda _first_image: caption, at_z_mm, ref)
 
     def show_preview(self, header: ImageHeader, pixels: np.ndarray, context: str) -> None:
         """Show the first arterial image at once, while the rest of the study loads."""
@@ -151,9 +149,33 @@ class MainWindow(QMainWindow):
         self._status.setText("Loading the study…")
 
     def open_folder(self, folder: Path) -> bool:
-        """Open an arbitrary study folder (not on the worklist)."""
-        ref = StudyRef(folder.name, "Study", dt.date.today(), folder)
-        return self.open_study(ref)
+        """Open an arbitrary study folder (not on the worklist), as :meth:`open_study`.
+
+        It is dated by its images' StudyDate, or not at all when they carry none: a date
+        the reader sees must be the study's.
+        """
+        def caption(first_image: ImageHeader | None) -> str:
+            date = dicom_date(first_image.study_date) if first_image is not None else None
+            return study_caption(folder.name, "Study", date)
+
+        return self._open(folder, folder.name, "Study", caption)
+
+    def _open(self, folder: Path, subject: str, label: str, caption: Caption,
+              at_z_mm: float | None = None, ref: StudyRef | None = None) -> bool:
+        """Load the study in *folder*; *ref* is its worklist entry, if it has one."""
+        def job(progress: Progress, first: FirstSlice, on_volume: OnVolume) -> list[Volume]:
+            return load_study_phases(folder, progress, first, on_volume=on_volume,
+                                     decode_workers=self._decode_workers)
+
+        def shown(loaded: list[Volume]) -> None:
+            self._current = ref
+            if ref is not None:
+                self.browser.select(ref)
+            self.setWindowTitle(f"{APP_TITLE} — {subject} — {label}")
+            phases = ", ".join(v.phase.label for v in loaded)
+            self._status.setText(f"{subject} {label}: {phases}")
+
+        return self._load(job, caption, "Open study", shown, at_z_mm)
 
     # -- actions ----------------------------------------------------------------------
     def _action(self, text: str, slot: Callable[[], object], shortcut: str = "",
@@ -248,7 +270,8 @@ class MainWindow(QMainWindow):
     def open_scanned(self, result: ScanResult, title: str) -> bool:
         """Show the phases of the first study of a reviewed scan (see :meth:`open_study`)."""
         study = result.studies[0] if result.studies else None
-        context = f"{study.patient_id}\n{study.study_date}" if study else ""
+        caption = "" if study is None else study_caption(study.patient_id, "",
+                                                          dicom_date(study.study_date))
 
         def job(progress: Progress, first: FirstSlice, on_volume: OnVolume) -> list[Volume]:
             return load_phases(result, progress, first, on_volume=on_volume,
@@ -259,10 +282,10 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{APP_TITLE} — {title}")
             self._status.setText(f"{title}: " + ", ".join(v.phase.label for v in loaded))
 
-        return self._load(job, context, "Import DICOM", shown)
+        return self._load(job, lambda _first_image: caption, "Import DICOM", shown)
 
     # -- loading ----------------------------------------------------------------------
-    def _load(self, job: Job, context: str, title: str,
+    def _load(self, job: Job, caption: Caption, title: str,
               shown: Callable[[list[Volume]], None], at_z_mm: float | None = None) -> bool:
         """Run a loading *job*: in the background when interactive, else at once.
 
@@ -273,11 +296,14 @@ class MainWindow(QMainWindow):
         """
         if not self._interactive:
             loaded: list[Volume] = []
+            first_image: list[ImageHeader] = []
             with reported_errors(self, title, interactive=False):
-                loaded = job(lambda _f, _m: None, lambda _h, _p: None, lambda _v: None)
+                loaded = job(lambda _f, _m: None, lambda h, _p: first_image.append(h),
+                             lambda _v: None)
             if not loaded:
                 return False
-            self.grid.set_volumes(loaded, context)
+            shown_first = first_image[0] if first_image else None
+            self.grid.set_volumes(loaded, _caption_of(caption, shown_first, loaded))
             if at_z_mm is not None:
                 self.grid.go_to_position(at_z_mm)
             shown(loaded)
@@ -287,7 +313,7 @@ class MainWindow(QMainWindow):
             self._loading.load.cancel()  # the reader has moved on: stop decoding it
         load = BackgroundLoad(job)
         self._loads.add(load)  # until its last signal is handled, here in the GUI thread
-        self._loading = _Loading(load, context, title, shown, at_z_mm)
+        self._loading = _Loading(load, caption, title, shown, at_z_mm)
         load.preview.connect(self._on_load_preview)
         load.volume_loaded.connect(self._on_volume_loaded)
         load.progress.connect(self._on_load_progress)
@@ -310,7 +336,11 @@ class MainWindow(QMainWindow):
         return state if state is not None and self.sender() is state.load else None
 
     def _on_load_preview(self, header: ImageHeader, pixels: np.ndarray) -> None:
-        if (state := self._sending_load()) is not None and not state.arrived:
+        if (state := self._sending_load()) is None:
+            return
+        if state.first_image is None:
+            state.first_image = header
+        if not state.arrived:
             self.show_preview(header, pixels, state.context)
 
     def _on_volume_loaded(self, volume: Volume) -> None:
@@ -405,6 +435,35 @@ class MainWindow(QMainWindow):
             "QToolButton:checked { background: #2d5d7b; border-radius: 3px; }"
             "QDockWidget::title { background: #2a2b2f; padding: 4px; }"
         )
+
+
+def dicom_date(value: str) -> dt.date | None:
+    """A DICOM DA value (YYYYMMDD) as a date; None when empty or not a real date."""
+    value = value.strip()
+    if len(value) != 8 or not value.isdigit():  # strptime alone takes "2026119"
+        return None
+    try:
+        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:  # 20261301
+        return None
+
+
+def study_caption(subject: str, label: str, study_date: dt.date | None) -> str:
+    """The grid's caption: the subject, then the timepoint and the date, those known."""
+    second = [label] if label else []
+    if study_date is not None:
+        second.append(study_date.isoformat())
+    return f"{subject}\n{' · '.join(second)}"
+
+
+def _caption_of(caption: Caption, first_image: ImageHeader | None,
+                volumes: Sequence[Volume]) -> str:
+    # The first image shown can come from another study than the one loaded (a folder of
+    # several): its date is then no date of what the grid shows.
+    if first_image is not None and volumes and \
+            first_image.study_instance_uid != volumes[0].study_instance_uid:
+        first_image = None
+    return caption(first_image)
 
 
 def _plain(text: str) -> str:
