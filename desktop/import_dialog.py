@@ -117,7 +117,7 @@ class ImportDialog(QDialog):
 
     def _end_scan(self) -> None:
         if self._worker is not None:
-            self._worker.deleteLater()  # in the GUI thread, its last signal handled
+            self._worker.release()  # its last signal handled here
         self._worker = None
         self._cancel.setEnabled(False)
 

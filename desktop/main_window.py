@@ -387,7 +387,7 @@ class MainWindow(QMainWindow):
         """Let a load that has ended go, deleted in the GUI thread it belongs to."""
         if isinstance(load, BackgroundLoad) and load in self._loads:
             self._loads.discard(load)
-            load.deleteLater()
+            load.release()
 
     def _end_load(self) -> None:
         self._loading = None

@@ -14,7 +14,7 @@ import logging
 import threading
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from core.dicom.scan import Cancelled
 from core.progress import Progress
@@ -36,8 +36,7 @@ class Worker(QObject):
     """One :class:`Task` run on a worker thread.
 
     Exactly one of ``finished`` and ``failed`` ends every run. Keep a reference to the
-    worker until then, and let it go in the GUI thread (``deleteLater`` from the slot that
-    handles its last signal): a QObject must not be destroyed by the thread that ran it.
+    worker until then, and let it go with :meth:`release` from the slot that handles it.
 
     Signals
     -------
@@ -51,6 +50,7 @@ class Worker(QObject):
     progress = Signal(float, str)
     finished = Signal(object)
     failed = Signal(object)
+    _ended = Signal()  # emitted last: the thread has posted everything it will post
 
     def __init__(self, task: Task, *, name: str = "worker",
                  parent: QObject | None = None) -> None:
@@ -58,6 +58,10 @@ class Worker(QObject):
         self._task = task
         self._cancelled = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        # GUI-thread state: whether _ended has arrived, and whether release() waits for it.
+        self._has_ended = False
+        self._release_asked = False
+        self._ended.connect(self._on_ended)  # queued: this object lives in the GUI thread
 
     def start(self) -> None:
         """Start the task; the signals report from here on."""
@@ -76,6 +80,24 @@ class Worker(QObject):
         self._thread.join(timeout_s)
         return not self._thread.is_alive()
 
+    def release(self) -> None:
+        """Delete the worker, in the GUI thread, once its thread has posted its last signal.
+
+        Call it from the slot handling ``finished`` or ``failed``. Deleting at once there
+        would race the thread, which may still be posting that signal to the receivers
+        connected after this one: deleting the sender drops what it had not yet delivered.
+        """
+        if self._has_ended or self._thread.ident is None:  # ended, or never started
+            self.deleteLater()
+        else:
+            self._release_asked = True
+
+    @Slot()
+    def _on_ended(self) -> None:
+        self._has_ended = True
+        if self._release_asked:
+            self.deleteLater()
+
     def _run(self) -> None:
         try:
             result = self._task(progress=self.progress.emit, is_cancelled=self.is_cancelled)
@@ -86,3 +108,5 @@ class Worker(QObject):
                 raise  # KeyboardInterrupt, SystemExit: the thread's excepthook hears of it
         else:
             self.finished.emit(result)
+        finally:
+            self._ended.emit()  # queued behind every receiver's copy of the last signal

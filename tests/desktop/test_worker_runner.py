@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent
+from shiboken6 import isValid
 
 from core.errors import DicomImportError
 from desktop.workers import Worker
@@ -86,3 +87,24 @@ def test_cancel_stops_a_task_that_checks_and_it_ends_with_its_result(qtbot):
     assert worker.is_cancelled()
     assert blocker.args == ["cancelled"]
     assert worker.wait(TIMEOUT_MS / 1000)
+
+
+def test_a_released_worker_is_deleted_only_once_its_thread_has_ended(qtbot):
+    go_on = threading.Event()
+
+    def task(*, progress, is_cancelled) -> str:
+        progress(0.5, "half way")
+        go_on.wait(TIMEOUT_MS / 1000)
+        return "done"
+
+    worker = Worker(task)
+    with qtbot.waitSignal(worker.progress, timeout=TIMEOUT_MS):
+        worker.start()
+    worker.release()  # while the thread runs: it may still post to other receivers
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert isValid(worker)
+    with qtbot.waitSignal(worker.finished, timeout=TIMEOUT_MS) as blocker:
+        go_on.set()
+    assert blocker.args == ["done"]
+    assert worker.wait(TIMEOUT_MS / 1000)
+    qtbot.waitUntil(lambda: not isValid(worker), timeout=TIMEOUT_MS)  # not leaked either
