@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import multiprocessing
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
-from core.progress import print_progress
+from core.progress import Progress, print_progress
 from desktop.demo_data import data_dir, demo_studies, ensure_demo_trial, first_target_level_mm
 from desktop.errors import install_excepthook
 from desktop.main_window import MainWindow
@@ -43,9 +45,10 @@ def build_window(args: argparse.Namespace) -> MainWindow:
     interactive = args.screenshot is None
     window = MainWindow(load_window_presets(), interactive=interactive)
     if args.demo:
-        # Written once, in under a minute: the reader sees a progress bar, CI a counter.
+        # Written once (about half a minute on two cores): the reader sees a progress
+        # bar, a terminal or a CI log the progress on stderr.
         progress = (progress_dialog(None, "Preparing the demo trial") if interactive
-                    else print_progress)
+                    else terminal_progress())
         folder = ensure_demo_trial(data_dir(args.data_dir), progress)
         studies = demo_studies(folder)
         window.set_worklist(studies)
@@ -54,6 +57,35 @@ def build_window(args: argparse.Namespace) -> MainWindow:
     elif args.folder is not None:
         window.open_folder(args.folder)
     return window
+
+
+def terminal_progress() -> Progress:
+    """``progress`` on stderr, for work done without a dialog.
+
+    On a terminal, ``core.progress.print_progress`` redraws one line in place. A CI log or
+    a file would keep those carriage returns on a single line, shown only when the work
+    ends (or never, if it is killed), so there it prints whole lines, one per tenth.
+    """
+    if sys.stderr.isatty():
+        return print_progress
+    return LinePerTenth(sys.stderr)
+
+
+class LinePerTenth:
+    """A ``progress`` callback printing a line each time the work passes a tenth (0 % to
+    100 %), for output read as lines rather than watched on a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._printed = -1  # the last tenth printed
+
+    def __call__(self, fraction: float, message: str) -> None:
+        # The epsilon: a fraction that reached a tenth but for rounding counts as there.
+        tenth = min(10, math.floor(fraction * 10 + 1e-9))
+        if tenth <= self._printed:
+            return
+        self._printed = tenth
+        print(f"{fraction:6.1%}  {message}", file=self._stream, flush=True)
 
 
 def _save_screenshot(window: MainWindow, path: Path) -> int:

@@ -3,32 +3,33 @@
 mRECIST is read on the arterial phase, so the reader should be scrolling it while the
 portal venous, delayed and pre-contrast phases are still decoding (a JPEG 2000 study takes
 seconds). The loading itself is ``core`` (:func:`core.dicom.study.load_phases`); this
-module runs it on a worker thread and turns its callbacks into Qt signals, which Qt
-delivers in the GUI thread (queued: the receiver lives there).
+module runs it on a :class:`~desktop.workers.Worker` and turns its callbacks into Qt
+signals, which Qt delivers in the GUI thread (queued: the receiver lives there).
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Callable
+from functools import partial
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from core.dicom.headers import ImageHeader
+from core.dicom.scan import Cancelled
+from core.dicom.study import FirstSlice
 from core.model.volume import Volume
-
-log = logging.getLogger(__name__)
+from core.progress import Progress
+from desktop.workers import Worker
 
 # The loading job: called with (progress, on_first_slice, on_volume) callbacks, returns the
 # volumes in display order. Runs on the worker thread.
-Job = Callable[[Callable[[float, str], None], Callable[[ImageHeader, np.ndarray], None],
-                Callable[[Volume], None]], list[Volume]]
+Job = Callable[[Progress, FirstSlice, Callable[[Volume], None]], list[Volume]]
 
 
-class BackgroundLoad(QObject):
+class BackgroundLoad(Worker):
     """One study being loaded on a worker thread.
+
+    :meth:`cancel` (for a study the reader no longer wants) stops it at the next progress
+    report, every few slices; it then ends with ``failed`` carrying :class:`LoadCancelled`.
 
     Signals
     -------
@@ -36,54 +37,28 @@ class BackgroundLoad(QObject):
     volume_loaded(Volume)           each phase as soon as it is loaded, arterial first
     progress(float, str)            fraction done and what is being done
     finished(list[Volume])          every phase, in display order
-    failed(Exception)               why it stopped (a CoreError names the file)
+    failed(Exception)               why it stopped (a CoreError names the file;
+                                    :class:`LoadCancelled` after :meth:`cancel`)
     """
 
     preview = Signal(object, object)
     volume_loaded = Signal(object)
-    progress = Signal(float, str)
-    finished = Signal(object)
-    failed = Signal(object)
 
     def __init__(self, job: Job, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._job = job
-        self._cancelled = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="study-load", daemon=True)
+        super().__init__(partial(self._load, job), name="study-load", parent=parent)
 
-    def start(self) -> None:
-        """Start loading; the signals report from here on."""
-        self._thread.start()
+    def _load(self, job: Job, *, progress: Progress, is_cancelled: Cancelled) -> list[Volume]:
+        # The loaders take no is_cancelled, but call back every few slices: a callback
+        # that raises once cancelled stops them there.
+        def unless_cancelled(emit: Callable[..., None]) -> Callable[..., None]:
+            def report(*args: object) -> None:
+                if is_cancelled():
+                    raise LoadCancelled
+                emit(*args)
+            return report
 
-    def cancel(self) -> None:
-        """Stop at the next progress report (every few slices); ends with ``failed``
-        carrying :class:`LoadCancelled`. For a study the reader no longer wants."""
-        self._cancelled.set()
-
-    def _unless_cancelled(self, emit: Callable[..., None]) -> Callable[..., None]:
-        def report(*args: object) -> None:
-            if self._cancelled.is_set():
-                raise LoadCancelled
-            emit(*args)
-        return report
-
-    def wait(self, timeout_s: float | None = None) -> bool:
-        """Block until the load has ended (tests, quitting); True if it has."""
-        self._thread.join(timeout_s)
-        return not self._thread.is_alive()
-
-    def _run(self) -> None:
-        try:
-            volumes = self._job(self._unless_cancelled(self.progress.emit),
-                                self._unless_cancelled(self.preview.emit),
-                                self._unless_cancelled(self.volume_loaded.emit))
-        except BaseException as exc:  # handed to the GUI thread, which reports it
-            log.debug("background load ended: %r", exc)
-            self.failed.emit(exc)
-            if not isinstance(exc, Exception):
-                raise
-        else:
-            self.finished.emit(volumes)
+        return job(unless_cancelled(progress), unless_cancelled(self.preview.emit),
+                   unless_cancelled(self.volume_loaded.emit))
 
 
 class LoadCancelled(Exception):

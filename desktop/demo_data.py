@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
@@ -13,6 +12,7 @@ from PySide6.QtCore import QStandardPaths
 from core.model.imaging import StudyRef
 from core.phantom import PhantomSize, read_manifest, write_demo_trial
 from core.phantom.study import GROUND_TRUTH_NAME
+from core.progress import Progress
 
 DATA_DIR_ENV = "MRECIST_DATA_DIR"
 DEMO_FOLDER = "demo-trial"
@@ -28,9 +28,7 @@ def data_dir(override: Path | None = None) -> Path:
     return Path(QStandardPaths.writableLocation(location))
 
 
-def ensure_demo_trial(
-    root: Path, progress: Callable[[float, str], None] | None = None
-) -> Path:
+def ensure_demo_trial(root: Path, progress: Progress | None = None) -> Path:
     """The demo trial folder under *root*, written first if absent or incomplete."""
     folder = root / DEMO_FOLDER
     if read_manifest(folder) is None:

@@ -1,19 +1,20 @@
 """The import dialog: scan what a site sent, show what was found, let the reader fix phases.
 
-The scan runs on a worker thread (``core.dicom.scan`` takes plain ``progress`` and
-``is_cancelled`` callables, so it knows nothing of Qt); its progress comes back to the GUI
-thread through a queued signal. The dialog shows each series with its phase (a combo box the
-reader may change), geometry and warnings, and every rejected file with its reason.
-Accepting returns the scan with the reader's overrides applied (``override_phases``).
+The scan runs on a :class:`~desktop.workers.Worker` (``core.dicom.scan`` takes plain
+``progress`` and ``is_cancelled`` callables, so it knows nothing of Qt); its progress comes
+back to the GUI thread through a queued signal. The dialog shows each series with its phase
+(a combo box the reader may change), geometry and warnings, and every rejected file with
+its reason. Accepting returns the scan with the reader's overrides applied
+(``override_phases``).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,31 +30,10 @@ from PySide6.QtWidgets import (
 
 from core.dicom.scan import ScanResult, SeriesInfo, SeriesKey, override_phases, scan
 from core.model.imaging import DISPLAY_ORDER, Phase
+from desktop.errors import reported_errors
+from desktop.workers import Worker
 
 SERIES_COLUMNS = ("Series", "Phase", "Images", "Geometry", "Warnings")
-
-
-class _ScanWorker(QObject):
-    """Runs one scan on a Python thread; reports through queued signals."""
-
-    progressed = Signal(float, str)
-    finished = Signal(object)  # ScanResult
-
-    def __init__(self, paths: Sequence[Path]) -> None:
-        super().__init__()
-        self._paths = list(paths)
-        self._cancelled = threading.Event()
-
-    def start(self) -> None:
-        threading.Thread(target=self._run, name="dicom-scan", daemon=True).start()
-
-    def cancel(self) -> None:
-        self._cancelled.set()
-
-    def _run(self) -> None:
-        result = scan(self._paths, progress=self.progressed.emit,
-                      is_cancelled=self._cancelled.is_set)
-        self.finished.emit(result)
 
 
 class ImportDialog(QDialog):
@@ -73,7 +53,7 @@ class ImportDialog(QDialog):
         self._paths = list(paths)
         self._result: ScanResult | None = None
         self._combos: dict[SeriesKey, QComboBox] = {}
-        self._worker: _ScanWorker | None = None
+        self._worker: Worker | None = None
 
         self._label = QLabel(", ".join(str(p) for p in self._paths))
         self._progress = QProgressBar()
@@ -100,11 +80,10 @@ class ImportDialog(QDialog):
     # -- scanning -----------------------------------------------------------------
     def start_scan(self) -> None:
         """Start scanning on a worker thread; the dialog fills in when it ends."""
-        self._worker = _ScanWorker(self._paths)
-        self._worker.progressed.connect(self._on_worker_progressed,
-                                        Qt.ConnectionType.QueuedConnection)
-        self._worker.finished.connect(self._on_worker_finished,
-                                      Qt.ConnectionType.QueuedConnection)
+        self._worker = Worker(partial(scan, self._paths), name="dicom-scan")
+        self._worker.progress.connect(self._on_worker_progressed)
+        self._worker.finished.connect(self._on_worker_finished)
+        self._worker.failed.connect(self._on_worker_failed)
         self._cancel.setEnabled(True)
         self._worker.start()
 
@@ -123,11 +102,24 @@ class ImportDialog(QDialog):
         self._progress.setFormat(message)
 
     def _on_worker_finished(self, result: ScanResult) -> None:
-        self._worker = None
-        self._cancel.setEnabled(False)
+        self._end_scan()
         self._progress.setValue(1000)
         self.show_result(result)
         self.scan_finished.emit(result)
+
+    def _on_worker_failed(self, exc: BaseException) -> None:
+        # scan() reports bad files rather than raising, so this is a bug: say so, keep
+        # the dialog open (Close still works).
+        self._end_scan()
+        self._label.setText("The scan stopped: see the message.")
+        with reported_errors(self, "Import DICOM"):
+            raise exc
+
+    def _end_scan(self) -> None:
+        if self._worker is not None:
+            self._worker.release()  # its last signal handled here
+        self._worker = None
+        self._cancel.setEnabled(False)
 
     # -- the report -----------------------------------------------------------------
     def show_result(self, result: ScanResult) -> None:

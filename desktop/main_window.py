@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QToolBar,
@@ -22,12 +24,13 @@ from PySide6.QtWidgets import (
 
 from core.dicom.headers import ImageHeader
 from core.dicom.scan import ScanResult
-from core.dicom.study import load_phases, load_study_phases
+from core.dicom.study import FirstSlice, load_phases, load_study_phases
 from core.dicom.volume import preview_volume
 from core.dicom.workers import DecodeWorkers
 from core.model.display import WindowPreset
 from core.model.imaging import DISPLAY_ORDER, StudyRef
 from core.model.volume import Volume
+from core.progress import Progress
 from desktop.background_load import BackgroundLoad, Job, LoadCancelled
 from desktop.errors import reported_errors
 from desktop.import_dialog import ImportDialog
@@ -36,15 +39,29 @@ from widgets.study_browser import StudyBrowser
 
 APP_TITLE = "mRECIST Workstation"
 
-# Keyboard map, shown by Help ▸ Keyboard shortcuts. Slices: Up/Down one, PgUp/PgDn ten.
-SLICE_KEYS: tuple[tuple[str, int], ...] = (
-    ("Up", -1), ("Down", 1), ("PgUp", -10), ("PgDown", 10),
+# Slice keys (they act on the viewers only): key, slices moved, the action's name. Every
+# key of the window is a QAction; Help ▸ Keyboard shortcuts lists them from the actions.
+SLICE_KEYS: tuple[tuple[str, int, str], ...] = (
+    ("Up", -1, "Previous slice (phases follow)"), ("Down", 1, "Next slice (phases follow)"),
+    ("PgUp", -10, "10 slices back"), ("PgDown", 10, "10 slices forward"),
 )
 
+# The viewers' mouse gestures (widgets.slice_viewer's ReadingViewBox binds them). They are
+# no actions, so the help lists them from here, after the keys: (gesture, what it does).
+MOUSE_GESTURES: tuple[tuple[str, str], ...] = (
+    ("Wheel", "Previous / next slice (phases follow)"),
+    ("Ctrl+wheel", "Zoom"),
+    ("Left drag", "Window / level"),
+    ("Middle drag", "Pan"),
+    ("Right drag", "Zoom"),
+)
+VIEWERS_SECTION = "Viewers (image area focused)"
 
-Progress = Callable[[float, str], None]
-FirstSlice = Callable[[ImageHeader, np.ndarray], None]
+
 OnVolume = Callable[[Volume], None]
+# The grid's caption of a study, given the header of the study's first image shown (None
+# when none is, or it belongs to another study than the one loaded).
+Caption = Callable[[ImageHeader | None], str]
 
 
 @dataclass
@@ -52,11 +69,17 @@ class _Loading:
     """A background load the window is waiting for."""
 
     load: BackgroundLoad
-    context: str
+    caption: Caption
     title: str
     shown: Callable[[list[Volume]], None]
     at_z_mm: float | None = None  # where to open, once the first phase is there
     arrived: list[Volume] = field(default_factory=list)
+    first_image: ImageHeader | None = None  # the preview's header: it dates the study
+
+    @property
+    def context(self) -> str:
+        """The grid's caption, from what has arrived so far."""
+        return _caption_of(self.caption, self.first_image, self.arrived)
 
 
 class MainWindow(QMainWindow):
@@ -116,20 +139,9 @@ class MainWindow(QMainWindow):
         True once loading has started; otherwise it loads at once and returns whether it
         worked.
         """
-        context = f"{ref.subject}\n{ref.timepoint_label} · {ref.study_date.isoformat()}"
-
-        def job(progress: Progress, first: FirstSlice, on_volume: OnVolume) -> list[Volume]:
-            return load_study_phases(ref.folder, progress, first, on_volume=on_volume,
-                                     decode_workers=self._decode_workers)
-
-        def shown(loaded: list[Volume]) -> None:
-            self._current = ref
-            self.browser.select(ref)
-            self.setWindowTitle(f"{APP_TITLE} — {ref.subject} — {ref.timepoint_label}")
-            phases = ", ".join(v.phase.label for v in loaded)
-            self._status.setText(f"{ref.subject} {ref.timepoint_label}: {phases}")
-
-        return self._load(job, context, "Open study", shown, at_z_mm)
+        caption = study_caption(ref.subject, ref.timepoint_label, ref.study_date)
+        return self._open(ref.folder, ref.subject, ref.timepoint_label,
+                          lambda _first_image: caption, at_z_mm, ref)
 
     def show_preview(self, header: ImageHeader, pixels: np.ndarray, context: str) -> None:
         """Show the first arterial image at once, while the rest of the study loads."""
@@ -137,9 +149,33 @@ class MainWindow(QMainWindow):
         self._status.setText("Loading the study…")
 
     def open_folder(self, folder: Path) -> bool:
-        """Open an arbitrary study folder (not on the worklist)."""
-        ref = StudyRef(folder.name, "Study", dt.date.today(), folder)
-        return self.open_study(ref)
+        """Open an arbitrary study folder (not on the worklist), as :meth:`open_study`.
+
+        It is dated by its images' StudyDate, or not at all when they carry none: a date
+        the reader sees must be the study's.
+        """
+        def caption(first_image: ImageHeader | None) -> str:
+            date = dicom_date(first_image.study_date) if first_image is not None else None
+            return study_caption(folder.name, "Study", date)
+
+        return self._open(folder, folder.name, "Study", caption)
+
+    def _open(self, folder: Path, subject: str, label: str, caption: Caption,
+              at_z_mm: float | None = None, ref: StudyRef | None = None) -> bool:
+        """Load the study in *folder*; *ref* is its worklist entry, if it has one."""
+        def job(progress: Progress, first: FirstSlice, on_volume: OnVolume) -> list[Volume]:
+            return load_study_phases(folder, progress, first, on_volume=on_volume,
+                                     decode_workers=self._decode_workers)
+
+        def shown(loaded: list[Volume]) -> None:
+            self._current = ref
+            if ref is not None:
+                self.browser.select(ref)
+            self.setWindowTitle(f"{APP_TITLE} — {subject} — {label}")
+            phases = ", ".join(v.phase.label for v in loaded)
+            self._status.setText(f"{subject} {label}: {phases}")
+
+        return self._load(job, caption, "Open study", shown, at_z_mm)
 
     # -- actions ----------------------------------------------------------------------
     def _action(self, text: str, slot: Callable[[], object], shortcut: str = "",
@@ -193,10 +229,9 @@ class MainWindow(QMainWindow):
         # Slice navigation acts on the viewers only, so the arrow keys still move through
         # the worklist when it has the focus.
         grid_only = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for key, delta in SLICE_KEYS:
-            self.grid.addAction(self._action(f"Scroll {delta:+d}",
-                                             lambda d=delta: self.grid.step_slice(d), key,
-                                             grid_only))
+        for key, delta, text in SLICE_KEYS:
+            self.grid.addAction(self._action(text, lambda d=delta: self.grid.step_slice(d),
+                                             key, grid_only))
         self.grid.addAction(self._action("First slice", lambda: self.grid.go_to_slice(0),
                                          "Home", grid_only))
         self.grid.addAction(self._action("Last slice", lambda: self.grid.go_to_slice(-1),
@@ -235,7 +270,8 @@ class MainWindow(QMainWindow):
     def open_scanned(self, result: ScanResult, title: str) -> bool:
         """Show the phases of the first study of a reviewed scan (see :meth:`open_study`)."""
         study = result.studies[0] if result.studies else None
-        context = f"{study.patient_id}\n{study.study_date}" if study else ""
+        caption = "" if study is None else study_caption(study.patient_id, "",
+                                                          dicom_date(study.study_date))
 
         def job(progress: Progress, first: FirstSlice, on_volume: OnVolume) -> list[Volume]:
             return load_phases(result, progress, first, on_volume=on_volume,
@@ -246,10 +282,10 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{APP_TITLE} — {title}")
             self._status.setText(f"{title}: " + ", ".join(v.phase.label for v in loaded))
 
-        return self._load(job, context, "Import DICOM", shown)
+        return self._load(job, lambda _first_image: caption, "Import DICOM", shown)
 
     # -- loading ----------------------------------------------------------------------
-    def _load(self, job: Job, context: str, title: str,
+    def _load(self, job: Job, caption: Caption, title: str,
               shown: Callable[[list[Volume]], None], at_z_mm: float | None = None) -> bool:
         """Run a loading *job*: in the background when interactive, else at once.
 
@@ -260,11 +296,14 @@ class MainWindow(QMainWindow):
         """
         if not self._interactive:
             loaded: list[Volume] = []
+            first_image: list[ImageHeader] = []
             with reported_errors(self, title, interactive=False):
-                loaded = job(lambda _f, _m: None, lambda _h, _p: None, lambda _v: None)
+                loaded = job(lambda _f, _m: None, lambda h, _p: first_image.append(h),
+                             lambda _v: None)
             if not loaded:
                 return False
-            self.grid.set_volumes(loaded, context)
+            shown_first = first_image[0] if first_image else None
+            self.grid.set_volumes(loaded, _caption_of(caption, shown_first, loaded))
             if at_z_mm is not None:
                 self.grid.go_to_position(at_z_mm)
             shown(loaded)
@@ -274,7 +313,7 @@ class MainWindow(QMainWindow):
             self._loading.load.cancel()  # the reader has moved on: stop decoding it
         load = BackgroundLoad(job)
         self._loads.add(load)  # until its last signal is handled, here in the GUI thread
-        self._loading = _Loading(load, context, title, shown, at_z_mm)
+        self._loading = _Loading(load, caption, title, shown, at_z_mm)
         load.preview.connect(self._on_load_preview)
         load.volume_loaded.connect(self._on_volume_loaded)
         load.progress.connect(self._on_load_progress)
@@ -297,7 +336,11 @@ class MainWindow(QMainWindow):
         return state if state is not None and self.sender() is state.load else None
 
     def _on_load_preview(self, header: ImageHeader, pixels: np.ndarray) -> None:
-        if (state := self._sending_load()) is not None and not state.arrived:
+        if (state := self._sending_load()) is None:
+            return
+        if state.first_image is None:
+            state.first_image = header
+        if not state.arrived:
             self.show_preview(header, pixels, state.context)
 
     def _on_volume_loaded(self, volume: Volume) -> None:
@@ -344,26 +387,34 @@ class MainWindow(QMainWindow):
         """Let a load that has ended go, deleted in the GUI thread it belongs to."""
         if isinstance(load, BackgroundLoad) and load in self._loads:
             self._loads.discard(load)
-            load.deleteLater()
+            load.release()
 
     def _end_load(self) -> None:
         self._loading = None
         self._progress.hide()
 
+    def shortcut_table(self) -> list[tuple[str, str, str]]:
+        """(section, key, what it does) for every action of the window that has a key.
+
+        Help ▸ Keyboard shortcuts is made from this, so it lists exactly the keys that
+        work, each with the name its action has in the menus; sections are the menus
+        (File, View, Help) and the viewers.
+        """
+        rows = []
+        for action in self.findChildren(QAction):
+            keys = [k.toString(QKeySequence.SequenceFormat.NativeText)
+                    for k in action.shortcuts()]
+            if keys:
+                rows.append((_section_of(action), ", ".join(keys), _plain(action.text())))
+        return rows
+
     def _show_shortcuts(self) -> None:
-        presets = "".join(f"<tr><td>{p.shortcut}</td><td>{p.name} window</td></tr>"
-                          for p in self._presets)
-        QMessageBox.information(self, "Keyboard shortcuts", (
-            "<table cellspacing=6>"
-            "<tr><td>Wheel, Up/Down</td><td>previous / next slice (phases follow)</td></tr>"
-            "<tr><td>PgUp/PgDn, Home/End</td><td>10 slices, first / last slice</td></tr>"
-            "<tr><td>Left drag</td><td>window / level</td></tr>"
-            "<tr><td>Middle drag, right drag</td><td>pan, zoom (Ctrl+wheel zooms)</td></tr>"
-            f"{presets}"
-            "<tr><td>Ctrl+2 / Ctrl+4</td><td>2 × 2 or 1 × 4 layout</td></tr>"
-            "<tr><td>R, L, Tab</td><td>reset view, link scrolling, next viewport</td></tr>"
-            "<tr><td>Ctrl+O, Ctrl+I</td><td>open a study folder, import DICOM</td></tr>"
-            "</table>"))
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
+                          _shortcuts_html(self.shortcut_table()),
+                          QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # window-modal without blocking: the images keep painting behind it
 
     def _show_about(self) -> None:
         QMessageBox.about(self, APP_TITLE, (
@@ -384,3 +435,58 @@ class MainWindow(QMainWindow):
             "QToolButton:checked { background: #2d5d7b; border-radius: 3px; }"
             "QDockWidget::title { background: #2a2b2f; padding: 4px; }"
         )
+
+
+def dicom_date(value: str) -> dt.date | None:
+    """A DICOM DA value (YYYYMMDD) as a date; None when empty or not a real date."""
+    value = value.strip()
+    if len(value) != 8 or not value.isdigit():  # strptime alone takes "2026119"
+        return None
+    try:
+        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:  # 20261301
+        return None
+
+
+def study_caption(subject: str, label: str, study_date: dt.date | None) -> str:
+    """The grid's caption: the subject, then the timepoint and the date, those known."""
+    second = [label] if label else []
+    if study_date is not None:
+        second.append(study_date.isoformat())
+    return f"{subject}\n{' · '.join(second)}"
+
+
+def _caption_of(caption: Caption, first_image: ImageHeader | None,
+                volumes: Sequence[Volume]) -> str:
+    # The first image shown can come from another study than the one loaded (a folder of
+    # several): its date is then no date of what the grid shows.
+    if first_image is not None and volumes and \
+            first_image.study_instance_uid != volumes[0].study_instance_uid:
+        first_image = None
+    return caption(first_image)
+
+
+def _plain(text: str) -> str:
+    """A menu text without its mnemonic marks ("&Quit" → "Quit", "&&" → "&")."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def _section_of(action: QAction) -> str:
+    """The menu *action* is in, or the viewers for the keys they alone take."""
+    menus = [o for o in action.associatedObjects() if isinstance(o, QMenu)]
+    return _plain(menus[0].title()) if menus else VIEWERS_SECTION
+
+
+def _shortcuts_html(rows: Sequence[tuple[str, str, str]]) -> str:
+    """The help's table: the keys by section, then the mouse gestures."""
+    sections: dict[str, list[tuple[str, str]]] = {}
+    for section, key, text in rows:
+        sections.setdefault(section, []).append((key, text))
+    sections["Mouse (viewers)"] = list(MOUSE_GESTURES)
+    lines = ["<table cellspacing=6>"]
+    for section, entries in sections.items():
+        lines.append(f"<tr><td colspan=2><b>{escape(section)}</b></td></tr>")
+        lines.extend(f"<tr><td>{escape(key)}</td><td>{escape(text)}</td></tr>"
+                     for key, text in entries)
+    lines.append("</table>")
+    return "".join(lines)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-Progress = Callable[[float, str], None]
+from core.progress import Progress
 
 
 def progress_dialog(parent: QWidget | None, title: str) -> Progress:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from core.dicom.scan import scan
 from core.model.imaging import Phase
-from desktop.import_dialog import ImportDialog, _ScanWorker
+from desktop.import_dialog import ImportDialog
 from desktop.main_window import MainWindow
 from desktop.presets import load_window_presets
+from desktop.workers import Worker
 
 
 def _scanned(qtbot, paths):
@@ -32,7 +36,7 @@ def test_scan_fills_the_report_and_the_reader_overrides_a_phase(qtbot, small_ct_
 
 
 def test_cancelled_scan_reports_what_it_found(qtbot, small_ct_study):
-    worker = _ScanWorker([small_ct_study.folder])
+    worker = Worker(partial(scan, [small_ct_study.folder]))  # as the dialog runs its scan
     worker.cancel()  # before the first file: the scan stops at once
     with qtbot.waitSignal(worker.finished, timeout=20000) as blocker:
         worker.start()

@@ -10,10 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QAction, QImage, QKeySequence, QTextCursor, QTextDocument, QTextTable
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from core.model.display import WindowLevel
 from core.model.imaging import Phase
 from desktop.app import build_window, parse_args
+from desktop.main_window import MOUSE_GESTURES
+from desktop.presets import load_window_presets
 
 
 @pytest.fixture
@@ -91,3 +95,66 @@ def test_closing_the_window_stops_its_decoding_workers(window):
     assert window._decode_workers.is_running
     window.close()
     assert not window._decode_workers.is_running
+
+
+def _table_rows(html: str) -> set[tuple[str, str]]:
+    """The (left, right) cells of each two-cell row of a rich-text table, as rendered."""
+    document = QTextDocument()
+    document.setHtml(html)
+    (table,) = [f for f in document.rootFrame().childFrames() if isinstance(f, QTextTable)]
+
+    def text(row: int, column: int) -> str:
+        cell = table.cellAt(row, column)
+        cursor = cell.firstCursorPosition()
+        cursor.setPosition(cell.lastCursorPosition().position(),
+                           QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText()
+
+    return {(text(r, 0), text(r, 1)) for r in range(table.rows())
+            if table.cellAt(r, 0).columnSpan() == 1}  # not a section heading
+
+
+def _shortcuts_help(qtbot, window) -> set[tuple[str, str]]:
+    """Press F1 as the reader does; the (key, what it does) rows of the help it opens."""
+    window.grid.setFocus()
+    qtbot.keyClick(window.grid, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)))
+    (box,) = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert box.windowTitle() == "Keyboard shortcuts"
+    rows = _table_rows(box.text())
+    box.close()
+    return rows
+
+
+def _press(qtbot, widget: QWidget, key: str) -> None:
+    (combination,) = QKeySequence(key)
+    qtbot.keyClick(widget, combination.key(), combination.keyboardModifiers())
+
+
+def test_the_shortcuts_help_lists_every_key_the_window_has(qtbot, window):
+    listed = _shortcuts_help(qtbot, window)
+    keyed = [a for a in window.findChildren(QAction) if not a.shortcut().isEmpty()]
+    assert len(keyed) >= 19  # files, presets, layouts, view, slices, help
+    expected = {(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+                 a.text().replace("&", "")) for a in keyed}
+    assert expected <= listed
+    assert listed - expected == set(MOUSE_GESTURES)  # nothing listed that no action has
+    assert ("Ctrl+4", "Layout 1 × 4") in listed
+    assert ("PgDown", "10 slices forward") in listed
+
+
+def test_the_layout_and_preset_keys_listed_in_the_help_do_what_it_says(qtbot, window):
+    key_of = {text: key for key, text in _shortcuts_help(qtbot, window)}
+    window.grid.setFocus()
+    assert window.grid.columns == 2
+    _press(qtbot, window.grid, key_of["Layout 1 × 4"])
+    assert window.grid.columns == 4
+    _press(qtbot, window.grid, key_of["Layout 2 × 2"])
+    assert window.grid.columns == 2
+    presets = load_window_presets()
+    assert len(presets) == 4
+    for preset in presets:
+        window.grid.apply_window(WindowLevel(1.0, 1.0))  # no preset's window
+        _press(qtbot, window.grid, key_of[f"{preset.name} window"])
+        assert {(v.window.centre, v.window.width) for v in window.grid.viewers} == {
+            (preset.window.centre, preset.window.width)}, preset.name
