@@ -12,9 +12,8 @@ from core.dicom.sources import FileRef, SourceProblem, expand_archive, list_file
 from core.dicom.stack import Stack, build_stack, split_dynamic
 from core.errors import DicomImportError
 from core.model.imaging import Phase
+from core.progress import Cancelled, Progress
 
-Progress = Callable[[float, str], None]
-Cancelled = Callable[[], bool]
 # (SeriesInstanceUID, temporal position): one displayable series, see SeriesInfo.key.
 SeriesKey = tuple[str, int | None]
 

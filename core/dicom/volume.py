@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import mmap
 import os
-from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -28,8 +27,7 @@ from core.dicom.stack import Stack, build_stack
 from core.errors import DecoderCrashedError, DicomImportError
 from core.model.imaging import Modality, Phase
 from core.model.volume import Volume
-
-Progress = Callable[[float, str], None]
+from core.progress import Progress
 
 # A series needing more than this in memory is refused before allocating (about 8,000
 # slices of 512²: far beyond any liver CT or MR series).
