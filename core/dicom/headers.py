@@ -39,7 +39,7 @@ from pydicom.uid import (
 
 from core.dicom.rawheader import NotFast, RawDataset, read_raw_dataset, wanted_tags
 from core.dicom.sources import FileRef
-from core.errors import DicomImportError
+from core.errors import DicomImportError, NotDicomError
 
 # The header fields the workstation uses. Reading stops before the pixel data; values are
 # converted only for these tags (pydicom reads every element lazily, as raw bytes).
@@ -294,7 +294,7 @@ def _read_dataset(fp: BinaryIO, where: Path) -> Dataset:
     fp.seek(0)
     start = fp.read(2)
     if start not in (b"\x02\x00", b"\x08\x00"):
-        raise DicomImportError(where, "not a DICOM file (no DICM preamble)")
+        raise NotDicomError(where, "not a DICOM file (no DICM preamble)")
     fp.seek(0)
     return pydicom.dcmread(fp, stop_before_pixels=True, force=True)
 

@@ -10,7 +10,7 @@ from core.dicom.headers import ImageHeader, pydicom_warnings_ignored, read_heade
 from core.dicom.phases import PhaseDecision, classify_study_phases, override_phase
 from core.dicom.sources import FileRef, SourceProblem, expand_archive, list_files
 from core.dicom.stack import Stack, build_stack, split_dynamic
-from core.errors import DicomImportError
+from core.errors import DicomImportError, NotDicomError
 from core.model.imaging import Phase
 from core.progress import Cancelled, Progress
 
@@ -153,7 +153,8 @@ def _read_all(
         try:
             found = read_headers(ref)
         except DicomImportError as exc:
-            is_zip = exc.reason.startswith("not a DICOM")
+            # Only a file that is not DICOM at all may be a zip archive under another name.
+            is_zip = isinstance(exc, NotDicomError)
             members = expand_archive(ref, problems) if is_zip else None
             if members is None:
                 rejected.append(Rejected(ref.display_path, exc.reason))

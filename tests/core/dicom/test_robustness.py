@@ -235,3 +235,38 @@ def test_float_pixel_data_is_named_not_called_missing(make_dataset, tmp_path):
     ds.save_as(tmp_path / "map.dcm", enforce_file_format=True)
     assert [r.reason for r in scan(tmp_path).rejected] == [
         "floating-point pixel data (a parametric map, not a CT or MR image as acquired)"]
+
+
+def test_only_a_file_that_is_not_dicom_at_all_is_a_typed_not_dicom_error(write_image, tmp_path):
+    # The scan opens such a file as a zip archive (sources.expand_archive); it must know
+    # from the error's type, not from the wording of its reason.
+    from core.dicom.headers import read_headers
+    from core.dicom.sources import FileRef
+    from core.errors import NotDicomError
+
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "empty").write_bytes(b"")
+    with pytest.raises(NotDicomError) as not_dicom:
+        read_headers(FileRef(tmp_path / "notes.txt"))
+    assert not_dicom.value.reason == "not a DICOM file (no DICM preamble)"
+    with pytest.raises(DicomImportError) as empty:
+        read_headers(FileRef(tmp_path / "empty"))
+    assert not isinstance(empty.value, NotDicomError)
+    assert empty.value.reason == "empty file (0 bytes)"
+
+
+def test_a_rejected_dicom_file_is_not_opened_as_a_zip_archive(write_image, tmp_path,
+                                                              monkeypatch):
+    import importlib
+
+    scan_module = importlib.import_module("core.dicom.scan")  # core.dicom.scan is the function
+    path = write_image(Modality="US")
+    opened: list[Path] = []
+    monkeypatch.setattr(scan_module, "expand_archive",
+                        lambda ref, problems: opened.append(ref.path))
+    (rejected,) = scan(path).rejected
+    assert rejected.reason == "modality US (ultrasound): only CT and MR images are read"
+    assert opened == []
+    (tmp_path / "EXPORT").write_bytes(b"PK\x03\x04 not really a zip")
+    scan(tmp_path / "EXPORT")
+    assert opened == [tmp_path / "EXPORT"]
