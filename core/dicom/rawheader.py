@@ -137,9 +137,11 @@ def read_raw_dataset(fp: BinaryIO, size: int, wanted: frozenset[int]) -> RawData
             buf += fp.read(want - len(buf))
             if len(buf) < want:
                 return None  # the file shrank while being read
-        except (NotFast, struct.error, ValueError, IndexError, KeyError, TypeError,
-                AttributeError):
-            return None  # whatever this parser does not expect, pydicom reads (and judges)
+        except NotFast:
+            # Whatever this parser does not expect, pydicom reads (and judges). Every read
+            # here is bounds-checked first (_NeedMore), so damaged bytes end in NotFast;
+            # any other exception is a bug, and goes on up.
+            return None
 
 
 def _parse(buf: bytes, size: int, wanted: frozenset[int]) -> RawDataset:

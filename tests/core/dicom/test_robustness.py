@@ -270,3 +270,69 @@ def test_a_rejected_dicom_file_is_not_opened_as_a_zip_archive(write_image, tmp_p
     (tmp_path / "EXPORT").write_bytes(b"PK\x03\x04 not really a zip")
     scan(tmp_path / "EXPORT")
     assert opened == [tmp_path / "EXPORT"]
+
+
+def test_a_deflated_file_cut_short_is_rejected_not_raised(testdata, tmp_path):
+    # zlib's error is none of the errors pydicom raises for damaged files; it escaped the scan.
+    ds = pydicom.dcmread(testdata("image_dfl.dcm"))  # Deflated Explicit VR Little Endian
+    ds.Modality = "CT"
+    ds.save_as(tmp_path / "whole.dcm")
+    data = (tmp_path / "whole.dcm").read_bytes()
+    (tmp_path / "cut").mkdir()
+    (tmp_path / "cut" / "IM").write_bytes(data[: len(data) // 2])
+    (whole,) = scan(tmp_path / "whole.dcm").series
+    assert load_volume(whole).voxels.shape == (1, 512, 512)
+    assert [r.reason for r in scan(tmp_path / "cut").rejected] == [
+        "the deflated data set cannot be inflated (truncated or damaged file)"]
+
+
+def test_a_functional_group_that_is_not_a_sequence_rejects_the_file(testdata, tmp_path):
+    from pydicom.dataelem import RawDataElement
+    from pydicom.tag import Tag
+
+    ds = pydicom.dcmread(testdata("eCT_Supplemental.dcm"))
+    tag = Tag("PerFrameFunctionalGroupsSequence")
+    ds._dict[tag] = RawDataElement(tag, "LO", 4, b"ab\\c", 0, False, True)
+    ds.save_as(tmp_path / "IM")
+    assert [r.reason for r in scan(tmp_path).rejected] == [
+        "unreadable DICOM header (PerFrameFunctionalGroupsSequence is not a sequence of items)"]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # pydicom, writing the invalid IS on purpose
+@pytest.mark.parametrize(("vr", "raw"), [("OB", b"\x01\x02\x03\x04"), ("IS", b"9" * 400),
+                                         ("AT", b"\x08\x00\x20\x00")])
+def test_a_position_of_another_vr_or_out_of_range_is_no_position(make_dataset, tmp_path, vr,
+                                                                  raw):
+    from pydicom.dataelem import RawDataElement
+    from pydicom.tag import Tag
+
+    ds = make_dataset()
+    tag = Tag("ImagePositionPatient")
+    ds._dict[tag] = RawDataElement(tag, vr, len(raw), raw, 0, False, True)
+    ds.save_as(tmp_path / "IM", enforce_file_format=True)
+    (series,) = scan(tmp_path).series
+    assert series.headers[0].position is None
+
+
+def test_programming_errors_in_header_code_are_not_taken_for_damaged_files(write_image,
+                                                                         monkeypatch):
+    # Only the errors damaged bytes cause become rejections; a bug must surface as itself.
+    import core.dicom.headers
+    import core.dicom.rawheader
+    from core.dicom.headers import read_headers
+    from core.dicom.sources import FileRef
+
+    path = write_image()
+
+    def bug(*_args: object, **_kwargs: object) -> None:
+        raise TypeError("a bug")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(core.dicom.headers, "_base_header", bug)
+        with pytest.raises(TypeError, match="a bug"):
+            read_headers(FileRef(path))
+    with monkeypatch.context() as patched:
+        patched.setattr(core.dicom.rawheader, "_data_set", bug)
+        with pytest.raises(TypeError, match="a bug"):
+            read_headers(FileRef(path))
+    assert read_headers(FileRef(path))[0].rows == 8
