@@ -490,17 +490,35 @@ def _check_pixel_data_present(matrix: _Matrix, transfer_syntax: UID, stop: int, 
     if transfer_syntax not in NATIVE_SYNTAXES:
         # Encapsulated fragments (only the decoder can tell if they are complete).
         return None if is_zip or length != 0xFFFFFFFF else stop + header_len
-    rows, columns, frames, bits = matrix
-    expected = rows * columns * frames * bits // 8
+    expected = _check_native_length(matrix, length, where)
     available = size - stop - header_len
-    if length != 0xFFFFFFFF and length < expected:
-        raise DicomImportError(where, f"pixel data element holds {length:,} bytes but the header "
-                                      f"declares {expected:,} ({frames} × {rows} × {columns} × "
-                                      f"{bits} bit)")
     if available < expected:
         raise DicomImportError(where, f"header promises {expected:,} bytes of pixel data but the "
                                       f"file holds only {max(available, 0):,} (truncated file)")
     return None if is_zip else stop + header_len
+
+
+def _check_native_length(matrix: _Matrix, length: int, where: Path) -> int:
+    """The bytes of uncompressed pixel data the matrix needs, if the element's length fits.
+
+    Shorter data cannot fill the image. Longer data (beyond the padding byte of an odd
+    length) means Rows, Columns, BitsAllocated or NumberOfFrames is wrong: an image read
+    from it would be sheared, or mixed with another.
+    """
+    rows, columns, frames, bits = matrix
+    expected = rows * columns * frames * bits // 8
+    if length == 0xFFFFFFFF or expected <= length <= _padded(expected):
+        return expected  # an undefined length is checked against the file's size instead
+    reason = (f"pixel data element holds {length:,} bytes but the header declares "
+              f"{expected:,} ({frames} × {rows} × {columns} × {bits} bit)")
+    if length > expected:
+        reason += ": more than the image needs, so its size in the header is wrong"
+    raise DicomImportError(where, reason)
+
+
+def _padded(n_bytes: int) -> int:
+    """*n_bytes* of pixel data padded to even length, as every value is (PS3.5 §8.1.1)."""
+    return n_bytes + n_bytes % 2
 
 
 # Encapsulated pixel data (PS3.5 A.4): an undefined-length OB element holding items

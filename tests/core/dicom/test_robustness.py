@@ -336,3 +336,43 @@ def test_programming_errors_in_header_code_are_not_taken_for_damaged_files(write
         with pytest.raises(TypeError, match="a bug"):
             read_headers(FileRef(path))
     assert read_headers(FileRef(path))[0].rows == 8
+
+
+def test_pixel_data_longer_than_the_matrix_is_rejected_at_scan(testdata, tmp_path):
+    # pydicom's own example of excess pixel data: 128 bytes more than 64 × 64 × 16 bit.
+    padded = testdata("MR_small_padded.dcm")
+    ds = pydicom.dcmread(testdata("CT_small.dcm"))
+    ds.PixelData = ds.PixelData * 2  # two frames' worth for a one-frame header
+    ds.save_as(tmp_path / "two_frames")
+    shutil.copy(padded, tmp_path / "padded")
+    reasons = {r.path.name: r.reason for r in scan(tmp_path).rejected}
+    assert reasons == {
+        "padded": "pixel data element holds 8,320 bytes but the header declares 8,192 "
+                  "(1 × 64 × 64 × 16 bit): more than the image needs, so its size in the "
+                  "header is wrong",
+        "two_frames": "pixel data element holds 65,536 bytes but the header declares 32,768 "
+                      "(1 × 128 × 128 × 16 bit): more than the image needs, so its size in "
+                      "the header is wrong",
+    }
+    assert scan(tmp_path).series == ()
+
+
+@pytest.mark.parametrize("syntax", ["1.2.840.10008.1.2.1", "1.2.840.10008.1.2"],
+                         ids=["explicit VR", "implicit VR"])
+def test_an_odd_length_image_padded_to_even_length_loads(make_dataset, tmp_path, syntax):
+    # 7 × 5 pixels of 8 bits are 35 bytes, stored as 36: the one trailing byte that makes
+    # every value even in length (PS3.5 §8.1.1) is padding, not excess data.
+    pixels = np.arange(35, dtype=np.uint8).reshape(7, 5)
+    ds = make_dataset(pixels=pixels, BitsAllocated=8, BitsStored=8, HighBit=7)
+    ds.file_meta.TransferSyntaxUID = syntax
+    ds.save_as(tmp_path / "odd", enforce_file_format=True)
+    raw = (tmp_path / "odd").read_bytes()
+    assert raw.endswith(pixels.tobytes() + b"\x00")
+    (series,) = scan(tmp_path / "odd").series
+    assert np.array_equal(load_volume(series).voxels[0], pixels)
+    # One byte more than the padding is excess data: rejected.
+    ds.PixelData = pixels.tobytes() + b"\x00\x00\x00"
+    ds.save_as(tmp_path / "excess", enforce_file_format=True)
+    (rejected,) = scan(tmp_path / "excess").rejected
+    assert rejected.reason.startswith("pixel data element holds 38 bytes but the header "
+                                      "declares 35 (1 × 7 × 5 × 8 bit): more than")
