@@ -39,6 +39,7 @@ from pydicom.uid import (
     MediaStorageDirectoryStorage,
 )
 
+from core.dicom.quality import is_lossy_image
 from core.dicom.rawheader import NotFast, RawDataset, read_raw_dataset, wanted_tags
 from core.dicom.sources import FileRef
 from core.errors import DicomImportError, NotDicomError
@@ -56,6 +57,7 @@ HEADER_TAGS = (
     "NumberOfFrames", "SamplesPerPixel", "PhotometricInterpretation", "BitsAllocated",
     "BitsStored", "PixelRepresentation", "RescaleSlope", "RescaleIntercept",
     "PerFrameFunctionalGroupsSequence", "SharedFunctionalGroupsSequence", "ContrastBolusRoute",
+    "LossyImageCompression", "LossyImageCompressionRatio", "LossyImageCompressionMethod",
 )
 
 # Larger than any CT or MR matrix (1024² is the largest in clinical use); a header that
@@ -157,6 +159,14 @@ class ImageHeader:
     pixel_data_offset: int | None = None
     contrast_route: str = ""
     image_type: tuple[str, ...] = ()
+    # Lossy Image Compression (0028,2110) as recorded ("00", "01", or "" when absent), with
+    # its ratios (0028,2112) and methods (0028,2114), in the order they were applied.
+    lossy_image_compression: str = ""
+    lossy_compression_ratios: tuple[float, ...] = ()
+    lossy_compression_methods: tuple[str, ...] = ()
+    # True when the pixels are, were or may be lossy compressed (PS3.3 C.7.6.1.1.5; see
+    # core.dicom.quality.is_lossy_image): a caliper drawn on them measures degraded pixels.
+    is_lossy: bool = False
 
     @property
     def is_enhanced(self) -> bool:
@@ -574,6 +584,7 @@ def _base_header(v: _Values, matrix: _Matrix, ref: FileRef, modality: str, trans
                  offset: int | None) -> ImageHeader:
     centre = _number(_first(v("WindowCenter")))
     width = _number(_first(v("WindowWidth")))
+    lossy = str(_first(v("LossyImageCompression")) or "").strip()
     return ImageHeader(
         path=ref.path,
         member=ref.member,
@@ -614,6 +625,10 @@ def _base_header(v: _Values, matrix: _Matrix, ref: FileRef, modality: str, trans
         pixel_data_offset=offset,
         contrast_route=str(v("ContrastBolusRoute") or ""),
         image_type=_strings(v("ImageType")),
+        lossy_image_compression=lossy,
+        lossy_compression_ratios=_numbers(v("LossyImageCompressionRatio")),
+        lossy_compression_methods=_strings(v("LossyImageCompressionMethod")),
+        is_lossy=is_lossy_image(lossy, transfer_syntax),
     )
 
 
@@ -803,6 +818,12 @@ def _number(value: object) -> float | None:
     except (ValueError, OverflowError):  # not a number; an IS beyond a float's range
         return None
     return number if math.isfinite(number) else None
+
+
+def _numbers(value: object) -> tuple[float, ...]:
+    """The numbers among the values of a (multi-valued) numeric element."""
+    values = value if isinstance(value, _SEQUENCES) else (value,)
+    return tuple(n for n in map(_number, values) if n is not None)
 
 
 def _int(value: object) -> int | None:

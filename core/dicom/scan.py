@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core.dicom.headers import ImageHeader, pydicom_warnings_ignored, read_headers
 from core.dicom.phases import PhaseDecision, classify_study_phases, override_phase
+from core.dicom.quality import image_warnings
 from core.dicom.sources import FileRef, SourceProblem, expand_archive, list_files
 from core.dicom.stack import Stack, build_stack, split_dynamic
 from core.errors import DicomImportError, NotDicomError
@@ -41,6 +42,11 @@ class SeriesInfo:
     def n_images(self) -> int:
         """Number of images (frames of a multi-frame object count one each)."""
         return len(self.headers)
+
+    @property
+    def is_lossy(self) -> bool:
+        """True when any image is, was or may be lossy compressed (see the warnings)."""
+        return any(h.is_lossy for h in self.headers)
 
     @property
     def key(self) -> tuple[str, int | None]:
@@ -224,7 +230,7 @@ def _series_info(key: tuple[str, int | None], stack: Stack, phase: PhaseDecision
         series_number=first.series_number,
         headers=stack.headers,
         phase=phase,
-        warnings=stack.warnings,
+        warnings=(*stack.warnings, *image_warnings(stack.headers)),
         slice_spacing_mm=stack.slice_spacing_mm,
         is_measurable=stack.is_measurable,
     )

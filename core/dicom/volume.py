@@ -21,6 +21,7 @@ from core.dicom.pixels import (
     rescale_into,
     voxel_dtype,
 )
+from core.dicom.quality import image_warnings
 from core.dicom.scan import SeriesInfo
 from core.dicom.sources import FileRef
 from core.dicom.stack import Stack, build_stack
@@ -95,6 +96,7 @@ def load_volume(series: SeriesInfo, progress: Progress | None = None, *,
         is_measurable=stack.is_measurable and series.is_measurable,
         is_monochrome1=first.photometric_interpretation == "MONOCHROME1",
         frame_numbers=frames,
+        is_lossy=series.is_lossy,
     )
 
 
@@ -183,10 +185,11 @@ def preview_volume(header: ImageHeader, pixels: np.ndarray) -> Volume:
         phase=phase_from_description(header.series_description) or Phase.UNKNOWN,
         series_description=header.series_description,
         window=header.window,
-        warnings=("preview: one image while the study loads",),
+        warnings=("preview: one image while the study loads", *image_warnings([header])),
         is_measurable=False,
         is_monochrome1=header.photometric_interpretation == "MONOCHROME1",
         frame_numbers=(header.frame_number,),
+        is_lossy=header.is_lossy,
     )
 
 
