@@ -167,6 +167,9 @@ class ImageHeader:
     # True when the pixels are, were or may be lossy compressed (PS3.3 C.7.6.1.1.5; see
     # core.dicom.quality.is_lossy_image): a caliper drawn on them measures degraded pixels.
     is_lossy: bool = False
+    # False when RescaleSlope or RescaleIntercept is missing (or no number), at the top
+    # level or in the frame's Pixel Value Transformation: 1 and 0 are assumed then.
+    has_rescale: bool = True
 
     @property
     def is_enhanced(self) -> bool:
@@ -585,6 +588,7 @@ def _base_header(v: _Values, matrix: _Matrix, ref: FileRef, modality: str, trans
     centre = _number(_first(v("WindowCenter")))
     width = _number(_first(v("WindowWidth")))
     lossy = str(_first(v("LossyImageCompression")) or "").strip()
+    slope, intercept = _number(v("RescaleSlope")), _number(v("RescaleIntercept"))
     return ImageHeader(
         path=ref.path,
         member=ref.member,
@@ -614,8 +618,9 @@ def _base_header(v: _Values, matrix: _Matrix, ref: FileRef, modality: str, trans
         bits_stored=_int(v("BitsStored")) or matrix.bits,
         pixel_representation=_int(v("PixelRepresentation")) or 0,
         is_little_endian=transfer_syntax != ExplicitVRBigEndian,
-        rescale_slope=_pick(_number(v("RescaleSlope")), 1.0),  # type: ignore[arg-type]
-        rescale_intercept=_pick(_number(v("RescaleIntercept")), 0.0),  # type: ignore[arg-type]
+        rescale_slope=1.0 if slope is None else slope,
+        rescale_intercept=0.0 if intercept is None else intercept,
+        has_rescale=slope is not None and intercept is not None,
         instance_number=_int(v("InstanceNumber")),
         acquisition_number=_int(v("AcquisitionNumber")),
         trigger_time_ms=_number(v("TriggerTime")),
@@ -640,15 +645,27 @@ def _frame_headers(ds: Dataset, base: ImageHeader, frames: int) -> tuple[ImageHe
     """
     shared = _first_item(ds, "SharedFunctionalGroupsSequence")
     per_frame = _items(ds, "PerFrameFunctionalGroupsSequence")
+    # Which of slope and intercept the top level gives (a frame's groups may give the other).
+    top = _RescaleFound(_number(ds.get("RescaleSlope")) is not None,
+                       _number(ds.get("RescaleIntercept")) is not None)
     out = []
     for index in range(frames):
         item = per_frame[index] if index < len(per_frame) else None
         groups = [g for g in (item, shared) if g is not None]
-        out.append(replace(base, frame_index=index, **_frame_values(groups, base, index)))
+        out.append(replace(base, frame_index=index,
+                           **_frame_values(groups, base, index, top)))
     return tuple(out)
 
 
-def _frame_values(groups: list[Dataset], base: ImageHeader, index: int) -> dict[str, Any]:
+class _RescaleFound(NamedTuple):
+    """Whether RescaleSlope and RescaleIntercept were found (as numbers)."""
+
+    slope: bool
+    intercept: bool
+
+
+def _frame_values(groups: list[Dataset], base: ImageHeader, index: int,
+                  top: _RescaleFound) -> dict[str, Any]:
     def find(sequence: str, keyword: str) -> object:
         for group in groups:
             inner = _first_item(group, sequence)
@@ -659,6 +676,8 @@ def _frame_values(groups: list[Dataset], base: ImageHeader, index: int) -> dict[
     if not groups:
         return {"position": base.position if index == 0 else None}
     content = _first_item(groups[0], "FrameContentSequence")
+    slope = _number(find("PixelValueTransformationSequence", "RescaleSlope"))
+    intercept = _number(find("PixelValueTransformationSequence", "RescaleIntercept"))
     values: dict[str, Any] = {
         "position": _floats(find("PlanePositionSequence", "ImagePositionPatient"), 3),
         "orientation": _pick(_orientation(find("PlaneOrientationSequence",
@@ -667,10 +686,10 @@ def _frame_values(groups: list[Dataset], base: ImageHeader, index: int) -> dict[
                                base.pixel_spacing),
         "slice_thickness_mm": _pick(_number(find("PixelMeasuresSequence", "SliceThickness")),
                                     base.slice_thickness_mm),
-        "rescale_slope": _pick(_number(find("PixelValueTransformationSequence", "RescaleSlope")),
-                               base.rescale_slope),
-        "rescale_intercept": _pick(_number(find("PixelValueTransformationSequence",
-                                                "RescaleIntercept")), base.rescale_intercept),
+        "rescale_slope": _pick(slope, base.rescale_slope),
+        "rescale_intercept": _pick(intercept, base.rescale_intercept),
+        "has_rescale": (slope is not None or top.slope) and (intercept is not None
+                                                              or top.intercept),
         "trigger_time_ms": _pick(_number(find("CardiacSynchronizationSequence",
                                               "NominalCardiacTriggerDelayTime")),
                                  base.trigger_time_ms),

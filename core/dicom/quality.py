@@ -1,7 +1,8 @@
 """What a reader must know about the pixel values before measuring on them.
 
 Lossy compression degrades the pixels a caliper is drawn on, now or at any time in the
-image's life (PS3.3 C.7.6.1.1.5). The facts are read with each header
+image's life (PS3.3 C.7.6.1.1.5); a CT image without Rescale Slope/Intercept has HU that
+may be offset. The facts are read with each header
 (:class:`~core.dicom.headers.ImageHeader`); this module decides from them whether an image
 is lossy and words the warnings a series carries (``SeriesInfo.warnings``, then
 ``Volume.warnings``).
@@ -62,7 +63,23 @@ def is_lossy_image(lossy_image_compression: str, transfer_syntax_uid: str) -> bo
 
 def image_warnings(headers: Sequence[ImageHeader]) -> tuple[str, ...]:
     """The warnings about the pixel values of one series' images, in a reader's words."""
-    return lossy_warnings(headers)
+    return (*lossy_warnings(headers), *rescale_warnings(headers))
+
+
+def rescale_warnings(headers: Sequence[ImageHeader]) -> tuple[str, ...]:
+    """A warning when CT images lack Rescale Slope/Intercept: their HU may be offset.
+
+    The CT Image module requires both (PS3.3 C.8.2.1; C.11.1.1.2 defines them): without
+    them the stored values are taken as HU unchanged, and a scanner that stores HU + 1024
+    (unsigned) then shows water at 1024.
+    """
+    missing = sum(1 for h in headers if h.modality == "CT" and not h.has_rescale)
+    if not missing:
+        return ()
+    which = "these CT images" if missing == len(headers) else \
+        f"{missing} of {len(headers)} CT images"
+    return (f"no Rescale Slope/Intercept on {which}: stored values are taken as HU, which "
+            "may be offset (often by 1024)",)
 
 
 def lossy_warnings(headers: Sequence[ImageHeader]) -> tuple[str, ...]:

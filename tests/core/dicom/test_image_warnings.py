@@ -148,3 +148,55 @@ def test_a_series_partly_lossy_says_how_many_images_are(write_image, tmp_path):
     (series,) = scan(tmp_path).series
     assert [h.is_lossy for h in series.headers] == [True, False, False]  # cranial first
     assert series.warnings == (f"1 of 3 images lossy compressed (JPEG baseline): {DEGRADED}",)
+
+
+OFFSET = "stored values are taken as HU, which may be offset (often by 1024)"
+
+
+@pytest.mark.parametrize("removed", [("RescaleSlope", "RescaleIntercept"), ("RescaleIntercept",)],
+                         ids=["both", "intercept"])
+def test_ct_without_rescale_warns_that_hu_may_be_offset(testdata, tmp_path, removed):
+    # The CT Image module requires both (PS3.3 C.8.2.1); CT_small stores HU + 1024.
+    from core.dicom.headers import _read_headers
+
+    ds = pydicom.dcmread(testdata("CT_small.dcm"))
+    for keyword in removed:
+        delattr(ds, keyword)
+    ds.save_as(tmp_path / "IM")
+    assert _read_headers(FileRef(tmp_path / "IM"), slow=False) == \
+        _read_headers(FileRef(tmp_path / "IM"), fast=False)
+    (series,) = scan(tmp_path).series
+    assert [h.has_rescale for h in series.headers] == [False]
+    assert series.warnings == (f"no Rescale Slope/Intercept on these CT images: {OFFSET}",)
+    volume = load_volume(series)
+    assert volume.warnings == series.warnings
+    assert np.array_equal(volume.voxels[0], ds.pixel_array)  # stored values, unchanged
+
+
+def test_ct_with_rescale_and_mr_without_it_carry_no_rescale_warning(testdata):
+    for name in ("CT_small.dcm", "MR_small.dcm"):  # MR has no rescale to apply
+        (series,) = scan(testdata(name)).series
+        assert not any("Rescale" in w for w in series.warnings), name
+
+
+def test_a_series_partly_without_rescale_says_how_many_images(write_image, tmp_path):
+    for z in (0.0, 2.0):
+        write_image(position=(0, 0, z))
+    write_image(position=(0, 0, 4.0), RescaleSlope=None, RescaleIntercept=None)
+    (series,) = scan(tmp_path).series
+    assert [h.has_rescale for h in series.headers] == [False, True, True]
+    assert series.warnings == (f"no Rescale Slope/Intercept on 1 of 3 CT images: {OFFSET}",)
+
+
+def test_enhanced_ct_takes_its_rescale_from_the_functional_groups(testdata, tmp_path):
+    ds = pydicom.dcmread(testdata("eCT_Supplemental.dcm"))
+    assert "RescaleSlope" not in ds  # in the shared Pixel Value Transformation instead
+    ds.save_as(tmp_path / "with.dcm")
+    del ds.SharedFunctionalGroupsSequence[0].PixelValueTransformationSequence
+    ds.save_as(tmp_path / "without.dcm")
+    with_rescale = read_headers(FileRef(tmp_path / "with.dcm"))
+    without = read_headers(FileRef(tmp_path / "without.dcm"))
+    assert [(h.has_rescale, h.rescale_intercept) for h in with_rescale] == [(True, -1024.0)] * 2
+    assert [(h.has_rescale, h.rescale_intercept) for h in without] == [(False, 0.0)] * 2
+    (series,) = scan(tmp_path / "without.dcm").series
+    assert series.warnings == (f"no Rescale Slope/Intercept on these CT images: {OFFSET}",)
