@@ -569,6 +569,23 @@ def count_fragments(fp: BinaryIO, size: int) -> int:
     return max(fragments, 0)
 
 
+def code_stream_head(fp: BinaryIO, max_bytes: int = 4096) -> bytes:
+    """The first bytes of the first fragment after the offset table, read from *fp*'s
+    position (the PixelData value); b"" when the items are not as PS3.5 A.4 lays them out.
+
+    Where a code stream describes its samples (JPEG 2000 SIZ, the JPEG and JPEG-LS frame
+    header), a few hundred bytes in at most.
+    """
+    item = fp.read(8)
+    if len(item) < 8 or item[:4] != _ITEM_TAG:
+        return b""
+    fp.seek(struct.unpack("<L", item[4:])[0], 1)
+    item = fp.read(8)
+    if len(item) < 8 or item[:4] != _ITEM_TAG:
+        return b""
+    return fp.read(min(struct.unpack("<L", item[4:])[0], max_bytes))
+
+
 def _check_fragments(matrix: _Matrix, transfer_syntax: UID, fragments: int | None,
                      where: Path) -> None:
     """Compressed data must hold at least one fragment per frame the header declares."""

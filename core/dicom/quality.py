@@ -11,7 +11,7 @@ is lossy and words the warnings a series carries (``SeriesInfo.warnings``, then
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from pydicom import uid
@@ -91,6 +91,24 @@ def lossy_warnings(headers: Sequence[ImageHeader]) -> tuple[str, ...]:
     """
     kinds = Counter(_lossy_kind(h) for h in headers if h.is_lossy)
     return tuple(_share(n, len(headers)) + kind for kind, n in kinds.items())
+
+
+def stream_warnings(mismatches: Mapping[str, int],
+                    headers: Sequence[ImageHeader]) -> tuple[str, ...]:
+    """One warning per way the decoded code streams disagree with their headers.
+
+    *mismatches* maps each disagreement (:func:`core.dicom.pixels.stream_mismatch`) to the
+    number of images decoded with it, found while loading the series of *headers*.
+    """
+    units = "HU" if headers and headers[0].modality == "CT" else "intensities"
+    return tuple(
+        f"pixel data disagree with the header on {_which(n, len(headers))}: {mismatch}; the "
+        f"values are kept as pydicom decodes them, so {units} may be wrong"
+        for mismatch, n in mismatches.items())
+
+
+def _which(n: int, total: int) -> str:
+    return "these images" if n == total else f"{n} of {total} images"
 
 
 def _share(n: int, total: int) -> str:

@@ -200,3 +200,76 @@ def test_enhanced_ct_takes_its_rescale_from_the_functional_groups(testdata, tmp_
     assert [(h.has_rescale, h.rescale_intercept) for h in without] == [(False, 0.0)] * 2
     (series,) = scan(tmp_path / "without.dcm").series
     assert series.warnings == (f"no Rescale Slope/Intercept on these CT images: {OFFSET}",)
+
+
+def _disagree(which: str, mismatch: str, units: str = "HU") -> str:
+    return (f"pixel data disagree with the header on {which}: {mismatch}; the values are kept "
+            f"as pydicom decodes them, so {units} may be wrong")
+
+
+def test_a_jpeg_2000_stream_of_another_sign_is_named_and_decoded_as_pydicom_does(testdata):
+    # pydicom's example: the header says signed 13-bit, the code stream is unsigned 13-bit.
+    path = testdata("J2K_pixelrep_mismatch.dcm")
+    (series,) = scan(path).series
+    assert series.warnings == ()  # found when decoding, not from the header
+    volume = load_volume(series)
+    assert volume.warnings == (_disagree(
+        "these images", "JPEG 2000 code stream of 13-bit unsigned samples, header signed "
+        "(PixelRepresentation 1)"),)
+    ds = pydicom.dcmread(path)
+    expected = ds.pixel_array * float(ds.RescaleSlope) + float(ds.RescaleIntercept)
+    assert np.array_equal(volume.voxels[0], expected)
+    assert volume.voxels.min() < float(ds.RescaleIntercept)  # the header's sign was applied
+
+
+@pytest.mark.parametrize(("name", "mismatch"), [
+    ("emri_small_jpeg_ls_lossless.dcm", "JPEG-LS code stream of 16-bit samples, header "
+                                        "BitsStored 12"),
+    ("emri_small_jpeg_2k_lossless.dcm", "JPEG 2000 code stream of 16-bit unsigned samples, "
+                                        "header BitsStored 12"),
+])
+def test_a_code_stream_of_more_bits_than_bits_stored_is_named(testdata, name, mismatch):
+    # Ten MR frames whose streams say 16 bits where the header says 12: the values are
+    # those of the uncompressed original all the same (test_decoders.py).
+    (series,) = scan(testdata(name)).series
+    volume = load_volume(series)
+    assert volume.warnings[-1] == _disagree("these images", mismatch, "intensities")
+    assert np.array_equal(volume.voxels, load_volume(scan(testdata("emri_small.dcm"))
+                                                     .series[0]).voxels)
+
+
+def test_a_jpeg_lossless_stream_of_more_bits_than_bits_stored_is_named(testdata):
+    (series,) = scan(testdata("bad_sequence.dcm")).series  # a CT export with this fault
+    assert series.headers[0].bits_stored == 12
+    assert load_volume(series).warnings == (_disagree(
+        "these images", "JPEG code stream of 16-bit samples, header BitsStored 12"),)
+
+
+def test_streams_that_agree_with_their_header_carry_no_such_warning(testdata):
+    # MR_small_jp2klossless: 16-bit signed as declared; 693_J2KR: 14-bit signed stream in
+    # BitsStored 16, whose every value fits the header's range.
+    for name in ("MR_small_jp2klossless.dcm", "693_J2KR.dcm", "MR_small_jpeg_ls_lossless.dcm"):
+        volume = load_volume(scan(testdata(name)).series[0])
+        assert not any("disagree" in w for w in volume.warnings), name
+
+
+def test_the_mismatch_is_found_in_zip_members_and_on_worker_processes(testdata, tmp_path):
+    import zipfile
+
+    from core.dicom.volume import decode_process_pool
+
+    path = testdata("J2K_pixelrep_mismatch.dcm")
+    with zipfile.ZipFile(tmp_path / "export.zip", "w") as archive:
+        archive.write(path, "IM1")
+    expected = load_volume(scan(path).series[0])
+    (zipped,) = scan(tmp_path / "export.zip").series
+    assert zipped.headers[0].member == "IM1"  # decoded through pydicom, not from the offset
+    pool = decode_process_pool(1)
+    try:
+        in_worker = load_volume(scan(path).series[0], processes=pool)
+    finally:
+        pool.shutdown()
+    for volume in (load_volume(zipped), in_worker):
+        assert volume.warnings == expected.warnings
+        assert len(volume.warnings) == 1
+        assert np.array_equal(volume.voxels, expected.voxels)
