@@ -322,7 +322,7 @@ class _Values:
 
     __slots__ = ("_cache", "ds")
 
-    def __init__(self, ds: Dataset | RawDataset) -> None:
+    def __init__(self, ds: Dataset) -> None:
         self.ds = ds
         self._cache: dict[str, object] = {}
 
@@ -330,7 +330,7 @@ class _Values:
         cache = self._cache
         if keyword in cache:
             return cache[keyword]
-        value = cache[keyword] = _value(self.ds, keyword)  # type: ignore[arg-type]
+        value = cache[keyword] = _value(self.ds, keyword)
         return value
 
 
@@ -345,8 +345,7 @@ class _RawValues(_Values):
     __slots__ = ()
 
     def __init__(self, ds: RawDataset) -> None:
-        self.ds = ds
-        self._cache = _raw_values(ds)
+        self._cache = _raw_values(ds)  # every value now: no data set is kept
 
     def __call__(self, keyword: str) -> object:
         value = self._cache.get(keyword)
@@ -618,7 +617,7 @@ def _base_header(v: _Values, matrix: _Matrix, ref: FileRef, modality: str, trans
         series_instance_uid=str(v("SeriesInstanceUID")),
         series_number=_int(v("SeriesNumber")),
         series_description=str(v("SeriesDescription") or ""),
-        position=_floats(v("ImagePositionPatient"), 3),  # type: ignore[arg-type]
+        position=_point(v("ImagePositionPatient")),
         orientation=_orientation(v("ImageOrientationPatient")),
         pixel_spacing=_spacing(v("PixelSpacing")),
         rows=matrix.rows,
@@ -696,7 +695,7 @@ def _frame_values(groups: list[Dataset], base: ImageHeader, index: int,
     slope = _number(find("PixelValueTransformationSequence", "RescaleSlope"))
     intercept = _number(find("PixelValueTransformationSequence", "RescaleIntercept"))
     values: dict[str, Any] = {
-        "position": _floats(find("PlanePositionSequence", "ImagePositionPatient"), 3),
+        "position": _point(find("PlanePositionSequence", "ImagePositionPatient")),
         "orientation": _pick(_orientation(find("PlaneOrientationSequence",
                                                "ImageOrientationPatient")), base.orientation),
         "pixel_spacing": _pick(_spacing(find("PixelMeasuresSequence", "PixelSpacing")),
@@ -882,6 +881,11 @@ def _floats(value: object, n: int) -> tuple[float, ...] | None:
     return numbers
 
 
+def _point(value: object) -> tuple[float, float, float] | None:
+    numbers = _floats(value, 3)
+    return None if numbers is None else (numbers[0], numbers[1], numbers[2])
+
+
 def _orientation(value: object) -> tuple[float, ...] | None:
     numbers = _floats(value, 6)
     if numbers is None:
@@ -895,4 +899,4 @@ def _spacing(value: object) -> tuple[float, float] | None:
     numbers = _floats(value, 2)
     if numbers is None or min(numbers) <= 0:
         return None
-    return numbers  # type: ignore[return-value]
+    return numbers[0], numbers[1]

@@ -28,7 +28,7 @@ import pydicom
 from pydicom.dataset import Dataset
 from pydicom.encaps import encapsulate, generate_frames
 from pydicom.errors import BytesLengthException, InvalidDicomError
-from pydicom.pixels.decoders.base import get_decoder
+from pydicom.pixels.decoders.base import DecodeOptions, get_decoder
 from pydicom.pixels.utils import get_j2k_parameters, iter_pixels
 from pydicom.uid import (
     UID,
@@ -230,7 +230,7 @@ def _read(h: ImageHeader, buffer: np.ndarray) -> None:
     try:
         with open(h.path, "rb", buffering=0) as f:
             f.seek(h.pixel_data_offset or 0)
-            view = memoryview(buffer)
+            view = buffer.data  # a memoryview of the (contiguous, 1-D uint8) buffer
             while done < len(view):
                 n = f.readinto(view[done:])
                 if not n:
@@ -318,16 +318,18 @@ def _encapsulated_frames(fp: BinaryIO, h: ImageHeader,
     # Asking pydicom for frames by index walks them from the start for each frame when
     # there is no offset table, quadratic in the number of frames.
     wanted = set(indices)
-    one = {**options, "number_of_frames": 1}
+    one: DecodeOptions = {**options, "number_of_frames": 1}
     frames = generate_frames(fp, number_of_frames=h.number_of_frames)
     for index, data in enumerate(frames):
         if index in wanted:
-            yield decoder.as_array(encapsulate([data]), **one)[0]
+            # pydicom 3.0 annotates as_array's **kwargs as DecodeOptions each (not
+            # Unpack[DecodeOptions]), so no option passes its check.
+            yield decoder.as_array(encapsulate([data]), **one)[0]  # type: ignore[arg-type]
         if index >= indices[-1]:
             return
 
 
-def _decoding_options(h: ImageHeader) -> dict[str, object]:
+def _decoding_options(h: ImageHeader) -> DecodeOptions:
     """What pydicom's decoder would otherwise read from the data set (already scanned)."""
     return {"rows": h.rows, "columns": h.columns, "samples_per_pixel": 1,
             "number_of_frames": h.number_of_frames, "bits_allocated": h.bits_allocated,

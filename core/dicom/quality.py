@@ -120,10 +120,9 @@ def _lossy_kind(h: ImageHeader) -> str:
     syntax = h.transfer_syntax_uid
     details = _ratios(h.lossy_compression_ratios)
     if syntax in LOSSY_OR_LOSSLESS_SYNTAXES and h.lossy_image_compression != LOSSY:
-        name = LOSSY_OR_LOSSLESS_SYNTAXES[syntax]
-        return (f"may be lossy compressed ({name}, which is lossy or lossless, and Lossy "
-                "Image Compression (0028,2110) does not say): measurements on these images "
-                "may be on degraded pixels")
+        return (f"may be lossy compressed ({LOSSY_OR_LOSSLESS_SYNTAXES[syntax]}, which is "
+                "lossy or lossless, and Lossy Image Compression (0028,2110) does not say): "
+                "measurements on these images may be on degraded pixels")
     name = LOSSY_SYNTAXES.get(syntax) or LOSSY_OR_LOSSLESS_SYNTAXES.get(syntax)
     if name is not None:
         what = f"lossy compressed ({', '.join([name, *details])})"
