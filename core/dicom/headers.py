@@ -408,7 +408,7 @@ def _headers(ds: Dataset | RawDataset, ref: FileRef, stop: int, element: bytes, 
     base = _base_header(v, matrix, ref, modality, transfer_syntax, offset)
     if matrix.frames == 1 and "PerFrameFunctionalGroupsSequence" not in ds:
         return (base,)
-    return _frame_headers(ds, base, matrix.frames)  # type: ignore[arg-type]  # RawDataset: NotFast
+    return _frame_headers(ds, v, base, matrix.frames)  # type: ignore[arg-type]  # RawDataset: NotFast
 
 
 def _check_modality(v: _Values, modality: str, where: Path) -> None:
@@ -653,7 +653,8 @@ def _base_header(v: _Values, matrix: _Matrix, ref: FileRef, modality: str, trans
     )
 
 
-def _frame_headers(ds: Dataset, base: ImageHeader, frames: int) -> tuple[ImageHeader, ...]:
+def _frame_headers(ds: Dataset, v: _Values, base: ImageHeader,
+                   frames: int) -> tuple[ImageHeader, ...]:
     """One header per frame, geometry from the per-frame then the shared functional groups.
 
     A legacy multi-frame object without functional groups has one position for all its
@@ -662,8 +663,8 @@ def _frame_headers(ds: Dataset, base: ImageHeader, frames: int) -> tuple[ImageHe
     shared = _first_item(ds, "SharedFunctionalGroupsSequence")
     per_frame = _items(ds, "PerFrameFunctionalGroupsSequence")
     # Which of slope and intercept the top level gives (a frame's groups may give the other).
-    top = _RescaleFound(_number(ds.get("RescaleSlope")) is not None,
-                       _number(ds.get("RescaleIntercept")) is not None)
+    top = _RescaleFound(_number(v("RescaleSlope")) is not None,
+                        _number(v("RescaleIntercept")) is not None)
     out = []
     for index in range(frames):
         item = per_frame[index] if index < len(per_frame) else None

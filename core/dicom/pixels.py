@@ -352,13 +352,13 @@ def _read_whole(ref: FileRef, h: ImageHeader) -> Dataset:
 def stream_mismatch(h: ImageHeader, head: bytes) -> str | None:
     """How the code stream starting with *head* disagrees with *h*'s header, or None.
 
-    The Image Pixel attributes describe the encoded samples (PS3.5 §8.2.1, §8.2.3, §8.2.4):
-    a stream of more bits than BitsStored can hold values the header says cannot occur, and
-    a JPEG 2000 stream signed where the header is not (or the reverse) is read with the
-    header's sign. pydicom decodes either way (JPEG 2000 and JPEG-LS keep the extra bits,
-    the JPEG processes drop them); the values are kept as it gives them, so a reader must
-    be told. A stream of fewer bits than BitsStored disagrees harmlessly: all its values
-    fit the header's range, and it is not reported.
+    BitsStored and PixelRepresentation describe every sample (PS3.3 C.7.6.3), compressed
+    or not (PS3.5 §8.2): a stream of more bits than BitsStored can hold values the header
+    says cannot occur, and a JPEG 2000 stream signed where the header is not (or the
+    reverse) is read with the header's sign. pydicom decodes either way (JPEG 2000 and
+    JPEG-LS keep the extra bits, the JPEG processes drop them); the values are kept as it
+    gives them, so a reader must be told. A stream of fewer bits than BitsStored disagrees
+    harmlessly: all its values fit the header's range, and it is not reported.
     """
     syntax = h.transfer_syntax_uid
     signed: bool | None = None  # JPEG and JPEG-LS streams do not record a sign
