@@ -18,6 +18,10 @@ class DicomImportError(CoreError):
         self.reason = reason
 
 
+class NotDicomError(DicomImportError):
+    """The file is not DICOM at all (no DICM preamble, no DICOM start): maybe an archive."""
+
+
 class DecoderCrashedError(DicomImportError):
     """A decoding worker process died (a decoder crashed): its pool cannot be used again."""
 

@@ -1,7 +1,8 @@
-"""Progress reporting for long work, shared by the command line and scripts.
+"""Progress reporting and cancelling of long work, shared by the command line and scripts.
 
-Long-running ``core`` functions take ``progress: Callable[[float, str], None]`` (fraction
-done, message) and never a GUI object; the GUI passes a callback that drives a dialog.
+Long-running ``core`` functions take ``progress: Progress`` (called with the fraction done
+and a message) and ``is_cancelled: Cancelled`` (polled; True asks them to stop), and never
+a GUI object; the GUI passes callbacks that drive a dialog and its Cancel button.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import sys
 from collections.abc import Callable
 
 Progress = Callable[[float, str], None]
+Cancelled = Callable[[], bool]
 
 
 def print_progress(fraction: float, message: str) -> None:

@@ -7,8 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from core.cli.db import guarded
 from core.dicom.report import format_scan_report, scan_report
 from core.dicom.scan import scan
+from core.errors import DicomImportError
 from core.progress import print_progress
 
 
@@ -19,20 +21,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="list the studies, series, phases and problems in DICOM files",
         description="Scan folders (recursively), zip archives or DICOMDIRs, reading headers "
         "only, and print each study's series with phase, geometry and warnings, then every "
-        "file that was not used and why. Exit status 0 whenever the scan ran.",
+        "file that was not used and why. Exit status 0 whenever the scan ran, 2 when a "
+        "path does not exist (a typo must not pass for an empty export).",
     )
     inspect.add_argument("paths", type=Path, nargs="+", metavar="PATH",
                          help="a folder, zip archive, DICOMDIR or DICOM file")
     inspect.add_argument("--json", action="store_true",
                          help="print one JSON object instead of text")
-    inspect.set_defaults(handler=_run)
+    inspect.set_defaults(handler=guarded(_run))
 
 
 def _run(args: argparse.Namespace) -> int:
+    _check_exist(args.paths)
     progress = print_progress if sys.stderr.isatty() else None
     result = scan(args.paths, progress=progress)
     if args.json:
         print(json.dumps(scan_report(result), indent=2, ensure_ascii=False))
     else:
-        print(format_scan_report(result))
+        print(format_scan_report(result, args.paths))
     return 0
+
+
+def _check_exist(paths: list[Path]) -> None:
+    """Raise for the first of *paths* that does not exist (before anything is scanned)."""
+    for path in paths:
+        if not path.exists():
+            raise DicomImportError(path, "no such file or folder")

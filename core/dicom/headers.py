@@ -15,6 +15,7 @@ import math
 import struct
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.errors import BytesLengthException, InvalidDicomError
 from pydicom.pixels.decoders.base import get_decoder
+from pydicom.sequence import Sequence
 from pydicom.tag import BaseTag, Tag
 from pydicom.uid import (
     UID,
@@ -37,9 +39,10 @@ from pydicom.uid import (
     MediaStorageDirectoryStorage,
 )
 
+from core.dicom.quality import is_lossy_image
 from core.dicom.rawheader import NotFast, RawDataset, read_raw_dataset, wanted_tags
 from core.dicom.sources import FileRef
-from core.errors import DicomImportError
+from core.errors import DicomImportError, NotDicomError
 
 # The header fields the workstation uses. Reading stops before the pixel data; values are
 # converted only for these tags (pydicom reads every element lazily, as raw bytes).
@@ -54,6 +57,7 @@ HEADER_TAGS = (
     "NumberOfFrames", "SamplesPerPixel", "PhotometricInterpretation", "BitsAllocated",
     "BitsStored", "PixelRepresentation", "RescaleSlope", "RescaleIntercept",
     "PerFrameFunctionalGroupsSequence", "SharedFunctionalGroupsSequence", "ContrastBolusRoute",
+    "LossyImageCompression", "LossyImageCompressionRatio", "LossyImageCompressionMethod",
 )
 
 # Larger than any CT or MR matrix (1024² is the largest in clinical use); a header that
@@ -74,13 +78,13 @@ _MODALITY_NAMES = {
     "KO": "key object selection",
 }
 
-# Every error pydicom and the standard library raise while parsing a damaged header; each
-# means "this file cannot be used". Catching exactly these keeps real bugs visible.
+# The errors pydicom and the standard library raise while parsing a damaged or truncated
+# header (ValueError also from the checks here); each means "this file cannot be used".
+# TypeError, AttributeError, KeyError and IndexError are not among them: damaged bytes do
+# not cause them (tests/core/dicom/test_fuzz.py), bugs do, and a bug must surface.
 HEADER_ERRORS = (
-    OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError,
-    struct.error, OverflowError, NotImplementedError, RuntimeError, RecursionError,
-    zipfile.BadZipFile,
-    BytesLengthException, InvalidDicomError,
+    OSError, EOFError, ValueError, struct.error, OverflowError, NotImplementedError,
+    RecursionError, zipfile.BadZipFile, BytesLengthException, InvalidDicomError,
 )
 
 _TAGS: dict[str, BaseTag] = {keyword: Tag(keyword) for keyword in HEADER_TAGS}
@@ -155,6 +159,17 @@ class ImageHeader:
     pixel_data_offset: int | None = None
     contrast_route: str = ""
     image_type: tuple[str, ...] = ()
+    # Lossy Image Compression (0028,2110) as recorded ("00", "01", or "" when absent), with
+    # its ratios (0028,2112) and methods (0028,2114), in the order they were applied.
+    lossy_image_compression: str = ""
+    lossy_compression_ratios: tuple[float, ...] = ()
+    lossy_compression_methods: tuple[str, ...] = ()
+    # True when the pixels are, were or may be lossy compressed (PS3.3 C.7.6.1.1.5; see
+    # core.dicom.quality.is_lossy_image): a caliper drawn on them measures degraded pixels.
+    is_lossy: bool = False
+    # False when RescaleSlope or RescaleIntercept is missing (or no number), at the top
+    # level or in the frame's Pixel Value Transformation: 1 and 0 are assumed then.
+    has_rescale: bool = True
 
     @property
     def is_enhanced(self) -> bool:
@@ -238,6 +253,9 @@ def _read_headers(ref: FileRef, *, fast: bool = True,
         raise
     except RecursionError:
         raise DicomImportError(where, "unreadable DICOM header (nested too deeply)") from None
+    except zlib.error:
+        raise DicomImportError(where, "the deflated data set cannot be inflated (truncated or "
+                                      "damaged file)") from None
     except (PermissionError, FileNotFoundError, IsADirectoryError) as exc:
         raise DicomImportError(where, f"the file cannot be opened ({exc.strerror or exc})") \
             from None
@@ -294,7 +312,7 @@ def _read_dataset(fp: BinaryIO, where: Path) -> Dataset:
     fp.seek(0)
     start = fp.read(2)
     if start not in (b"\x02\x00", b"\x08\x00"):
-        raise DicomImportError(where, "not a DICOM file (no DICM preamble)")
+        raise NotDicomError(where, "not a DICOM file (no DICM preamble)")
     fp.seek(0)
     return pydicom.dcmread(fp, stop_before_pixels=True, force=True)
 
@@ -304,7 +322,7 @@ class _Values:
 
     __slots__ = ("_cache", "ds")
 
-    def __init__(self, ds: Dataset | RawDataset) -> None:
+    def __init__(self, ds: Dataset) -> None:
         self.ds = ds
         self._cache: dict[str, object] = {}
 
@@ -312,7 +330,7 @@ class _Values:
         cache = self._cache
         if keyword in cache:
             return cache[keyword]
-        value = cache[keyword] = _value(self.ds, keyword)  # type: ignore[arg-type]
+        value = cache[keyword] = _value(self.ds, keyword)
         return value
 
 
@@ -327,8 +345,7 @@ class _RawValues(_Values):
     __slots__ = ()
 
     def __init__(self, ds: RawDataset) -> None:
-        self.ds = ds
-        self._cache = _raw_values(ds)
+        self._cache = _raw_values(ds)  # every value now: no data set is kept
 
     def __call__(self, keyword: str) -> object:
         value = self._cache.get(keyword)
@@ -391,7 +408,7 @@ def _headers(ds: Dataset | RawDataset, ref: FileRef, stop: int, element: bytes, 
     base = _base_header(v, matrix, ref, modality, transfer_syntax, offset)
     if matrix.frames == 1 and "PerFrameFunctionalGroupsSequence" not in ds:
         return (base,)
-    return _frame_headers(ds, base, matrix.frames)  # type: ignore[arg-type]  # RawDataset: NotFast
+    return _frame_headers(ds, v, base, matrix.frames)  # type: ignore[arg-type]  # RawDataset: NotFast
 
 
 def _check_modality(v: _Values, modality: str, where: Path) -> None:
@@ -474,29 +491,46 @@ def _check_pixel_data_present(matrix: _Matrix, transfer_syntax: UID, stop: int, 
     if len(element) >= 4 and element[:4] in _FLOAT_PIXEL_TAGS:
         raise DicomImportError(where, "floating-point pixel data (a parametric map, not a CT "
                                       "or MR image as acquired)")
-    if len(element) < 8 or element[:4] != tag:
+    # The element header: tag and 4-byte length (implicit VR), or tag, VR, 2 reserved bytes
+    # and a 4-byte length (explicit VR OB/OW, PS3.5 §7.1.2).
+    header_len = 8 if transfer_syntax == ImplicitVRLittleEndian else 12
+    if len(element) < header_len or element[:4] != tag:
         raise DicomImportError(where, "no pixel data in the file (header only, or truncated "
                                       "before the image)")
-    implicit = transfer_syntax == ImplicitVRLittleEndian
-    fmt = "<" if little else ">"
-    if implicit:
-        (length,), header_len = struct.unpack(fmt + "L", element[4:8]), 8
-    else:
-        (length,), header_len = struct.unpack(fmt + "L", element[8:12]), 12
+    (length,) = struct.unpack(("<" if little else ">") + "L",
+                              element[header_len - 4:header_len])
     if transfer_syntax not in NATIVE_SYNTAXES:
         # Encapsulated fragments (only the decoder can tell if they are complete).
         return None if is_zip or length != 0xFFFFFFFF else stop + header_len
-    rows, columns, frames, bits = matrix
-    expected = rows * columns * frames * bits // 8
+    expected = _check_native_length(matrix, length, where)
     available = size - stop - header_len
-    if length != 0xFFFFFFFF and length < expected:
-        raise DicomImportError(where, f"pixel data element holds {length:,} bytes but the header "
-                                      f"declares {expected:,} ({frames} × {rows} × {columns} × "
-                                      f"{bits} bit)")
     if available < expected:
         raise DicomImportError(where, f"header promises {expected:,} bytes of pixel data but the "
                                       f"file holds only {max(available, 0):,} (truncated file)")
     return None if is_zip else stop + header_len
+
+
+def _check_native_length(matrix: _Matrix, length: int, where: Path) -> int:
+    """The bytes of uncompressed pixel data the matrix needs, if the element's length fits.
+
+    Shorter data cannot fill the image. Longer data (beyond the padding byte of an odd
+    length) means Rows, Columns, BitsAllocated or NumberOfFrames is wrong: an image read
+    from it would be sheared, or mixed with another.
+    """
+    rows, columns, frames, bits = matrix
+    expected = rows * columns * frames * bits // 8
+    if length == 0xFFFFFFFF or expected <= length <= _padded(expected):
+        return expected  # an undefined length is checked against the file's size instead
+    reason = (f"pixel data element holds {length:,} bytes but the header declares "
+              f"{expected:,} ({frames} × {rows} × {columns} × {bits} bit)")
+    if length > expected:
+        reason += ": more than the image needs, so its size in the header is wrong"
+    raise DicomImportError(where, reason)
+
+
+def _padded(n_bytes: int) -> int:
+    """*n_bytes* of pixel data padded to even length, as every value is (PS3.5 §8.1.1)."""
+    return n_bytes + n_bytes % 2
 
 
 # Encapsulated pixel data (PS3.5 A.4): an undefined-length OB element holding items
@@ -534,6 +568,23 @@ def count_fragments(fp: BinaryIO, size: int) -> int:
     return max(fragments, 0)
 
 
+def code_stream_head(fp: BinaryIO, max_bytes: int = 4096) -> bytes:
+    """The first bytes of the first fragment after the offset table, read from *fp*'s
+    position (the PixelData value); b"" when the items are not as PS3.5 A.4 lays them out.
+
+    Where a code stream describes its samples (JPEG 2000 SIZ, the JPEG and JPEG-LS frame
+    header), a few hundred bytes in at most.
+    """
+    item = fp.read(8)
+    if len(item) < 8 or item[:4] != _ITEM_TAG:
+        return b""
+    fp.seek(struct.unpack("<L", item[4:])[0], 1)
+    item = fp.read(8)
+    if len(item) < 8 or item[:4] != _ITEM_TAG:
+        return b""
+    return fp.read(min(struct.unpack("<L", item[4:])[0], max_bytes))
+
+
 def _check_fragments(matrix: _Matrix, transfer_syntax: UID, fragments: int | None,
                      where: Path) -> None:
     """Compressed data must hold at least one fragment per frame the header declares."""
@@ -552,6 +603,8 @@ def _base_header(v: _Values, matrix: _Matrix, ref: FileRef, modality: str, trans
                  offset: int | None) -> ImageHeader:
     centre = _number(_first(v("WindowCenter")))
     width = _number(_first(v("WindowWidth")))
+    lossy = str(_first(v("LossyImageCompression")) or "").strip()
+    slope, intercept = _number(v("RescaleSlope")), _number(v("RescaleIntercept"))
     return ImageHeader(
         path=ref.path,
         member=ref.member,
@@ -564,7 +617,7 @@ def _base_header(v: _Values, matrix: _Matrix, ref: FileRef, modality: str, trans
         series_instance_uid=str(v("SeriesInstanceUID")),
         series_number=_int(v("SeriesNumber")),
         series_description=str(v("SeriesDescription") or ""),
-        position=_floats(v("ImagePositionPatient"), 3),  # type: ignore[arg-type]
+        position=_point(v("ImagePositionPatient")),
         orientation=_orientation(v("ImageOrientationPatient")),
         pixel_spacing=_spacing(v("PixelSpacing")),
         rows=matrix.rows,
@@ -581,8 +634,9 @@ def _base_header(v: _Values, matrix: _Matrix, ref: FileRef, modality: str, trans
         bits_stored=_int(v("BitsStored")) or matrix.bits,
         pixel_representation=_int(v("PixelRepresentation")) or 0,
         is_little_endian=transfer_syntax != ExplicitVRBigEndian,
-        rescale_slope=_pick(_number(v("RescaleSlope")), 1.0),  # type: ignore[arg-type]
-        rescale_intercept=_pick(_number(v("RescaleIntercept")), 0.0),  # type: ignore[arg-type]
+        rescale_slope=1.0 if slope is None else slope,
+        rescale_intercept=0.0 if intercept is None else intercept,
+        has_rescale=slope is not None and intercept is not None,
         instance_number=_int(v("InstanceNumber")),
         acquisition_number=_int(v("AcquisitionNumber")),
         trigger_time_ms=_number(v("TriggerTime")),
@@ -592,26 +646,43 @@ def _base_header(v: _Values, matrix: _Matrix, ref: FileRef, modality: str, trans
         pixel_data_offset=offset,
         contrast_route=str(v("ContrastBolusRoute") or ""),
         image_type=_strings(v("ImageType")),
+        lossy_image_compression=lossy,
+        lossy_compression_ratios=_numbers(v("LossyImageCompressionRatio")),
+        lossy_compression_methods=_strings(v("LossyImageCompressionMethod")),
+        is_lossy=is_lossy_image(lossy, transfer_syntax),
     )
 
 
-def _frame_headers(ds: Dataset, base: ImageHeader, frames: int) -> tuple[ImageHeader, ...]:
+def _frame_headers(ds: Dataset, v: _Values, base: ImageHeader,
+                   frames: int) -> tuple[ImageHeader, ...]:
     """One header per frame, geometry from the per-frame then the shared functional groups.
 
     A legacy multi-frame object without functional groups has one position for all its
     frames: they keep the file's orientation and spacing but no position of their own.
     """
     shared = _first_item(ds, "SharedFunctionalGroupsSequence")
-    per_frame = ds.get("PerFrameFunctionalGroupsSequence") or []
+    per_frame = _items(ds, "PerFrameFunctionalGroupsSequence")
+    # Which of slope and intercept the top level gives (a frame's groups may give the other).
+    top = _RescaleFound(_number(v("RescaleSlope")) is not None,
+                        _number(v("RescaleIntercept")) is not None)
     out = []
     for index in range(frames):
         item = per_frame[index] if index < len(per_frame) else None
         groups = [g for g in (item, shared) if g is not None]
-        out.append(replace(base, frame_index=index, **_frame_values(groups, base, index)))
+        out.append(replace(base, frame_index=index,
+                           **_frame_values(groups, base, index, top)))
     return tuple(out)
 
 
-def _frame_values(groups: list[Dataset], base: ImageHeader, index: int) -> dict[str, Any]:
+class _RescaleFound(NamedTuple):
+    """Whether RescaleSlope and RescaleIntercept were found (as numbers)."""
+
+    slope: bool
+    intercept: bool
+
+
+def _frame_values(groups: list[Dataset], base: ImageHeader, index: int,
+                  top: _RescaleFound) -> dict[str, Any]:
     def find(sequence: str, keyword: str) -> object:
         for group in groups:
             inner = _first_item(group, sequence)
@@ -622,18 +693,20 @@ def _frame_values(groups: list[Dataset], base: ImageHeader, index: int) -> dict[
     if not groups:
         return {"position": base.position if index == 0 else None}
     content = _first_item(groups[0], "FrameContentSequence")
+    slope = _number(find("PixelValueTransformationSequence", "RescaleSlope"))
+    intercept = _number(find("PixelValueTransformationSequence", "RescaleIntercept"))
     values: dict[str, Any] = {
-        "position": _floats(find("PlanePositionSequence", "ImagePositionPatient"), 3),
+        "position": _point(find("PlanePositionSequence", "ImagePositionPatient")),
         "orientation": _pick(_orientation(find("PlaneOrientationSequence",
                                                "ImageOrientationPatient")), base.orientation),
         "pixel_spacing": _pick(_spacing(find("PixelMeasuresSequence", "PixelSpacing")),
                                base.pixel_spacing),
         "slice_thickness_mm": _pick(_number(find("PixelMeasuresSequence", "SliceThickness")),
                                     base.slice_thickness_mm),
-        "rescale_slope": _pick(_number(find("PixelValueTransformationSequence", "RescaleSlope")),
-                               base.rescale_slope),
-        "rescale_intercept": _pick(_number(find("PixelValueTransformationSequence",
-                                                "RescaleIntercept")), base.rescale_intercept),
+        "rescale_slope": _pick(slope, base.rescale_slope),
+        "rescale_intercept": _pick(intercept, base.rescale_intercept),
+        "has_rescale": (slope is not None or top.slope) and (intercept is not None
+                                                              or top.intercept),
         "trigger_time_ms": _pick(_number(find("CardiacSynchronizationSequence",
                                               "NominalCardiacTriggerDelayTime")),
                                  base.trigger_time_ms),
@@ -652,12 +725,23 @@ def _pick(value: object, default: object) -> object:
     return default if value is None else value
 
 
+def _items(ds: Dataset, keyword: str) -> Sequence | list[Dataset]:
+    """The items of the sequence *keyword* (none when absent or empty).
+
+    Raises ValueError (a header error) when the element holds something else: a damaged
+    header, whose frames' geometry cannot be trusted.
+    """
+    value = ds.get(keyword)
+    if isinstance(value, Sequence):
+        return value
+    if not value:
+        return []
+    raise ValueError(f"{keyword} is not a sequence of items")
+
+
 def _first_item(ds: Dataset, keyword: str) -> Dataset | None:
-    sequence = ds.get(keyword)
-    try:
-        return sequence[0] if sequence else None
-    except (TypeError, IndexError):
-        return None
+    items = _items(ds, keyword)
+    return items[0] if items else None
 
 
 def _time(v: _Values) -> str:
@@ -746,6 +830,7 @@ def _required_int(v: _Values, keyword: str) -> int:
 # isinstance with a tuple, not a union type: several times faster (Python 3.11), and these
 # run for every value of every file.
 _SCALARS = (str, int, float)
+_REALS = (str, bytes, int, float)  # what float() converts
 _SEQUENCES = (list, tuple, pydicom.multival.MultiValue)
 # Integers a float holds exactly: int(float(n)) == n.
 _EXACT_INT = 2**53
@@ -760,11 +845,21 @@ def _first(value: object) -> object:
 
 
 def _number(value: object) -> float | None:
+    # Numbers come as text (DS, IS), int or float (binary VRs; pydicom's DSfloat and IS);
+    # any other value (an element of another VR in a damaged header) is no number.
+    if not isinstance(value, _REALS):
+        return None
     try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        number = float(value)
+    except (ValueError, OverflowError):  # not a number; an IS beyond a float's range
         return None
     return number if math.isfinite(number) else None
+
+
+def _numbers(value: object) -> tuple[float, ...]:
+    """The numbers among the values of a (multi-valued) numeric element."""
+    values = value if isinstance(value, _SEQUENCES) else (value,)
+    return tuple(n for n in map(_number, values) if n is not None)
 
 
 def _int(value: object) -> int | None:
@@ -775,15 +870,21 @@ def _int(value: object) -> int | None:
 
 
 def _floats(value: object, n: int) -> tuple[float, ...] | None:
-    if value is None or isinstance(value, (str, bytes)):
+    if not isinstance(value, _SEQUENCES) or len(value) != n \
+            or not all(isinstance(v, _REALS) for v in value):
         return None
     try:
-        numbers = tuple(map(float, value))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+        numbers = tuple(map(float, value))
+    except (ValueError, OverflowError):
         return None
-    if len(numbers) != n or not all(map(math.isfinite, numbers)):
+    if not all(map(math.isfinite, numbers)):
         return None
     return numbers
+
+
+def _point(value: object) -> tuple[float, float, float] | None:
+    numbers = _floats(value, 3)
+    return None if numbers is None else (numbers[0], numbers[1], numbers[2])
 
 
 def _orientation(value: object) -> tuple[float, ...] | None:
@@ -799,4 +900,4 @@ def _spacing(value: object) -> tuple[float, float] | None:
     numbers = _floats(value, 2)
     if numbers is None or min(numbers) <= 0:
         return None
-    return numbers  # type: ignore[return-value]
+    return numbers[0], numbers[1]

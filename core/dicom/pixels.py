@@ -15,22 +15,36 @@ scanning, with the image's attributes from the scan: the header is not parsed a 
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 import threading
 import zlib
 from collections.abc import Iterator, Sequence
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 import pydicom
+from pydicom.dataset import Dataset
 from pydicom.encaps import encapsulate, generate_frames
 from pydicom.errors import BytesLengthException, InvalidDicomError
-from pydicom.pixels.decoders.base import get_decoder
-from pydicom.pixels.utils import iter_pixels
-from pydicom.uid import UID, RLELossless
+from pydicom.pixels.decoders.base import DecodeOptions, get_decoder
+from pydicom.pixels.utils import get_j2k_parameters, iter_pixels
+from pydicom.uid import (
+    UID,
+    JPEG2000TransferSyntaxes,
+    JPEGLSTransferSyntaxes,
+    JPEGTransferSyntaxes,
+    RLELossless,
+)
 
-from core.dicom.headers import NATIVE_SYNTAXES, TRUNCATED, ImageHeader, count_fragments
+from core.dicom.headers import (
+    NATIVE_SYNTAXES,
+    TRUNCATED,
+    ImageHeader,
+    code_stream_head,
+    count_fragments,
+)
 from core.dicom.sources import FileRef
 from core.errors import DicomImportError
 
@@ -40,6 +54,14 @@ DECODE_ERRORS = (
     RuntimeError, NotImplementedError, OverflowError, MemoryError, zlib.error, struct.error,
     BytesLengthException, InvalidDicomError,
 )
+
+
+class Decoded(NamedTuple):
+    """The decoded frames of one file as (frame index, stored values), and how its code
+    stream disagrees with the header (:func:`stream_mismatch`), or None."""
+
+    frames: list[tuple[int, np.ndarray]]
+    mismatch: str | None
 
 
 class ValuesOutOfRange(Exception):
@@ -66,8 +88,11 @@ def voxel_dtype(headers: Sequence[ImageHeader]) -> np.dtype:
     return np.dtype(np.int16) if exact else np.dtype(np.float32)
 
 
-def read_into(headers: Sequence[ImageHeader], out: Sequence[np.ndarray]) -> None:
+def read_into(headers: Sequence[ImageHeader], out: Sequence[np.ndarray]) -> str | None:
     """Read the frames *headers* (all from one file) into *out*, rescaled to modality values.
+
+    Returns how the file's code stream disagrees with its header (:func:`stream_mismatch`),
+    or None.
 
     Raises
     ------
@@ -82,14 +107,16 @@ def read_into(headers: Sequence[ImageHeader], out: Sequence[np.ndarray]) -> None
         if target.dtype == np.int16 and _dtype(first) in _NATIVE_16:
             _read(first, target.view(np.uint8).reshape(-1))
             _rescale_in_place(target.view(_dtype(first)), first, target)
-            return
+            return None
         raw = _read_directly(first)
         _rescale(raw, first, target, bits_cleared=True)
-        return
+        return None
     wanted = {h.frame_index or 0: (h, target) for h, target in zip(headers, out, strict=True)}
-    for index, frame in _decode(first.ref, first, sorted(wanted)):
+    decoded = _decode(first.ref, first, sorted(wanted))
+    for index, frame in decoded.frames:
         header, target = wanted[index]
         _rescale(frame, header, target)
+    return decoded.mismatch
 
 
 def needs_decoder(header: ImageHeader) -> bool:
@@ -108,8 +135,8 @@ def is_slow_to_decode(header: ImageHeader) -> bool:
             and header.transfer_syntax_uid != RLELossless)
 
 
-def decode_in_worker(headers: Sequence[ImageHeader]) -> list[tuple[int, np.ndarray]] | str:
-    """Decode the frames *headers* (one file) in a worker process: (frame index, pixels).
+def decode_in_worker(headers: Sequence[ImageHeader]) -> Decoded | str:
+    """Decode the frames *headers* (one file) in a worker process.
 
     Runs in a process of its own, single-threaded, so silencing pydicom's warnings here
     touches no other thread. A file that cannot be decoded comes back as the reason (a
@@ -126,20 +153,22 @@ def decode_in_worker(headers: Sequence[ImageHeader]) -> list[tuple[int, np.ndarr
             return exc.reason
 
 
-def rescale_into(frames: list[tuple[int, np.ndarray]] | str, headers: Sequence[ImageHeader],
-                 out: Sequence[np.ndarray]) -> None:
-    """Write decoded *frames* of one file into *out*, rescaled (see :func:`decode_in_worker`).
+def rescale_into(decoded: Decoded | str, headers: Sequence[ImageHeader],
+                 out: Sequence[np.ndarray]) -> str | None:
+    """Write the *decoded* frames of one file into *out*, rescaled (see
+    :func:`decode_in_worker`); return the code stream's mismatch, as :func:`read_into` does.
 
     Raises
     ------
     DicomImportError
-        If the worker could not decode the file (*frames* is then its reason).
+        If the worker could not decode the file (*decoded* is then its reason).
     """
-    if isinstance(frames, str):
-        raise DicomImportError(headers[0].display_path, frames)
-    by_index = dict(frames)
+    if isinstance(decoded, str):
+        raise DicomImportError(headers[0].display_path, decoded)
+    by_index = dict(decoded.frames)
     for header, target in zip(headers, out, strict=True):
         _rescale(by_index[header.frame_index or 0], header, target)
+    return decoded.mismatch
 
 
 def read_frame(header: ImageHeader) -> np.ndarray:
@@ -201,7 +230,7 @@ def _read(h: ImageHeader, buffer: np.ndarray) -> None:
     try:
         with open(h.path, "rb", buffering=0) as f:
             f.seek(h.pixel_data_offset or 0)
-            view = memoryview(buffer)
+            view = buffer.data  # a memoryview of the (contiguous, 1-D uint8) buffer
             while done < len(view):
                 n = f.readinto(view[done:])
                 if not n:
@@ -215,7 +244,7 @@ def _read(h: ImageHeader, buffer: np.ndarray) -> None:
                                        "(the file changed or is truncated)")
 
 
-def _decode(ref: FileRef, h: ImageHeader, indices: list[int]) -> list[tuple[int, np.ndarray]]:
+def _decode(ref: FileRef, h: ImageHeader, indices: list[int]) -> Decoded:
     """The frames *indices* of the file as (index, rows × columns stored values).
 
     Frames are decoded one at a time, so a header that promises more frames than the
@@ -223,15 +252,20 @@ def _decode(ref: FileRef, h: ImageHeader, indices: list[int]) -> list[tuple[int,
     promised size is allocated.
     """
     decoded: list[tuple[int, np.ndarray]] = []
+    head = b""  # the start of the first frame's code stream, when compressed
     try:
         if _is_encapsulated_on_disk(h):
             with open(h.path, "rb") as fp:
+                fp.seek(h.pixel_data_offset or 0)
+                head = code_stream_head(fp)
                 for index, frame in zip(indices, _encapsulated_frames(fp, h, indices),
                                         strict=False):
                     decoded.append((index, _checked(frame, h, ref)))
         else:
-            for index, frame in zip(indices, _frames_through_pydicom(ref, h, indices),
-                                    strict=False):
+            ds = _read_whole(ref, h)
+            if h.transfer_syntax_uid not in NATIVE_SYNTAXES:
+                head = code_stream_head(io.BytesIO(ds.PixelData))
+            for index, frame in zip(indices, iter_pixels(ds, indices=indices), strict=False):
                 decoded.append((index, _checked(frame, h, ref)))
     except DicomImportError:
         raise
@@ -249,7 +283,7 @@ def _decode(ref: FileRef, h: ImageHeader, indices: list[int]) -> list[tuple[int,
         missing = indices[len(decoded)] + 1
         raise DicomImportError(ref.display_path, f"frame {missing} is missing from the pixel "
                                                  "data")
-    return decoded
+    return Decoded(decoded, stream_mismatch(h, head) if head else None)
 
 
 def _is_encapsulated_on_disk(h: ImageHeader) -> bool:
@@ -284,16 +318,18 @@ def _encapsulated_frames(fp: BinaryIO, h: ImageHeader,
     # Asking pydicom for frames by index walks them from the start for each frame when
     # there is no offset table, quadratic in the number of frames.
     wanted = set(indices)
-    one = {**options, "number_of_frames": 1}
+    one: DecodeOptions = {**options, "number_of_frames": 1}
     frames = generate_frames(fp, number_of_frames=h.number_of_frames)
     for index, data in enumerate(frames):
         if index in wanted:
-            yield decoder.as_array(encapsulate([data]), **one)[0]
+            # pydicom 3.0 annotates as_array's **kwargs as DecodeOptions each (not
+            # Unpack[DecodeOptions]), so no option passes its check.
+            yield decoder.as_array(encapsulate([data]), **one)[0]  # type: ignore[arg-type]
         if index >= indices[-1]:
             return
 
 
-def _decoding_options(h: ImageHeader) -> dict[str, object]:
+def _decoding_options(h: ImageHeader) -> DecodeOptions:
     """What pydicom's decoder would otherwise read from the data set (already scanned)."""
     return {"rows": h.rows, "columns": h.columns, "samples_per_pixel": 1,
             "number_of_frames": h.number_of_frames, "bits_allocated": h.bits_allocated,
@@ -301,9 +337,8 @@ def _decoding_options(h: ImageHeader) -> dict[str, object]:
             "photometric_interpretation": h.photometric_interpretation}
 
 
-def _frames_through_pydicom(ref: FileRef, h: ImageHeader,
-                            indices: list[int]) -> Iterator[np.ndarray]:
-    """Frames of a file pydicom must parse whole (zip members, deflated, native big endian)."""
+def _read_whole(ref: FileRef, h: ImageHeader) -> Dataset:
+    """A file pydicom must parse whole (zip members, deflated, native big endian)."""
     with ref.open() as fp:
         ds = pydicom.dcmread(fp, force=True)
     if "PixelData" not in ds or "Rows" not in ds:
@@ -311,7 +346,67 @@ def _frames_through_pydicom(ref: FileRef, h: ImageHeader,
                                                  "is complete (truncated)")
     if (int(ds.Rows), int(ds.Columns)) != (h.rows, h.columns):
         raise DicomImportError(ref.display_path, "the file changed since it was scanned")
-    yield from iter_pixels(ds, indices=indices)
+    return ds
+
+
+def stream_mismatch(h: ImageHeader, head: bytes) -> str | None:
+    """How the code stream starting with *head* disagrees with *h*'s header, or None.
+
+    BitsStored and PixelRepresentation describe every sample (PS3.3 C.7.6.3), compressed
+    or not (PS3.5 §8.2): a stream of more bits than BitsStored can hold values the header
+    says cannot occur, and a JPEG 2000 stream signed where the header is not (or the
+    reverse) is read with the header's sign. pydicom decodes either way (JPEG 2000 and
+    JPEG-LS keep the extra bits, the JPEG processes drop them); the values are kept as it
+    gives them, so a reader must be told. A stream of fewer bits than BitsStored disagrees
+    harmlessly: all its values fit the header's range, and it is not reported.
+    """
+    syntax = h.transfer_syntax_uid
+    signed: bool | None = None  # JPEG and JPEG-LS streams do not record a sign
+    if syntax in JPEG2000TransferSyntaxes:
+        family, parameters = "JPEG 2000", get_j2k_parameters(head)
+        precision, signed = parameters.get("precision"), parameters.get("is_signed")
+    elif syntax in JPEGLSTransferSyntaxes or syntax in JPEGTransferSyntaxes:
+        family = "JPEG-LS" if syntax in JPEGLSTransferSyntaxes else "JPEG"
+        precision = _jpeg_precision(head)
+    else:
+        return None
+    header_says = []
+    if precision is not None and precision > h.bits_stored:
+        header_says.append(f"BitsStored {h.bits_stored}")
+    if signed is not None and signed != bool(h.pixel_representation):
+        word = "signed" if h.pixel_representation else "unsigned"
+        header_says.append(f"{word} (PixelRepresentation {h.pixel_representation})")
+    if not header_says:
+        return None
+    sign = "" if signed is None else " signed" if signed else " unsigned"
+    return (f"{family} code stream of {precision}-bit{sign} samples, header "
+            + " and ".join(header_says))
+
+
+# Start-of-frame markers: SOF0-SOF15 but DHT, JPG and DAC (ISO/IEC 10918-1 Table B.1), and
+# JPEG-LS SOF55 (ISO/IEC 14495-1 C.2.2).
+_SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC} | {0xF7}
+
+
+def _jpeg_precision(head: bytes) -> int | None:
+    """The sample precision P of a JPEG or JPEG-LS frame header within *head*, or None.
+
+    After SOI, marker segments (each with its length) lead to the frame header: marker,
+    2-byte length, then P (ISO/IEC 10918-1 B.2.2).
+    """
+    if head[:2] != b"\xff\xd8":
+        return None
+    pos = 2
+    while pos + 5 <= len(head):
+        if head[pos] != 0xFF:
+            return None
+        if head[pos + 1] == 0xFF:  # a fill byte before a marker
+            pos += 1
+        elif head[pos + 1] in _SOF_MARKERS:
+            return head[pos + 4]
+        else:
+            pos += 2 + struct.unpack(">H", head[pos + 2:pos + 4])[0]
+    return None
 
 
 def _checked(frame: np.ndarray, h: ImageHeader, ref: FileRef) -> np.ndarray:

@@ -25,7 +25,7 @@ from typing import BinaryIO
 from pydicom import uid as pydicom_uid
 from pydicom.datadict import tag_for_keyword
 from pydicom.dataelem import RawDataElement, empty_value_for_VR
-from pydicom.tag import BaseTag
+from pydicom.tag import BaseTag, Tag
 from pydicom.valuerep import EXPLICIT_VR_LENGTH_32, VR
 
 # The first read; most headers (even with private groups) end within it.
@@ -117,7 +117,7 @@ class RawDataset:
 
 def wanted_tags(keywords: Iterable[str]) -> frozenset[int]:
     """The tags of *keywords*, and Specific Character Set (needed to decode text)."""
-    return frozenset({_CHARSET, *(int(tag_for_keyword(k)) for k in keywords)})
+    return frozenset({_CHARSET, *(int(Tag(k)) for k in keywords)})
 
 
 def read_raw_dataset(fp: BinaryIO, size: int, wanted: frozenset[int]) -> RawDataset | None:
@@ -137,9 +137,11 @@ def read_raw_dataset(fp: BinaryIO, size: int, wanted: frozenset[int]) -> RawData
             buf += fp.read(want - len(buf))
             if len(buf) < want:
                 return None  # the file shrank while being read
-        except (NotFast, struct.error, ValueError, IndexError, KeyError, TypeError,
-                AttributeError):
-            return None  # whatever this parser does not expect, pydicom reads (and judges)
+        except NotFast:
+            # Whatever this parser does not expect, pydicom reads (and judges). Every read
+            # here is bounds-checked first (_NeedMore), so damaged bytes end in NotFast;
+            # any other exception is a bug, and goes on up.
+            return None
 
 
 def _parse(buf: bytes, size: int, wanted: frozenset[int]) -> RawDataset:
@@ -255,12 +257,17 @@ def _data_set(buf: bytes, pos: int, size: int,
                     raise NotFast("element past the end of the file")
                 raise _NeedMore(pos)
             text_vr = vr_text[vr]
-            elements[group << 16 | elem] = (
-                (text_vr, buf[start:pos]) if length
-                else (text_vr, empty_value_for_VR(text_vr, raw=True)))  # type: ignore[arg-type]
+            elements[group << 16 | elem] = (text_vr, buf[start:pos] if length
+                                            else _empty_raw(text_vr))
     if pos + 12 > size:
         raise NotFast("no pixel data, or an element past the end of the file")
     raise _NeedMore(pos + 12)
+
+
+def _empty_raw(vr: str) -> bytes | None:
+    """What pydicom's reader holds for an empty value of *vr*: b"" or None."""
+    value = empty_value_for_VR(vr, raw=True)
+    return value if isinstance(value, bytes) else None
 
 
 def _skip_sequence(buf: bytes, pos: int, size: int) -> int:

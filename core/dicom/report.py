@@ -6,6 +6,8 @@ blinded, and the patient ID is the trial's subject code after de-identification.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from core.dicom.scan import ScanResult, SeriesInfo
@@ -50,8 +52,8 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def format_scan_report(result: ScanResult) -> str:
-    """The report as indented text lines, for people."""
+def format_scan_report(result: ScanResult, roots: Sequence[Path] = ()) -> str:
+    """The report as indented text lines, for people; *roots* are the paths scanned."""
     lines = []
     for study in result.studies:
         lines.append(f"Study {study.study_instance_uid}  patient {study.patient_id or '?'}  "
@@ -59,7 +61,10 @@ def format_scan_report(result: ScanResult) -> str:
         for s in study.series:
             lines.extend(_series_lines(s))
     if not result.studies:
-        lines.append("No CT or MR image series found.")
+        where = f" in {', '.join(map(str, roots))}" if roots else ""
+        # Every file listed is either read or rejected: nothing of either means no files.
+        found = "No CT or MR image series found" if result.rejected else "No files found"
+        lines.append(f"{found}{where}.")
     if not result.is_complete:
         lines.append("Scan cancelled: the report covers the files read so far.")
     if result.rejected:

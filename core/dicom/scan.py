@@ -8,13 +8,13 @@ from pathlib import Path
 
 from core.dicom.headers import ImageHeader, pydicom_warnings_ignored, read_headers
 from core.dicom.phases import PhaseDecision, classify_study_phases, override_phase
+from core.dicom.quality import image_warnings
 from core.dicom.sources import FileRef, SourceProblem, expand_archive, list_files
 from core.dicom.stack import Stack, build_stack, split_dynamic
-from core.errors import DicomImportError
+from core.errors import DicomImportError, NotDicomError
 from core.model.imaging import Phase
+from core.progress import Cancelled, Progress
 
-Progress = Callable[[float, str], None]
-Cancelled = Callable[[], bool]
 # (SeriesInstanceUID, temporal position): one displayable series, see SeriesInfo.key.
 SeriesKey = tuple[str, int | None]
 
@@ -42,6 +42,11 @@ class SeriesInfo:
     def n_images(self) -> int:
         """Number of images (frames of a multi-frame object count one each)."""
         return len(self.headers)
+
+    @property
+    def is_lossy(self) -> bool:
+        """True when any image is, was or may be lossy compressed (see the warnings)."""
+        return any(h.is_lossy for h in self.headers)
 
     @property
     def key(self) -> tuple[str, int | None]:
@@ -154,7 +159,8 @@ def _read_all(
         try:
             found = read_headers(ref)
         except DicomImportError as exc:
-            is_zip = exc.reason.startswith("not a DICOM")
+            # Only a file that is not DICOM at all may be a zip archive under another name.
+            is_zip = isinstance(exc, NotDicomError)
             members = expand_archive(ref, problems) if is_zip else None
             if members is None:
                 rejected.append(Rejected(ref.display_path, exc.reason))
@@ -224,7 +230,7 @@ def _series_info(key: tuple[str, int | None], stack: Stack, phase: PhaseDecision
         series_number=first.series_number,
         headers=stack.headers,
         phase=phase,
-        warnings=stack.warnings,
+        warnings=(*stack.warnings, *image_warnings(stack.headers)),
         slice_spacing_mm=stack.slice_spacing_mm,
         is_measurable=stack.is_measurable,
     )

@@ -158,6 +158,8 @@ def _dicomdir_files(path: Path, problems: list[SourceProblem]) -> Iterator[FileR
 
 
 def _file_id(value: object) -> list[str]:
+    # Not a str: a multi-valued ReferencedFileID, or else the TypeError of a damaged
+    # DICOMDIR, which the caller reports (_SOURCE_ERRORS).
     parts = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
     return [str(p) for p in parts if str(p)]
 

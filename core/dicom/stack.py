@@ -306,7 +306,9 @@ def _position_key(h: ImageHeader) -> tuple[float, ...]:
 
 
 def _sortable(value: object) -> tuple[float, str]:
-    try:
-        return float(value), ""  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return math.inf, str(value)
+    if isinstance(value, int | float | str):
+        try:
+            return float(value), ""
+        except (ValueError, OverflowError):  # not a number; an int beyond a float's range
+            pass
+    return math.inf, str(value)

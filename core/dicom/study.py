@@ -25,8 +25,8 @@ from core.dicom.workers import DecodeWorkers
 from core.errors import DecoderCrashedError, DicomImportError
 from core.model.imaging import DISPLAY_ORDER, Phase
 from core.model.volume import Volume
+from core.progress import Progress
 
-Progress = Callable[[float, str], None]
 FirstSlice = Callable[[ImageHeader, np.ndarray], None]
 
 # The reader looks at arterial first (viable tumour), then at washout on the portal venous

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mmap
 import os
-from collections.abc import Callable
+from collections import Counter
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -22,14 +22,14 @@ from core.dicom.pixels import (
     rescale_into,
     voxel_dtype,
 )
+from core.dicom.quality import image_warnings, stream_warnings
 from core.dicom.scan import SeriesInfo
 from core.dicom.sources import FileRef
 from core.dicom.stack import Stack, build_stack
 from core.errors import DecoderCrashedError, DicomImportError
 from core.model.imaging import Modality, Phase
 from core.model.volume import Volume
-
-Progress = Callable[[float, str], None]
+from core.progress import Progress
 
 # A series needing more than this in memory is refused before allocating (about 8,000
 # slices of 512²: far beyond any liver CT or MR series).
@@ -72,16 +72,18 @@ def load_volume(series: SeriesInfo, progress: Progress | None = None, *,
     if n_bytes > MAX_VOLUME_BYTES:
         raise DicomImportError(first.display_path, f"series of {stack.n_slices} slices would "
                                                    f"need {n_bytes / 1024**3:.1f} GiB: refused")
-    voxels = _read_series(series, stack, dtype, progress, processes)
-    if voxels is None:  # values beyond int16: read again as float32
+    read = _read_series(series, stack, dtype, progress, processes)
+    if read is None:  # values beyond int16: read again as float32
         if 2 * n_bytes > MAX_VOLUME_BYTES:
             raise DicomImportError(first.display_path, f"series of {stack.n_slices} slices "
                                    f"would need {2 * n_bytes / 1024**3:.1f} GiB as float32: "
                                    "refused")
-        voxels = _read_series(series, stack, FLOAT32, progress, processes)
-        assert voxels is not None  # float32 holds any value
+        read = _read_series(series, stack, FLOAT32, progress, processes)
+        assert read is not None  # float32 holds any value
+    voxels, mismatches = read
     uids, frames = _blank_missing_slices(voxels, stack)
-    warnings = tuple(dict.fromkeys((*series.warnings, *stack.warnings)))
+    warnings = tuple(dict.fromkeys((*series.warnings, *stack.warnings,
+                                    *stream_warnings(mismatches, stack.headers))))
     return Volume(
         voxels=voxels,
         affine=volume_affine(stack),
@@ -97,12 +99,14 @@ def load_volume(series: SeriesInfo, progress: Progress | None = None, *,
         is_measurable=stack.is_measurable and series.is_measurable,
         is_monochrome1=first.photometric_interpretation == "MONOCHROME1",
         frame_numbers=frames,
+        is_lossy=series.is_lossy,
     )
 
 
-def _read_series(series: SeriesInfo, stack: Stack, dtype: np.dtype,
-                 progress: Progress | None, processes: Executor | None) -> np.ndarray | None:
-    """The voxels of *stack* as *dtype*, or None if the values do not fit int16.
+def _read_series(series: SeriesInfo, stack: Stack, dtype: np.dtype, progress: Progress | None,
+                 processes: Executor | None) -> tuple[np.ndarray, Counter[str]] | None:
+    """The voxels of *stack* as *dtype* and the code streams' mismatches (see
+    :func:`_read_all`), or None if the values do not fit int16.
 
     On None the int16 array is already unreachable (nothing here keeps the exception and
     its frames), so it is freed before the caller allocates float32.
@@ -112,10 +116,11 @@ def _read_series(series: SeriesInfo, stack: Stack, dtype: np.dtype,
     targets = [voxels[k] for k in stack.slots]
     try:
         with pydicom_warnings_ignored():  # entered here, not in the pool's threads
-            _read_all(stack.headers, targets, series.description, progress, processes)
+            mismatches = _read_all(stack.headers, targets, series.description, progress,
+                                   processes)
     except ValuesOutOfRange:
         return None
-    return voxels
+    return voxels, mismatches
 
 
 FLOAT32 = np.dtype(np.float32)
@@ -185,10 +190,11 @@ def preview_volume(header: ImageHeader, pixels: np.ndarray) -> Volume:
         phase=phase_from_description(header.series_description) or Phase.UNKNOWN,
         series_description=header.series_description,
         window=header.window,
-        warnings=("preview: one image while the study loads",),
+        warnings=("preview: one image while the study loads", *image_warnings([header])),
         is_measurable=False,
         is_monochrome1=header.photometric_interpretation == "MONOCHROME1",
         frame_numbers=(header.frame_number,),
+        is_lossy=header.is_lossy,
     )
 
 
@@ -229,38 +235,46 @@ def decode_process_pool(workers: int) -> Executor:
 
 
 def _read_all(headers: tuple[ImageHeader, ...], targets: list[np.ndarray], description: str,
-              progress: Progress | None, processes: Executor | None = None) -> None:
-    """Read each file once (a multi-frame file fills all its slices) on a thread pool."""
+              progress: Progress | None, processes: Executor | None = None) -> Counter[str]:
+    """Read each file once (a multi-frame file fills all its slices) on a thread pool.
+
+    Returns each way a code stream disagreed with its header
+    (:func:`~core.dicom.pixels.stream_mismatch`) and the number of images it concerns.
+    """
     by_file: dict[FileRef, list[int]] = {}
     for k, h in enumerate(headers):
         by_file.setdefault(h.ref, []).append(k)
     jobs = list(by_file.values())
 
-    def read(slices: list[int]) -> int:
+    def read(slices: list[int]) -> tuple[int, str | None]:
         group = [headers[k] for k in slices]
         if processes is not None and needs_decoder(group[0]):
             try:
-                frames = processes.submit(decode_in_worker, group).result()
+                decoded = processes.submit(decode_in_worker, group).result()
             except BrokenProcessPool:
                 # A decoder crashed its worker (a damaged file can do that to native code):
                 # the application lives on, this load stops with a reason.
                 raise DecoderCrashedError(group[0].display_path, "the decoding worker "
                                           "process stopped while this file or one decoded "
                                           "alongside was read (a decoder crashed)") from None
-            rescale_into(frames, group, [targets[k] for k in slices])
+            mismatch = rescale_into(decoded, group, [targets[k] for k in slices])
         else:
-            read_into(group, [targets[k] for k in slices])
-        return len(slices)
+            mismatch = read_into(group, [targets[k] for k in slices])
+        return len(slices), mismatch
 
     workers = decode_workers() if processes is None else 2 * decode_workers() + 2
     done = 0
+    mismatches: Counter[str] = Counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         try:
-            for n in pool.map(read, jobs):
+            for n, mismatch in pool.map(read, jobs):
                 done += n
+                if mismatch is not None:
+                    mismatches[mismatch] += n
                 if progress and (done % 16 < n or done == len(headers)):
                     progress(done / len(headers), f"Loading {description}")
         except BaseException:
             # A file that cannot be read ends the load: do not read the rest first.
             pool.shutdown(cancel_futures=True)
             raise
+    return mismatches

@@ -43,6 +43,9 @@ class Volume:
     # 1-based frame number of each slice in a multi-frame object (ReferencedFrameNumber),
     # None for single-frame images; empty when not recorded.
     frame_numbers: tuple[int | None, ...] = ()
+    # True when any slice's pixels are, were or may be lossy compressed (PS3.3 C.7.6.1.1.5):
+    # measurements on them are on degraded pixels; ``warnings`` says how.
+    is_lossy: bool = False
 
     def __post_init__(self) -> None:
         if self.voxels.ndim != 3:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,13 +24,12 @@ from core.phantom.cases import perfect_reader_case
 from core.phantom.grid import PhantomSize
 from core.phantom.scenarios import TIMEPOINT_LABELS, VISIT_INTERVAL_DAYS, Scenario, demo_scenarios
 from core.phantom.study import GROUND_TRUTH_NAME, StudySpec, write_study
+from core.progress import Progress
 
 DEMO_TRIAL_NAME = "DEMO-HCC-P2"
 MANIFEST_NAME = "trial.json"
 MANIFEST_FORMAT = "mrecist-demo-trial/1"
 CASES_FOLDER = "cases"
-
-Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,12 +31,11 @@ from core.phantom.lesions import (
 from core.phantom.render import render_phase
 from core.phantom.tissues import CONTRAST_PHASES
 from core.phantom.vendors import MR_DYNAMIC_DESCRIPTIONS, PHASE_DELAY_S, style_for
+from core.progress import Progress
 
 GROUND_TRUTH_FORMAT = "mrecist-phantom-truth/1"
 GROUND_TRUTH_NAME = "ground_truth.json"
 DICOM_FOLDER = "dicom"
-
-Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)

@@ -264,7 +264,7 @@ class SliceViewer(QWidget):
         frame = (frames[self._index] or 0) if frames else 0
         return measure_caliper(plane_of_slice(volume, self._index), start_rc, end_rc,
                                volume.sop_instance_uids[self._index], frame,
-                               on_lossy_image=bool(getattr(volume, "is_lossy", False)))
+                               on_lossy_image=volume.is_lossy)
 
     def _show_calipers(self) -> None:
         volume = self._volume

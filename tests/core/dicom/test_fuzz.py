@@ -50,3 +50,36 @@ def test_mutated_files_never_raise(testdata, tmp_path, name):
                 assert reason
             else:
                 assert volume.voxels.shape[0] >= series.n_images
+
+
+def _shifted(data: bytes, seed: int, n: int) -> list[bytes]:
+    """Bytes inserted into or removed from the header: every later element moves."""
+    rng = random.Random(seed)
+    header_end = min(len(data), 4096)
+    out = []
+    for i in range(n):
+        buf = bytearray(data)
+        start = rng.randrange(128, header_end)
+        if i % 2:
+            buf[start:start] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 6)))
+        else:
+            del buf[start:start + rng.randint(1, 6)]
+        out.append(bytes(buf))
+    return out
+
+
+@pytest.mark.parametrize("name", [*SOURCES, "image_dfl.dcm"])
+def test_shifted_headers_never_raise(testdata, tmp_path, name):
+    data = testdata(name).read_bytes()
+    for i, mutant in enumerate(_shifted(data, seed=len(name), n=40)):
+        folder = tmp_path / f"m{i}"
+        folder.mkdir()
+        (folder / "IM").write_bytes(mutant)
+        result = scan(folder)
+        assert len(result.rejected) + sum(s.n_images for s in result.series) >= 1
+        for series in result.series:
+            try:
+                load_volume(series)
+            except DicomImportError as exc:
+                reason = exc.reason
+                assert reason

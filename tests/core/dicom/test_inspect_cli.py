@@ -42,13 +42,55 @@ def test_text_report_shows_warnings_and_rejections(write_image, tmp_path, capsys
     for z in (0.0, 2.0, 6.0):
         write_image(position=(0, 0, z), pixel_spacing=None)
     (tmp_path / "notes.txt").write_text("hello")
-    assert main(["inspect", str(tmp_path), str(tmp_path / "nowhere")]) == 0
+    assert main(["inspect", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert 'CT "Arterial": arterial' in out
     assert "warning: 1 slice(s) missing" in out
     assert "warning: no PixelSpacing: the images can be viewed but not measured" in out
     assert f"{tmp_path / 'notes.txt'}: not a DICOM file (no DICM preamble)" in out
-    assert f"{tmp_path / 'nowhere'}: no such file or folder" in out
+
+
+@pytest.mark.parametrize("json_output", [False, True], ids=["text", "json"])
+def test_a_path_that_does_not_exist_is_an_error_naming_it(write_image, tmp_path, capsys,
+                                                          json_output):
+    # A typo in the path must not pass for an export without images: exit status 2, one
+    # line on stderr, nothing scanned (the existing folder beside it included).
+    write_image()
+    missing = tmp_path / "nowhere"
+    args = ["inspect", *(["--json"] if json_output else []), str(tmp_path), str(missing)]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"mrecist inspect: {missing}: no such file or folder\n"
+
+
+def test_a_missing_path_exits_2_without_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    missing = tmp_path / "no" / "such" / "export"
+    run = subprocess.run([sys.executable, "-m", "core.cli", "inspect", str(missing)],
+                         capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[3])
+    assert run.returncode == 2
+    assert run.stderr == f"mrecist inspect: {missing}: no such file or folder\n"
+    assert run.stdout == ""
+
+
+def test_an_empty_folder_is_named_in_the_text_report(tmp_path, capsys):
+    (tmp_path / "empty" / "sub").mkdir(parents=True)
+    assert main(["inspect", str(tmp_path / "empty")]) == 0
+    assert capsys.readouterr().out == f"No files found in {tmp_path / 'empty'}.\n"
+
+
+def test_a_folder_without_images_is_named_in_the_text_report(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("hello")
+    assert main(["inspect", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"No CT or MR image series found in {tmp_path}.",
+        "Rejected 1 file(s):",
+        f"  {tmp_path / 'notes.txt'}: not a DICOM file (no DICM preamble)",
+    ]
 
 
 def test_an_empty_folder_is_still_a_successful_scan(tmp_path, capsys):
@@ -62,7 +104,6 @@ def test_real_tcia_series_report(capsys):
     assert (series["slices"], series["rows"], series["pixel_spacing_mm"],
             series["slice_spacing_mm"], series["warnings"]) == (
         89, 512, [0.703125, 0.703125], 2.5, [])
-
 
 
 def test_many_rejected_files_are_grouped_by_reason_in_text(tmp_path, capsys):

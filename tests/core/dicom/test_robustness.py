@@ -235,3 +235,144 @@ def test_float_pixel_data_is_named_not_called_missing(make_dataset, tmp_path):
     ds.save_as(tmp_path / "map.dcm", enforce_file_format=True)
     assert [r.reason for r in scan(tmp_path).rejected] == [
         "floating-point pixel data (a parametric map, not a CT or MR image as acquired)"]
+
+
+def test_only_a_file_that_is_not_dicom_at_all_is_a_typed_not_dicom_error(write_image, tmp_path):
+    # The scan opens such a file as a zip archive (sources.expand_archive); it must know
+    # from the error's type, not from the wording of its reason.
+    from core.dicom.headers import read_headers
+    from core.dicom.sources import FileRef
+    from core.errors import NotDicomError
+
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "empty").write_bytes(b"")
+    with pytest.raises(NotDicomError) as not_dicom:
+        read_headers(FileRef(tmp_path / "notes.txt"))
+    assert not_dicom.value.reason == "not a DICOM file (no DICM preamble)"
+    with pytest.raises(DicomImportError) as empty:
+        read_headers(FileRef(tmp_path / "empty"))
+    assert not isinstance(empty.value, NotDicomError)
+    assert empty.value.reason == "empty file (0 bytes)"
+
+
+def test_a_rejected_dicom_file_is_not_opened_as_a_zip_archive(write_image, tmp_path,
+                                                              monkeypatch):
+    import importlib
+
+    scan_module = importlib.import_module("core.dicom.scan")  # core.dicom.scan is the function
+    path = write_image(Modality="US")
+    opened: list[Path] = []
+    monkeypatch.setattr(scan_module, "expand_archive",
+                        lambda ref, problems: opened.append(ref.path))
+    (rejected,) = scan(path).rejected
+    assert rejected.reason == "modality US (ultrasound): only CT and MR images are read"
+    assert opened == []
+    (tmp_path / "EXPORT").write_bytes(b"PK\x03\x04 not really a zip")
+    scan(tmp_path / "EXPORT")
+    assert opened == [tmp_path / "EXPORT"]
+
+
+def test_a_deflated_file_cut_short_is_rejected_not_raised(testdata, tmp_path):
+    # zlib's error is none of the errors pydicom raises for damaged files; it escaped the scan.
+    ds = pydicom.dcmread(testdata("image_dfl.dcm"))  # Deflated Explicit VR Little Endian
+    ds.Modality = "CT"
+    ds.save_as(tmp_path / "whole.dcm")
+    data = (tmp_path / "whole.dcm").read_bytes()
+    (tmp_path / "cut").mkdir()
+    (tmp_path / "cut" / "IM").write_bytes(data[: len(data) // 2])
+    (whole,) = scan(tmp_path / "whole.dcm").series
+    assert load_volume(whole).voxels.shape == (1, 512, 512)
+    assert [r.reason for r in scan(tmp_path / "cut").rejected] == [
+        "the deflated data set cannot be inflated (truncated or damaged file)"]
+
+
+def test_a_functional_group_that_is_not_a_sequence_rejects_the_file(testdata, tmp_path):
+    from pydicom.dataelem import RawDataElement
+    from pydicom.tag import Tag
+
+    ds = pydicom.dcmread(testdata("eCT_Supplemental.dcm"))
+    tag = Tag("PerFrameFunctionalGroupsSequence")
+    ds._dict[tag] = RawDataElement(tag, "LO", 4, b"ab\\c", 0, False, True)
+    ds.save_as(tmp_path / "IM")
+    assert [r.reason for r in scan(tmp_path).rejected] == [
+        "unreadable DICOM header (PerFrameFunctionalGroupsSequence is not a sequence of items)"]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # pydicom, writing the invalid IS on purpose
+@pytest.mark.parametrize(("vr", "raw"), [("OB", b"\x01\x02\x03\x04"), ("IS", b"9" * 400),
+                                         ("AT", b"\x08\x00\x20\x00")])
+def test_a_position_of_another_vr_or_out_of_range_is_no_position(make_dataset, tmp_path, vr,
+                                                                  raw):
+    from pydicom.dataelem import RawDataElement
+    from pydicom.tag import Tag
+
+    ds = make_dataset()
+    tag = Tag("ImagePositionPatient")
+    ds._dict[tag] = RawDataElement(tag, vr, len(raw), raw, 0, False, True)
+    ds.save_as(tmp_path / "IM", enforce_file_format=True)
+    (series,) = scan(tmp_path).series
+    assert series.headers[0].position is None
+
+
+def test_programming_errors_in_header_code_are_not_taken_for_damaged_files(write_image,
+                                                                         monkeypatch):
+    # Only the errors damaged bytes cause become rejections; a bug must surface as itself.
+    import core.dicom.headers
+    import core.dicom.rawheader
+    from core.dicom.headers import read_headers
+    from core.dicom.sources import FileRef
+
+    path = write_image()
+
+    def bug(*_args: object, **_kwargs: object) -> None:
+        raise TypeError("a bug")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(core.dicom.headers, "_base_header", bug)
+        with pytest.raises(TypeError, match="a bug"):
+            read_headers(FileRef(path))
+    with monkeypatch.context() as patched:
+        patched.setattr(core.dicom.rawheader, "_data_set", bug)
+        with pytest.raises(TypeError, match="a bug"):
+            read_headers(FileRef(path))
+    assert read_headers(FileRef(path))[0].rows == 8
+
+
+def test_pixel_data_longer_than_the_matrix_is_rejected_at_scan(testdata, tmp_path):
+    # pydicom's own example of excess pixel data: 128 bytes more than 64 × 64 × 16 bit.
+    padded = testdata("MR_small_padded.dcm")
+    ds = pydicom.dcmread(testdata("CT_small.dcm"))
+    ds.PixelData = ds.PixelData * 2  # two frames' worth for a one-frame header
+    ds.save_as(tmp_path / "two_frames")
+    shutil.copy(padded, tmp_path / "padded")
+    reasons = {r.path.name: r.reason for r in scan(tmp_path).rejected}
+    assert reasons == {
+        "padded": "pixel data element holds 8,320 bytes but the header declares 8,192 "
+                  "(1 × 64 × 64 × 16 bit): more than the image needs, so its size in the "
+                  "header is wrong",
+        "two_frames": "pixel data element holds 65,536 bytes but the header declares 32,768 "
+                      "(1 × 128 × 128 × 16 bit): more than the image needs, so its size in "
+                      "the header is wrong",
+    }
+    assert scan(tmp_path).series == ()
+
+
+@pytest.mark.parametrize("syntax", ["1.2.840.10008.1.2.1", "1.2.840.10008.1.2"],
+                         ids=["explicit VR", "implicit VR"])
+def test_an_odd_length_image_padded_to_even_length_loads(make_dataset, tmp_path, syntax):
+    # 7 × 5 pixels of 8 bits are 35 bytes, stored as 36: the one trailing byte that makes
+    # every value even in length (PS3.5 §8.1.1) is padding, not excess data.
+    pixels = np.arange(35, dtype=np.uint8).reshape(7, 5)
+    ds = make_dataset(pixels=pixels, BitsAllocated=8, BitsStored=8, HighBit=7)
+    ds.file_meta.TransferSyntaxUID = syntax
+    ds.save_as(tmp_path / "odd", enforce_file_format=True)
+    raw = (tmp_path / "odd").read_bytes()
+    assert raw.endswith(pixels.tobytes() + b"\x00")
+    (series,) = scan(tmp_path / "odd").series
+    assert np.array_equal(load_volume(series).voxels[0], pixels)
+    # One byte more than the padding is excess data: rejected.
+    ds.PixelData = pixels.tobytes() + b"\x00\x00\x00"
+    ds.save_as(tmp_path / "excess", enforce_file_format=True)
+    (rejected,) = scan(tmp_path / "excess").rejected
+    assert rejected.reason.startswith("pixel data element holds 38 bytes but the header "
+                                      "declares 35 (1 × 7 × 5 × 8 bit): more than")
