@@ -154,7 +154,7 @@ def image_record(header: ImageHeader) -> ImageRecord | None:
         header.rows, header.columns, header.position,
         (row_direction[0], row_direction[1], row_direction[2]),
         (column_direction[0], column_direction[1], column_direction[2]),
-        header.pixel_spacing, getattr(header, "is_lossy", False))  # MERGE-FIX
+        header.pixel_spacing, header.is_lossy)
 
 
 def image_records(parts: Iterable[SeriesInfo]) -> tuple[ImageRecord, ...]:

@@ -63,12 +63,14 @@ class Volume:
     @property
     def normal(self) -> np.ndarray:
         """Unit vector along increasing slice index, in patient coordinates."""
-        step = self.affine[:3, 0]
-        return step / np.linalg.norm(step)
+        step = np.asarray(self.affine[:3, 0], dtype=float)
+        unit: np.ndarray = step / float(np.linalg.norm(step))
+        return unit
 
     def patient_position(self, index_krc: tuple[float, float, float]) -> np.ndarray:
         """Patient coordinates (mm) of a (slice, row, column) index, fractional allowed."""
-        return (self.affine @ np.array([*index_krc, 1.0]))[:3]
+        position: np.ndarray = (self.affine @ np.array([*index_krc, 1.0]))[:3]
+        return position
 
     def slice_position_mm(self, k: int) -> float:
         """Signed position of slice *k* along the patient z axis (mm)."""
@@ -80,16 +82,5 @@ class Volume:
         dz = self.affine[2, 0]
         if dz == 0:
             return 0
-        k = round((z_mm - k0) / dz)
+        k = round((z_mm - k0) / float(dz))
         return min(max(k, 0), self.n_slices - 1)
-
-    def in_plane_rect_mm(self) -> tuple[float, float, float, float]:
-        """(x, y, width, height) in patient mm covered by a slice, pixel edges included.
-
-        Valid for axial slices (rows along +y, columns along +x), which is what the phase
-        viewer lays side by side so that views can be linked in patient coordinates.
-        """
-        x0, y0, _ = self.patient_position((0, 0, 0))
-        _, dy, dx = self.spacing_mm
-        rows, cols = self.voxels.shape[1:]
-        return (float(x0 - dx / 2), float(y0 - dy / 2), float(cols * dx), float(rows * dy))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 CASE_FORMAT = "mrecist-case/1"
 
@@ -21,7 +22,7 @@ def _mm(value: float) -> float:
     return round(float(value), RECORDED_DECIMALS)
 
 
-def _target(lesion: dict) -> dict:
+def _target(lesion: dict[str, Any]) -> dict[str, Any]:
     if lesion["organ"] == "lymph_node":
         return {"id": lesion["id"], "organ": "lymph_node", "node": True,
                 "short_axis_mm": _mm(lesion["short_axis_mm"])}
@@ -30,19 +31,19 @@ def _target(lesion: dict) -> dict:
             "viable_mm": _mm(lesion["viable_longest_diameter_mm"])}
 
 
-def _non_target(lesion: dict) -> dict:
+def _non_target(lesion: dict[str, Any]) -> dict[str, Any]:
     kind = "tumour_thrombus" if lesion["pattern"] == "tumour_thrombus" else "node"
     return {"id": lesion["id"], "organ": lesion["organ"], "kind": kind, "state": "present"}
 
 
-def _new(lesion: dict) -> dict:
+def _new(lesion: dict[str, Any]) -> dict[str, Any]:
     typical = lesion["pattern"] == "typical_hcc"
     return {"id": lesion["id"], "organ": lesion["organ"],
             "longest_mm": _mm(lesion["total_longest_diameter_mm"]),
             "arterial_enhancement": typical, "washout": typical}
 
 
-def timepoint_from_truth(truth: dict) -> dict:
+def timepoint_from_truth(truth: dict[str, Any]) -> dict[str, Any]:
     """One ``timepoints[]`` entry of a case file from a study's ground truth."""
     lesions = truth["lesions"]
     return {
@@ -54,7 +55,8 @@ def timepoint_from_truth(truth: dict) -> dict:
     }
 
 
-def perfect_reader_case(trial_folder: Path, subject: str, criteria: str = "mRECIST") -> dict:
+def perfect_reader_case(trial_folder: Path, subject: str,
+                        criteria: str = "mRECIST") -> dict[str, Any]:
     """The case file of *subject* in the demo trial at *trial_folder*, measured exactly."""
     manifest = json.loads((trial_folder / "trial.json").read_text())
     entry = next(s for s in manifest["subjects"] if s["subject"] == subject)

@@ -18,6 +18,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from core.model.imaging import Modality
 from core.phantom.cases import perfect_reader_case
@@ -137,7 +138,7 @@ def _write_cases(folder: Path) -> None:
 
 
 def _write_manifest(folder: Path, studies: list[DemoStudy], size: PhantomSize) -> Path:
-    subjects: dict[str, dict] = {}
+    subjects: dict[str, dict[str, Any]] = {}
     for study in studies:
         spec = study.spec
         entry = subjects.setdefault(spec.subject, {"subject": spec.subject, "timepoints": []})
@@ -164,7 +165,7 @@ def _write_manifest(folder: Path, studies: list[DemoStudy], size: PhantomSize) -
     return path
 
 
-def read_manifest(folder: Path) -> dict | None:
+def read_manifest(folder: Path) -> dict[str, Any] | None:
     """The demo manifest under *folder*, or None when the demo is absent or incomplete."""
     path = folder / MANIFEST_NAME
     try:

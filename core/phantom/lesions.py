@@ -166,8 +166,8 @@ def paint_lesion(labels: np.ndarray, grid: ImageGrid, spec: LesionSpec) -> None:
     host = _HOST_TISSUES[spec.pattern]
     margin = PARENCHYMA_MARGIN_MM if spec.pattern is not Pattern.LYMPH_NODE else 0.0
     shape = spec.ellipsoid
-    padded = Ellipsoid(shape.centre_mm, tuple(s + margin for s in shape.semi_axes_mm),
-                       shape.angle_deg)
+    a, b, c = (s + margin for s in shape.semi_axes_mm)
+    padded = Ellipsoid(shape.centre_mm, (a, b, c), shape.angle_deg)
     box = padded.box(grid)
     if box.empty:
         raise ValueError(f"{spec.lesion_id}: lesion lies outside the scanned volume")

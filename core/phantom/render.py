@@ -25,7 +25,9 @@ def soften_in_plane(values: np.ndarray) -> np.ndarray:
     """
     padded = np.pad(values, ((0, 0), (1, 1), (1, 1)), mode="edge")
     rows = padded[:, :-2, :] + 2 * padded[:, 1:-1, :] + padded[:, 2:, :]
-    return (rows[:, :, :-2] + 2 * rows[:, :, 1:-1] + rows[:, :, 2:]) * np.float32(1 / 16)
+    blurred: np.ndarray = (rows[:, :, :-2] + 2 * rows[:, :, 1:-1] + rows[:, :, 2:]) \
+        * np.float32(1 / 16)
+    return blurred
 
 
 def render_phase(
@@ -51,4 +53,5 @@ def render_phase(
         real = values + rng.standard_normal(labels.shape, dtype=np.float32) * MR_NOISE
         imag = rng.standard_normal(labels.shape, dtype=np.float32) * MR_NOISE
         values = np.hypot(real, imag)
-    return np.clip(np.rint(values), 0, STORED_MAX).astype(np.uint16)
+    stored: np.ndarray = np.clip(np.rint(values), 0, STORED_MAX).astype(np.uint16)
+    return stored

@@ -60,7 +60,8 @@ def responder() -> Scenario:
          _hcc("T2", TARGET, t2, b[0], b[1], b[0] * 0.8, -40.0))
         for a, b in sizes
     )
-    intended = ({}, {"mRECIST": "PR", "RECIST1.1": "SD"}, {"mRECIST": "CR", "RECIST1.1": "SD"})
+    intended: tuple[dict[str, str], ...] = (
+        {}, {"mRECIST": "PR", "RECIST1.1": "SD"}, {"mRECIST": "CR", "RECIST1.1": "SD"})
     return Scenario("HCC-001", "responder", dt.date(2026, 1, 5), 0, lesions, (), intended)
 
 
@@ -82,7 +83,8 @@ def stable() -> Scenario:
     start = tuple(h + 0.1 * (e - h) for h, e in zip(PORTAL_HILUM, PORTAL_RIGHT_END, strict=True))
     end = tuple(h + 0.6 * (e - h) for h, e in zip(PORTAL_HILUM, PORTAL_RIGHT_END, strict=True))
     thrombus = ThrombusSpec("NT1", start, end, 7.0)  # type: ignore[arg-type]
-    intended = ({}, {"mRECIST": "SD", "RECIST1.1": "SD"}, {"mRECIST": "SD", "RECIST1.1": "SD"})
+    intended: tuple[dict[str, str], ...] = (
+        {}, {"mRECIST": "SD", "RECIST1.1": "SD"}, {"mRECIST": "SD", "RECIST1.1": "SD"})
     return Scenario("HCC-002", "stable", dt.date(2026, 1, 19), 1, lesions, (thrombus,), intended)
 
 
@@ -107,9 +109,10 @@ def progressor() -> Scenario:
         for total, viable in sizes
     )
     new_hcc = _hcc("N1", NEW, new, 15.0, 15.0, 13.0, 10.0)
-    lesions = (*lesions[:2], (*lesions[2], new_hcc))
-    intended = ({}, {"mRECIST": "SD", "RECIST1.1": "SD"}, {"mRECIST": "PD", "RECIST1.1": "PD"})
-    return Scenario("HCC-003", "progressor", dt.date(2026, 2, 2), 2, lesions, (), intended)
+    course: tuple[tuple[LesionSpec, ...], ...] = (*lesions[:2], (*lesions[2], new_hcc))
+    intended: tuple[dict[str, str], ...] = (
+        {}, {"mRECIST": "SD", "RECIST1.1": "SD"}, {"mRECIST": "PD", "RECIST1.1": "PD"})
+    return Scenario("HCC-003", "progressor", dt.date(2026, 2, 2), 2, course, (), intended)
 
 
 def demo_scenarios() -> tuple[Scenario, ...]:

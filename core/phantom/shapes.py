@@ -135,7 +135,8 @@ class Capsule:
         p, q = np.array(self.start_mm), np.array(self.end_mm)
         d = q - p
         t = ((box.x - p[0]) * d[0] + (box.y - p[1]) * d[1] + (box.z - p[2]) * d[2]) / (d @ d)
-        return np.clip(t, 0.0, 1.0)
+        clipped: np.ndarray = np.clip(t, 0.0, 1.0)
+        return clipped
 
     def inside(self, box: Box) -> np.ndarray:
         """Boolean mask over *box*: voxel centres inside the capsule."""
@@ -146,7 +147,8 @@ class Capsule:
             + (box.y - (p[1] + t * (q[1] - p[1]))) ** 2
             + (box.z - (p[2] + t * (q[2] - p[2]))) ** 2
         )
-        return dist2 <= self.radius_mm**2
+        inside: np.ndarray = dist2 <= self.radius_mm**2
+        return inside
 
 
 Shape = Ellipsoid | EllipticCylinder | Capsule

@@ -7,6 +7,7 @@ import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydicom import dcmwrite
@@ -75,7 +76,7 @@ class WrittenStudy:
     folder: Path
     dicom_folder: Path
     n_files: int
-    ground_truth: dict
+    ground_truth: dict[str, Any]
 
 
 def label_volume(spec: StudySpec) -> np.ndarray:
@@ -123,7 +124,7 @@ def _context(spec: StudySpec) -> StudyContext:
 
 
 def ground_truth(spec: StudySpec, ctx: StudyContext,
-                 plan: list[tuple[Phase, SeriesContext]]) -> dict:
+                 plan: list[tuple[Phase, SeriesContext]]) -> dict[str, Any]:
     """The ground-truth record written beside a study (format ``mrecist-phantom-truth/1``)."""
     grid = spec.grid
     lesions = []
