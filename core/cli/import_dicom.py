@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from core.actions.importing import ImportedSeries, ImportResult, import_studies
-from core.cli.db import PasswordSource, add_login_arguments, guarded, open_as_user
+from core.cli.common import (
+    PasswordSource,
+    add_login_arguments,
+    check_paths_exist,
+    guarded,
+    open_as_user,
+)
 from core.dicom.report import format_scan_report, scan_report
 from core.dicom.scan import SeriesKey, parse_series_key
 from core.errors import CoreError
@@ -29,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "and timepoint (PatientID and StudyDate, or --subject/--timepoint), copy its files "
         "into the trial's image folder (named by content: re-importing is a no-op) and "
         "register its series. Prints the inspect report, then what was imported or skipped "
-        "and why. Exit status 0 whenever the scan ran.",
+        "and why. Exit status 0 whenever the scan ran, 2 when a path does not exist.",
     )
     parser.add_argument("paths", type=Path, nargs="+", metavar="PATH",
                         help="a folder, zip archive, DICOMDIR or DICOM file")
@@ -97,6 +103,7 @@ def _state(series: ImportedSeries) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    check_paths_exist(args.paths)
     phases = parse_phase_overrides(args.phase)
     store, session = open_as_user(args, PasswordSource(args.password_stdin))
     progress = print_progress if sys.stderr.isatty() else None

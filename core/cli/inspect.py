@@ -7,10 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from core.cli.db import guarded
+from core.cli.common import check_paths_exist, guarded
 from core.dicom.report import format_scan_report, scan_report
 from core.dicom.scan import scan
-from core.errors import DicomImportError
 from core.progress import print_progress
 
 
@@ -32,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _run(args: argparse.Namespace) -> int:
-    _check_exist(args.paths)
+    check_paths_exist(args.paths)
     progress = print_progress if sys.stderr.isatty() else None
     result = scan(args.paths, progress=progress)
     if args.json:
@@ -40,10 +39,3 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(format_scan_report(result, args.paths))
     return 0
-
-
-def _check_exist(paths: list[Path]) -> None:
-    """Raise for the first of *paths* that does not exist (before anything is scanned)."""
-    for path in paths:
-        if not path.exists():
-            raise DicomImportError(path, "no such file or folder")

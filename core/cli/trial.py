@@ -24,7 +24,7 @@ from core.actions import (
 )
 from core.actions.demo import register_demo_trial
 from core.actions.setup import SERIES_PHASES
-from core.cli.db import (
+from core.cli.common import (
     PasswordSource,
     add_login_arguments,
     guarded,

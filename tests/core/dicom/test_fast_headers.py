@@ -8,6 +8,7 @@ declines go to pydicom, which is what ``read_headers`` does with them anyway.
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
 from pathlib import Path
 
 import pydicom
@@ -85,7 +86,18 @@ def test_pydicom_test_files_match_wherever_the_fast_path_accepts_them(path):
     _assert_same(Path(path))
 
 
+def _has_pydicom_data() -> bool:
+    try:
+        importlib.metadata.distribution("pydicom-data")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
 def test_the_fast_path_accepts_a_good_share_of_pydicom_test_files():
+    if not _has_pydicom_data():
+        pytest.skip("the share is counted over pydicom's and pydicom-data's 261 files; "
+                    "pydicom-data (the test extra) is not installed")
     accepted = sum(_outcome(Path(p), slow=False) is not None for p in TEST_FILES)
     assert accepted >= 100, accepted  # 137 of 261 when written; the rest go to pydicom
 

@@ -178,3 +178,15 @@ def test_an_imported_image_plane_is_the_header_s(trial, small_ct_study):
     assert json.loads(row["pixel_spacing_mm"]) == pytest.approx(
         [float(v) for v in header.PixelSpacing])
     assert (row["rows"], row["columns"], row["frame"]) == (header.Rows, header.Columns, 0)
+
+
+def test_importing_a_path_that_does_not_exist_is_an_error_naming_it(trial, tmp_path,
+                                                                    monkeypatch, capsys):
+    missing = tmp_path / "export-typo"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    code = main(["import", str(missing), "--db", str(trial.path), "--user", "coord",
+                 "--password-stdin"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert (captured.out, captured.err) == ("", f"mrecist import: {missing}: no such file or "
+                                                "folder\n")
