@@ -14,10 +14,9 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
-from core.dicom.scan import Cancelled
 from core.dicom.study import FirstSlice
 from core.model.volume import Volume
-from core.progress import Progress
+from core.progress import Cancelled, Progress
 from desktop.workers import Worker
 
 # The loading job: called with (progress, on_first_slice, on_volume) callbacks, returns the

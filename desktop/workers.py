@@ -16,8 +16,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from core.dicom.scan import Cancelled
-from core.progress import Progress
+from core.progress import Cancelled, Progress
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from core.dicom.scan import ScanResult, SeriesInfo, SeriesKey, StudyInfo, overri
 from core.errors import DicomImportError
 from core.model.imaging import ImageRecord, Phase
 from core.model.trial import SeriesRecord, Session, TimepointInfo
-from core.progress import Progress
+from core.progress import Cancelled, Progress
 from core.store import Store
 from core.store import trial as trial_store
 
@@ -172,7 +172,7 @@ def import_studies(
     timepoint: str | None = None,
     phases: Mapping[SeriesKey, Phase] | None = None,
     progress: Progress | None = None,
-    is_cancelled: Callable[[], bool] | None = None,
+    is_cancelled: Cancelled | None = None,
 ) -> ImportResult:
     """Scan *paths* and import every study that maps to a subject and timepoint.
 
