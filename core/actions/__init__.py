@@ -22,6 +22,7 @@ from core.actions.outcome import ReadUpdate
 from core.actions.reading import (
     add_lesion,
     amend_timepoint,
+    clear_finding,
     delete_caliper,
     delete_lesion,
     get_read,
@@ -59,6 +60,7 @@ __all__ = [
     "adjudication_series",
     "amend_timepoint",
     "assign",
+    "clear_finding",
     "complete_series",
     "delete_caliper",
     "delete_lesion",

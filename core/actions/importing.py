@@ -55,13 +55,24 @@ class SkippedStudy:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedSeries:
+    """A series of a mapped study that was not imported, and why."""
+
+    series_instance_uid: str
+    subject: str
+    timepoint_label: str
+    reason: str
+
+
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did: the scan, the series imported, the studies skipped."""
+    """What an import did: the scan, the series imported, the studies and series skipped."""
 
     scan: ScanResult
     imported: tuple[ImportedSeries, ...]
     skipped: tuple[SkippedStudy, ...]
+    skipped_series: tuple[SkippedSeries, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +81,7 @@ class _Target:
 
     subject: str
     timepoint_label: str
+    timepoint_id: int
 
 
 class _Unmapped(Exception):
@@ -88,14 +100,15 @@ def _study_date(study: StudyInfo) -> dt.date | None:
         return None
 
 
-def _by_date(timepoints: tuple[TimepointInfo, ...], study: StudyInfo, code: str) -> str:
+def _by_date(timepoints: tuple[TimepointInfo, ...], study: StudyInfo,
+             code: str) -> TimepointInfo:
     date = _study_date(study)
     matches = [timepoint for timepoint in timepoints if timepoint.date == date]
     if not matches:
         shown = date.isoformat() if date else f"{study.study_date!r} (not a date)"
         raise _Unmapped(f"subject {code!r} has no timepoint on the study date {shown}; add it "
                         "(mrecist timepoint add) or choose one (--timepoint)")
-    return matches[0].label
+    return matches[0]
 
 
 def _map_study(store: Store, session: Session, study: StudyInfo, subject: str | None,
@@ -114,10 +127,13 @@ def _map_study(store: Store, session: Session, study: StudyInfo, subject: str | 
                         "register it (mrecist subject add) or choose one (--subject)")
     timepoints = setup.list_timepoints(store, session, code)
     if timepoint is None:
-        return _Target(code, _by_date(timepoints, study, code))
-    if timepoint not in {t.label for t in timepoints}:
-        raise _Unmapped(f"subject {code!r} has no timepoint {timepoint!r}")
-    return _Target(code, timepoint)
+        found = _by_date(timepoints, study, code)
+    else:
+        chosen = [t for t in timepoints if t.label == timepoint]
+        if not chosen:
+            raise _Unmapped(f"subject {code!r} has no timepoint {timepoint!r}")
+        found = chosen[0]
+    return _Target(code, found.label, found.timepoint_id)
 
 
 def _copy_series(series: SeriesInfo, folder: Path) -> int:
@@ -196,6 +212,7 @@ def import_studies(
             raise DicomImportError("--phase", str(error)) from None
     imported: list[ImportedSeries] = []
     skipped: list[SkippedStudy] = []
+    conflicts: list[SkippedSeries] = []
     images = image_folder(store)
     for study in result.studies:
         try:
@@ -208,13 +225,31 @@ def import_studies(
         for series in study.series:
             by_uid.setdefault(series.series_instance_uid, []).append(series)
         for parts in by_uid.values():
-            imported.append(_import_series(store, session, parts, study, target, images))
-    return ImportResult(result, tuple(imported), tuple(skipped))
+            done = _import_series(store, session, parts, study, target, images)
+            if isinstance(done, SkippedSeries):
+                conflicts.append(done)
+            else:
+                imported.append(done)
+    return ImportResult(result, tuple(imported), tuple(skipped), tuple(conflicts))
+
+
+def _elsewhere(store: Store, known: SeriesRecord, target: _Target) -> SkippedSeries | None:
+    """A series already registered to another timepoint stays there, and the import says so."""
+    if known.timepoint_id == target.timepoint_id:
+        return None
+    owner = trial_store.find_timepoint(store, known.timepoint_id)
+    where = f"{owner.subject} {owner.label}" if owner else "another timepoint"
+    return SkippedSeries(known.series_instance_uid, target.subject, target.timepoint_label,
+                         f"already registered to {where}, not {target.subject} "
+                         f"{target.timepoint_label}; nothing of it was changed")
 
 
 def _import_series(store: Store, session: Session, parts: list[SeriesInfo], study: StudyInfo,
-                   target: _Target, images: Path) -> ImportedSeries:
+                   target: _Target, images: Path) -> ImportedSeries | SkippedSeries:
     uid = parts[0].series_instance_uid
+    known = setup.find_series(store, session, uid)
+    if known is not None and (conflict := _elsewhere(store, known, target)) is not None:
+        return conflict
     folder = images / uid
     copied = sum(_copy_series(part, folder) for part in parts)
     # An MR dynamic series holds several phases under one UID (one entry per temporal
@@ -222,7 +257,6 @@ def _import_series(store: Store, session: Session, parts: list[SeriesInfo], stud
     phase = parts[0].phase.phase.value if len(parts) == 1 else "dynamic"
     location = str(folder.relative_to(store.path.parent))
     records = image_records(parts)
-    known = setup.find_series(store, session, uid)
     recorded: SeriesRecord
     if known is None:
         recorded = setup.add_series(store, session, target.subject, target.timepoint_label,

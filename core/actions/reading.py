@@ -50,6 +50,7 @@ from core.reading import (
     next_label,
     not_assessed_refusal,
     read_caliper_problems,
+    recorded_caliper_problems,
     sign_refusal,
     signed_content,
     viable_total_refusal,
@@ -57,6 +58,7 @@ from core.reading import (
     with_lesion,
     with_measurement,
     with_timepoint,
+    without_finding,
     without_lesion,
     without_measurement,
 )
@@ -114,6 +116,22 @@ def _editable_index(read: Read, timepoint_id: int) -> int:
     return index
 
 
+def _category(value: LesionCategory | str) -> LesionCategory:
+    try:
+        return LesionCategory(value)
+    except ValueError:
+        names = ", ".join(category.value for category in LesionCategory)
+        raise WorkflowError("lesion", f"the category is one of {names}, not {value!r}") from None
+
+
+def _kind(value: MeasurementKind | str) -> MeasurementKind:
+    try:
+        return MeasurementKind(value)
+    except ValueError:
+        names = ", ".join(kind.value for kind in MeasurementKind)
+        raise WorkflowError("caliper", f"the kind is one of {names}, not {value!r}") from None
+
+
 def _updated(opened: _Opened, read: Read, index: int, value: T) -> ReadUpdate[T]:
     through = evaluation_through(read.statuses, index)
     result, problems = evaluate_read(read, opened.trial, through)
@@ -164,9 +182,9 @@ def add_lesion(store: Store, session: Session, task_id: int, timepoint_id: int,
     Target and non-target lesions are added at baseline before it is signed; new lesions
     at a follow-up timepoint the reader may edit (``core.reading.lesion_selection_refusal``).
     """
-    category = LesionCategory(category)
     with store.transaction():
         opened = _open_task(store, session, task_id)
+        category = _category(category)
         read = opened.read
         index = _editable_index(read, timepoint_id)
         _refuse(_where(read, index),
@@ -207,9 +225,9 @@ def save_caliper(store: Store, session: Session, lesion_id: int, timepoint_id: i
     measure, and a viable diameter cannot exceed the total one (``core.reading.calipers``).
     The save is durable when this returns: the commit is synced to disk.
     """
-    kind = MeasurementKind(kind)
     with store.transaction():
         opened, lesion = _open_lesion(store, session, lesion_id)
+        kind = _kind(kind)
         read = opened.read
         index = _lesion_timepoint(opened, lesion, timepoint_id)
         where = _where(read, index)
@@ -233,9 +251,9 @@ def save_caliper(store: Store, session: Session, lesion_id: int, timepoint_id: i
 def delete_caliper(store: Store, session: Session, lesion_id: int, timepoint_id: int,
                    kind: MeasurementKind | str) -> ReadUpdate[None]:
     """Remove one caliper from an editable timepoint (nothing happens if there is none)."""
-    kind = MeasurementKind(kind)
     with store.transaction():
         opened, lesion = _open_lesion(store, session, lesion_id)
+        kind = _kind(kind)
         index = _lesion_timepoint(opened, lesion, timepoint_id)
         reads.delete_measurement(store, opened.user.user_id, lesion_id, timepoint_id, kind)
     read = without_measurement(opened.read, (lesion_id, timepoint_id, kind))
@@ -259,6 +277,18 @@ def record_finding(store: Store, session: Session, finding: Finding) -> ReadUpda
         finding = dataclasses.replace(finding, state=finding_state(lesion.category, raw))
         reads.upsert_finding(store, opened.user.user_id, finding)
     return _updated(opened, with_finding(opened.read, finding), index, finding)
+
+
+def clear_finding(store: Store, session: Session, lesion_id: int,
+                  timepoint_id: int) -> ReadUpdate[None]:
+    """Remove what was recorded of a lesion at one editable timepoint (a finding made by
+    mistake); nothing happens if there is none."""
+    with store.transaction():
+        opened, lesion = _open_lesion(store, session, lesion_id)
+        index = _lesion_timepoint(opened, lesion, timepoint_id)
+        reads.delete_finding(store, opened.user.user_id, lesion_id, timepoint_id)
+    read = without_finding(opened.read, (lesion_id, timepoint_id))
+    return _updated(opened, read, index, None)
 
 
 def set_not_assessed(store: Store, session: Session, task_id: int, timepoint_id: int,
@@ -307,6 +337,9 @@ def sign_timepoint(store: Store, session: Session, task_id: int, timepoint_id: i
         _refuse(where, sign_refusal(read.statuses, index))
         through = evaluation_through(read.statuses, index)
         _refuse(where, _incomplete(read_caliper_problems(read, through)))
+        images = trial_store.images_of(store, ((m.timepoint_id, m.caliper.sop_instance_uid,
+                                                m.caliper.frame) for m in read.measurements))
+        _refuse(where, _incomplete(recorded_caliper_problems(read, through, images)))
         result, problems = evaluate_read(read, opened.trial, through)
         _refuse(where, _incomplete(tuple(str(problem) for problem in problems)))
         assert result is not None
@@ -348,12 +381,12 @@ def amend_timepoint(store: Store, session: Session, task_id: int, timepoint_id: 
     rested on this timepoint is superseded until the read is signed again. Returns the
     amendment's key as the value.
     """
-    if not reason.strip():
-        raise WorkflowError(f"task {task_id}", "an amendment needs a reason")
     with store.transaction():
         opened = _open_task(store, session, task_id)
         index = _index(opened.read, timepoint_id)
         timepoint = opened.read.timepoints[index]
+        if not reason.strip():
+            raise WorkflowError(_where(opened.read, index), "an amendment needs a reason")
         _refuse(_where(opened.read, index), amend_refusal(timepoint.status))
         amendment_id = reads.open_amendment(store, opened.user.user_id, task_id,
                                             timepoint_id, reason)

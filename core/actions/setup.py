@@ -56,10 +56,10 @@ def unlock_user(store: Store, session: Session, login: str) -> None:
 
 def add_subject(store: Store, session: Session, code: str) -> Subject:
     """Register a subject by its trial code (never a patient name or ID)."""
-    if not code.strip():
-        raise WorkflowError("subject", "the trial code must not be empty")
     with store.transaction():
         actor = authorize(store, session, *SETUP_ROLES)
+        if not code.strip():
+            raise WorkflowError("subject", "the trial code must not be empty")
         if trial_store.find_subject(store, code) is not None:
             raise WorkflowError(f"subject {code!r}", "already registered")
         return trial_store.insert_subject(store, actor.user_id, code)
@@ -120,6 +120,20 @@ def _check_phase(phase: str, entity: str) -> None:
                             f"not {phase!r}")
 
 
+def _check_images_free(store: Store, series_instance_uid: str,
+                       images: Sequence[ImageRecord]) -> None:
+    """Refuse images already registered in another series: a SOP Instance UID names one
+    image in the world (DICOM PS3.5 §9), so a second series claiming it is a copy or a
+    damaged export, and a caliper on it could not tell which visit it measured."""
+    for image in images:
+        owner = trial_store.image_owner(store, image.sop_instance_uid, image.frame)
+        if owner is not None and owner.series_instance_uid != series_instance_uid:
+            frame = f" frame {image.frame}" if image.frame else ""
+            raise WorkflowError(f"series {series_instance_uid}",
+                                f"image {image.sop_instance_uid}{frame} is already registered "
+                                f"in series {owner.series_instance_uid}")
+
+
 def add_series(store: Store, session: Session, subject: str, timepoint_label: str, *,
                series_instance_uid: str, study_instance_uid: str, modality: str, phase: str,
                location: str, images: Sequence[ImageRecord] = ()) -> SeriesRecord:
@@ -127,12 +141,13 @@ def add_series(store: Store, session: Session, subject: str, timepoint_label: st
     each image's plane (calipers are measured against it; without images a series can be
     viewed but not measured on)."""
     entity = f"series {series_instance_uid}"
-    _check_phase(phase, entity)
     with store.transaction():
         actor = authorize(store, session, *SETUP_ROLES)
+        _check_phase(phase, entity)
         timepoint = _timepoint(store, subject, timepoint_label)
         if trial_store.find_series(store, series_instance_uid) is not None:
             raise WorkflowError(entity, "already registered")
+        _check_images_free(store, series_instance_uid, images)
         series = trial_store.insert_series(
             store, actor.user_id, subject, timepoint, series_instance_uid=series_instance_uid,
             study_instance_uid=study_instance_uid, modality=modality, phase=phase,
@@ -151,6 +166,7 @@ def complete_series(store: Store, session: Session, series_instance_uid: str, *,
         series = trial_store.find_series(store, series_instance_uid)
         if series is None:
             raise WorkflowError(f"series {series_instance_uid}", "not registered")
+        _check_images_free(store, series_instance_uid, images)
         if location is not None and location != series.location:
             series = trial_store.update_series(store, actor.user_id, series, location=location)
         trial_store.insert_images(store, actor.user_id, series, images)
@@ -161,9 +177,9 @@ def set_series_phase(store: Store, session: Session, series_instance_uid: str,
                      phase: str) -> SeriesRecord:
     """Correct the phase of a registered series (the import could not recognise it)."""
     entity = f"series {series_instance_uid}"
-    _check_phase(phase, entity)
     with store.transaction():
         actor = authorize(store, session, *SETUP_ROLES)
+        _check_phase(phase, entity)
         series = trial_store.find_series(store, series_instance_uid)
         if series is None:
             raise WorkflowError(entity, "not registered")

@@ -79,6 +79,7 @@ def _report(result: ImportResult) -> dict[str, Any]:
     report = scan_report(result.scan)
     report["imported"] = [dataclasses.asdict(s) for s in result.imported]
     report["skipped"] = [dataclasses.asdict(s) for s in result.skipped]
+    report["skipped_series"] = [dataclasses.asdict(s) for s in result.skipped_series]
     return report
 
 
@@ -91,6 +92,8 @@ def _text(result: ImportResult) -> str:
     for study in result.skipped:
         lines.append(f"skipped   study {study.study_instance_uid} ({study.patient_id}, "
                      f"{study.study_date}): {study.reason}")
+    for conflict in result.skipped_series:
+        lines.append(f"skipped   series {conflict.series_instance_uid}: {conflict.reason}")
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ from core.reading.calipers import (
     kind_refusal,
     length_refusal,
     read_caliper_problems,
+    recorded_caliper_problems,
     viable_total_refusal,
 )
 from core.reading.case import build_case
@@ -20,6 +21,7 @@ from core.reading.edits import (
     with_lesion,
     with_measurement,
     with_timepoint,
+    without_finding,
     without_lesion,
     without_measurement,
 )
@@ -72,6 +74,7 @@ __all__ = [
     "next_label",
     "not_assessed_refusal",
     "read_caliper_problems",
+    "recorded_caliper_problems",
     "sign_refusal",
     "signed_content",
     "signed_prefix",
@@ -82,6 +85,7 @@ __all__ = [
     "with_lesion",
     "with_measurement",
     "with_timepoint",
+    "without_finding",
     "without_lesion",
     "without_measurement",
 ]

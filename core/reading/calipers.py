@@ -7,10 +7,15 @@ of a read. Each returns ``None`` or the sentence that says why not.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
+from core.geometry import CALIPER_PRECISION_MM, measure_caliper, plane_of_image
 from core.model.imaging import ImageRecord
 from core.model.reading import Caliper, Lesion, MeasurementKind, Read
+
+# (timepoint, SOP Instance UID, frame): where a stored caliper says it was drawn.
+ImageKey = tuple[int, str, int]
 
 # A caliper end may lie anywhere on a pixel of the image, up to its outer edge.
 _EDGE = 0.5
@@ -32,7 +37,8 @@ def image_refusal(image: ImageRecord | None, caliper: Caliper, timepoint: str) -
     frame = f" frame {caliper.frame}" if caliper.frame else ""
     if image is None:
         return (f"image {caliper.sop_instance_uid}{frame} is not an image of {timepoint} "
-                "(no series of this timepoint holds it)")
+                "(no series of this timepoint records it; a series registered before its "
+                "images were recorded gets them by importing it again)")
     for name, point in (("start", caliper.start_rc), ("end", caliper.end_rc)):
         if _outside(image, point):
             row, col = point
@@ -110,4 +116,35 @@ def read_caliper_problems(read: Read, through: int) -> tuple[str, ...]:
                                            MeasurementKind.VIABLE, viable.length_mm)
             if refusal:
                 problems.append(f"{timepoint.label}: {refusal}")
+    return tuple(problems)
+
+
+def recorded_caliper_problems(read: Read, through: int,
+                              images: Mapping[ImageKey, ImageRecord | None]) -> tuple[str, ...]:
+    """Stored calipers of the first *through* timepoints that the image they name disowns.
+
+    Checked again when a timepoint is signed: a caliper stored before the trial recorded
+    image planes, or written into the file by any other path, is signed only if its image
+    is one of its timepoint's, its ends lie inside it and its recorded length is what its
+    ends measure there (docs/reading.md §1, §4). *images* maps each caliper's
+    (timepoint, UID, frame) to the registered image, or ``None``.
+    """
+    problems = []
+    labels = {lesion.lesion_id: lesion.label for lesion in read.lesions}
+    for timepoint in read.timepoints[:through]:
+        where = timepoint.label
+        for m in read.measurements:
+            if m.timepoint_id != timepoint.timepoint_id:
+                continue
+            c = m.caliper
+            image = images.get((timepoint.timepoint_id, c.sop_instance_uid, c.frame))
+            what = f"{labels.get(m.lesion_id, '?')} {m.kind}"
+            refusal = image_refusal(image, c, where)
+            if refusal is None and image is not None:
+                measured = measure_caliper(plane_of_image(image), c.start_rc, c.end_rc,
+                                           c.sop_instance_uid, c.frame)
+                refusal = length_refusal(c.length_mm, measured.length_mm,
+                                         CALIPER_PRECISION_MM)
+            if refusal:
+                problems.append(f"{where}: {what}: {refusal}")
     return tuple(problems)

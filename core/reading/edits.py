@@ -7,8 +7,12 @@ it, so a screen gets the updated read without asking the store again.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from typing import TypeVar
 
 from core.model.reading import Finding, Lesion, Measurement, Read, ReadTimepoint
+
+T = TypeVar("T")
 
 
 def with_lesion(read: Read, lesion: Lesion) -> Read:
@@ -26,10 +30,27 @@ def without_lesion(read: Read, lesion_id: int) -> Read:
     )
 
 
+def _replaced(items: tuple[T, ...], item: T, key: Callable[[T], object]) -> tuple[T, ...]:
+    """*items* with *item* in the place of the one with its key, else added at the end.
+
+    The store updates a row in place (it keeps its key and so its order), so the read an
+    action returns lists things in the order the store will load them.
+    """
+    found = False
+    out = []
+    for existing in items:
+        if key(existing) == key(item):
+            out.append(item)
+            found = True
+        else:
+            out.append(existing)
+    return tuple(out) if found else (*items, item)
+
+
 def with_measurement(read: Read, measurement: Measurement) -> Read:
     """*read* with *measurement*, replacing the caliper of the same lesion, timepoint, kind."""
-    kept = tuple(m for m in read.measurements if m.key != measurement.key)
-    return dataclasses.replace(read, measurements=(*kept, measurement))
+    return dataclasses.replace(read, measurements=_replaced(
+        read.measurements, measurement, lambda m: m.key))
 
 
 def without_measurement(read: Read, key: tuple[int, int, str]) -> Read:
@@ -40,8 +61,13 @@ def without_measurement(read: Read, key: tuple[int, int, str]) -> Read:
 
 def with_finding(read: Read, finding: Finding) -> Read:
     """*read* with *finding*, replacing what was recorded of that lesion at that timepoint."""
-    kept = tuple(f for f in read.findings if f.key != finding.key)
-    return dataclasses.replace(read, findings=(*kept, finding))
+    return dataclasses.replace(read, findings=_replaced(read.findings, finding,
+                                                        lambda f: f.key))
+
+
+def without_finding(read: Read, key: tuple[int, int]) -> Read:
+    """*read* without what was recorded of lesion and timepoint *key*."""
+    return dataclasses.replace(read, findings=tuple(f for f in read.findings if f.key != key))
 
 
 def with_timepoint(read: Read, timepoint: ReadTimepoint) -> Read:

@@ -47,11 +47,16 @@ def edit_refusal(statuses: Sequence[TimepointStatus], index: int) -> str | None:
 def sign_refusal(statuses: Sequence[TimepointStatus], index: int) -> str | None:
     """Why timepoint *index* may not be signed now (before the engine checks it), or ``None``.
 
-    Signed already, or not editable now (docs/reading.md §1, §4).
+    Signed already, or an earlier timepoint is not signed: a signature covers the
+    timepoints before it, so an earlier one still open or being amended would change what
+    it signed (docs/reading.md §1, §4). An amending timepoint is edited whatever its
+    neighbours, but signed in date order like any other.
     """
     if statuses[index] is TimepointStatus.SIGNED:
         return "is signed already"
-    return edit_refusal(statuses, index)
+    if signed_prefix(statuses) < index:
+        return "earlier timepoints must be signed first (timepoints are read in date order)"
+    return None
 
 
 def amend_refusal(status: TimepointStatus) -> str | None:
@@ -106,13 +111,25 @@ def lesion_selection_refusal(
 def lesion_removal_refusal(read: Read, lesion: Lesion) -> str | None:
     """Why *lesion* may not be removed from *read*, or ``None``.
 
-    A lesion added by mistake goes while the timepoint it was first recorded at is open;
-    once that timepoint was signed the lesion is part of the record (an amendment may
-    change its findings, not erase it; docs/reading.md §1).
+    A lesion recorded by mistake goes while every timepoint that records it is open or
+    being amended (an amendment is a correction with a reason, and the audit trail keeps
+    what was removed); a lesion recorded at a signed timepoint stays. Target and
+    non-target lesions are the baseline selection, fixed once the baseline is signed
+    (RECIST 1.1 §4.2; docs/reading.md §1).
     """
-    index = read.index_of(lesion.first_timepoint_id)
-    if index is None or read.timepoints[index].status is not TimepointStatus.OPEN:
-        return "was recorded at a signed timepoint and stays in the read"
+    if lesion.category is not LesionCategory.NEW and \
+            read.timepoints[0].status is not TimepointStatus.OPEN:
+        return ("is part of the baseline selection, fixed once the baseline is signed; it "
+                "stays in the read")
+    recorded_at = {lesion.first_timepoint_id}
+    recorded_at.update(m.timepoint_id for m in read.measurements
+                       if m.lesion_id == lesion.lesion_id)
+    recorded_at.update(f.timepoint_id for f in read.findings if f.lesion_id == lesion.lesion_id)
+    for timepoint in read.timepoints:
+        if timepoint.timepoint_id in recorded_at and \
+                timepoint.status is TimepointStatus.SIGNED:
+            return (f"is recorded at {timepoint.label}, which is signed; it stays in the "
+                    "read")
     return None
 
 

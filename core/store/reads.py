@@ -161,6 +161,17 @@ def upsert_finding(store: Store, actor: int, finding: Finding) -> None:
                  before, row)
 
 
+def delete_finding(store: Store, actor: int, lesion_id: int, timepoint_id: int) -> bool:
+    """Remove what was recorded of a lesion at one timepoint; return False if nothing was."""
+    before = store.row("SELECT * FROM findings WHERE lesion_id = ? AND timepoint_id = ?",
+                       (lesion_id, timepoint_id))
+    if before is None:
+        return False
+    store.execute("DELETE FROM findings WHERE id = ?", (before["id"],))
+    audit.record(store, actor, "delete", "finding", before.pop("id"), before, None)
+    return True
+
+
 def _read_timepoint_id(store: Store, task_id: int, timepoint_id: int) -> int:
     row = store.row("SELECT id FROM read_timepoints WHERE task_id = ? AND timepoint_id = ?",
                     (task_id, timepoint_id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import secrets
 from collections.abc import Iterable, Sequence
@@ -23,6 +24,8 @@ from core.store import audit
 from core.store.auth import DEFAULT_KDF, ScryptParams, check_new_account, insert_user
 from core.store.db import Store, open_store, utc_now
 from core.store.rows import image_from_row, image_to_row, series_from_row
+
+log = logging.getLogger(__name__)
 
 
 def _options_data(options: CaseOptions) -> dict[str, int | str]:
@@ -60,40 +63,71 @@ def init_store(
         If *criteria* or a trigger is unknown.
     """
     path = Path(path)
-    if path.exists():
-        raise StoreError(path, "a file is already here; a trial store is created only once")
-    if not path.parent.is_dir():
-        raise StoreError(path, f"the folder {path.parent} does not exist")
+    _check_new_store_path(path)
     criteria = Criteria(criteria)
     trigger_values = [Trigger(trigger).value for trigger in triggers]
     check_new_account(admin_login, admin_name, admin_password)
     draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}.creating")
-    store = open_store(draft, create=True)
     try:
-        with store.transaction():
-            option_data = _options_data(options or CaseOptions())
-            after = {"name": trial, "criteria": criteria.value, "options": option_data,
-                     "triggers": trigger_values}
-            store.execute(
-                "INSERT INTO trial (id, name, criteria, options_json, triggers_json, "
-                "created_utc) VALUES (1, ?, ?, ?, ?, ?)",
-                (trial, criteria.value, json.dumps(option_data), json.dumps(trigger_values),
-                 utc_now()),
-            )
-            audit.record(store, None, "create", "trial", 1, None, after)
-            insert_user(store, None, admin_login, admin_name, Role.ADMIN, admin_password, kdf)
+        store = open_store(draft, create=True)
+        try:
+            with store.transaction():
+                option_data = _options_data(options or CaseOptions())
+                after = {"name": trial, "criteria": criteria.value, "options": option_data,
+                         "triggers": trigger_values}
+                store.execute(
+                    "INSERT INTO trial (id, name, criteria, options_json, triggers_json, "
+                    "created_utc) VALUES (1, ?, ?, ?, ?, ?)",
+                    (trial, criteria.value, json.dumps(option_data),
+                     json.dumps(trigger_values), utc_now()),
+                )
+                audit.record(store, None, "create", "trial", 1, None, after)
+                insert_user(store, None, admin_login, admin_name, Role.ADMIN, admin_password,
+                            kdf)
+        finally:
+            store.close()
+        _publish(draft, path)
     finally:
-        store.close()
+        _remove_draft(draft)
+    return open_store(path)
+
+
+def _check_new_store_path(path: Path) -> None:
+    # An empty file is what an interrupted creation by an older version left: not a store.
+    if path.is_dir() or (path.exists() and path.stat().st_size > 0):
+        raise StoreError(path, "a file is already here; a trial store is created only once")
+    if not path.parent.is_dir():
+        raise StoreError(path, f"the folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StoreError(path, f"the folder {path.parent} cannot be written to")
+
+
+def _publish(draft: Path, path: Path) -> None:
+    """Give the complete draft its name, never replacing a store that appeared meanwhile."""
+    if path.exists() and path.stat().st_size == 0:
+        path.unlink()  # an empty leftover (see _check_new_store_path)
     try:
-        # A hard link never replaces a file that appeared meanwhile (os.replace would).
-        os.link(draft, path)
+        os.link(draft, path)  # fails if *path* exists, where os.replace would overwrite
+        return
     except FileExistsError:
         raise StoreError(path, "a file is already here; a trial store is created only "
                          "once") from None
-    finally:
-        for leftover in (draft, Path(f"{draft}-wal"), Path(f"{draft}-shm")):
+    except OSError:
+        pass  # no hard links here (FAT, some network shares): claim the name, then replace
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        raise StoreError(path, "a file is already here; a trial store is created only "
+                         "once") from None
+    os.replace(draft, path)
+
+
+def _remove_draft(draft: Path) -> None:
+    for leftover in (draft, Path(f"{draft}-wal"), Path(f"{draft}-shm")):
+        try:
             leftover.unlink(missing_ok=True)
-    return open_store(path)
+        except OSError as error:  # held open elsewhere (Windows): the store is made anyway
+            log.warning("could not remove %s: %s", leftover, error)
 
 
 def trial_info(store: Store) -> TrialInfo:
@@ -135,6 +169,16 @@ def subject_timepoints(store: Store, subject: Subject) -> tuple[TimepointInfo, .
         for row in store.rows("SELECT * FROM timepoints WHERE subject_id = ? ORDER BY date",
                               (subject.subject_id,))
     )
+
+
+def find_timepoint(store: Store, timepoint_id: int) -> TimepointInfo | None:
+    """Timepoint *timepoint_id* with its subject's code, or ``None``."""
+    row = store.row("SELECT t.*, s.code FROM timepoints t JOIN subjects s "
+                    "ON s.id = t.subject_id WHERE t.id = ?", (timepoint_id,))
+    if row is None:
+        return None
+    return TimepointInfo(row["id"], row["code"], row["label"],
+                         dt.date.fromisoformat(row["date"]), row["nominal_week"])
 
 
 def insert_timepoint(store: Store, actor: int, subject: Subject, label: str, date: dt.date,
@@ -238,6 +282,19 @@ def timepoint_image(store: Store, timepoint_id: int, sop_instance_uid: str,
                     "WHERE s.timepoint_id = ? AND i.sop_instance_uid = ? AND i.frame = ?",
                     (timepoint_id, sop_instance_uid, frame))
     return image_from_row(row) if row else None
+
+
+def images_of(store: Store, keys: Iterable[tuple[int, str, int]]
+              ) -> dict[tuple[int, str, int], ImageRecord | None]:
+    """The registered image of each (timepoint, SOP Instance UID, frame), or ``None``."""
+    return {key: timepoint_image(store, *key) for key in set(keys)}
+
+
+def image_owner(store: Store, sop_instance_uid: str, frame: int) -> SeriesRecord | None:
+    """The series an image is registered in, whichever it is, or ``None``."""
+    row = store.row("SELECT s.* FROM series s JOIN images i ON i.series_id = s.id "
+                    "WHERE i.sop_instance_uid = ? AND i.frame = ?", (sop_instance_uid, frame))
+    return series_from_row(row) if row else None
 
 
 def series_image_count(store: Store, series_id: int) -> int:

@@ -185,3 +185,21 @@ def test_caliper_values_are_valid_on_construction():
         Caliper((1.0, 1.0), (2.0, 2.0), (0, 0, 0), (1, 1, 1), Decimal(-1), "1.2")
     with pytest.raises(ValueError, match="sop_instance_uid"):
         Caliper((1.0, 1.0), (2.0, 2.0), (0, 0, 0), (1, 1, 1), Decimal(1), "")
+
+
+def test_a_stored_caliper_whose_length_its_ends_disown_is_not_signed(demo):
+    # A store written before calipers were measured by the trial (or edited by hand):
+    # the recorded length says 60 mm, the ends on the registered image say otherwise.
+    read_subject(demo.store, demo.reader1, "HCC-001", upto=1, sign_last=False)
+    task = next(t for t in my_tasks(demo.store, demo.reader1) if t.subject == "HCC-001")
+    baseline = get_read(demo.store, demo.reader1, task.task_id).timepoints[0].timepoint_id
+    with demo.store.transaction():
+        demo.store.execute("UPDATE measurements SET length_mm = '60.00' WHERE kind = 'total'")
+    with pytest.raises(WorkflowError, match=r"Baseline: T1 total: the caliper says 60\.00 mm "
+                                            r"but its end points on the registered image "
+                                            r"measure 48\.00 mm"):
+        sign_timepoint(demo.store, demo.reader1, task.task_id, baseline, PASSWORD)
+    with demo.store.transaction():
+        demo.store.execute("DELETE FROM images")  # a store from before images were recorded
+    with pytest.raises(WorkflowError, match="gets them by importing it again"):
+        sign_timepoint(demo.store, demo.reader1, task.task_id, baseline, PASSWORD)

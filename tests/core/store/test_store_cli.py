@@ -259,3 +259,24 @@ def test_series_set_phase_corrects_a_registered_series(cli_store, monkeypatch, c
         (row,) = store.rows("SELECT before_json, after_json FROM audit WHERE entity = 'series' "
                             "AND action = 'update'")
     assert json.loads(row["after_json"]) == {"phase": "delayed"}
+
+
+def test_a_damaged_demo_folder_registers_nothing(tmp_path, small_demo_trial, monkeypatch,
+                                                 capsys):
+    demo = tmp_path / "demo"
+    shutil.copytree(small_demo_trial, demo)
+    manifest = json.loads((demo / "trial.json").read_text())
+    damaged = demo / manifest["subjects"][1]["timepoints"][0]["ground_truth"]
+    damaged.write_text("{ not json")
+    db = tmp_path / "t.sqlite"
+    run(monkeypatch, capsys, "db", "init", "--db", db, "--trial", "X", "--criteria",
+        "mRECIST", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+    argv = ("subject", "add", "--db", db, "--user", "admin", "--password-stdin", "--demo",
+            demo)
+    for _ in range(2):  # the retry meets the same clear error, not "already registered"
+        status, _, err = run(monkeypatch, capsys, *argv, stdin=ADMIN_PASSWORD + "\n")
+        assert status == 2
+        assert f"{damaged}: cannot read the demo's ground truth" in err
+    with open_store(db) as store:
+        assert store.rows("SELECT * FROM subjects") == []
+        assert store.rows("SELECT * FROM series") == []

@@ -12,10 +12,20 @@ import pydicom
 import pytest
 from store_demo_reading import PASSWORD
 
-from core.actions import add_series, add_subject, add_timepoint, find_series
+from core.actions import (
+    add_lesion,
+    add_series,
+    add_subject,
+    add_timepoint,
+    assign,
+    find_series,
+    get_read,
+    my_tasks,
+    save_caliper,
+)
 from core.actions.importing import image_folder, import_studies
 from core.cli import main
-from core.errors import PermissionDeniedError
+from core.errors import PermissionDeniedError, WorkflowError
 
 
 def _register_hcc002(trial) -> None:
@@ -190,3 +200,68 @@ def test_importing_a_path_that_does_not_exist_is_an_error_naming_it(trial, tmp_p
     assert code == 2
     assert (captured.out, captured.err) == ("", f"mrecist import: {missing}: no such file or "
                                                 "folder\n")
+
+
+def test_an_image_already_in_another_series_is_refused_by_name(trial, small_ct_study):
+    _register_hcc002(trial)
+    import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
+    uid = small_ct_study.ground_truth["series"][1]["series_instance_uid"]
+    (row,) = trial.store.rows("SELECT i.* FROM images i JOIN series s ON s.id = i.series_id "
+                              "WHERE s.series_instance_uid = ? LIMIT 1", (uid,))
+    from core.store.rows import image_from_row
+
+    with pytest.raises(WorkflowError, match=rf"image {row['sop_instance_uid']} is already "
+                                            rf"registered in series {uid}"):
+        add_series(trial.store, trial.coordinator, "HCC-002", "Baseline",
+                   series_instance_uid="1.2.826.0.1.99", study_instance_uid="1.2.826.0.1",
+                   modality="CT", phase="arterial", location="copy",
+                   images=[image_from_row(row)])
+    assert find_series(trial.store, trial.coordinator, "1.2.826.0.1.99") is None
+
+
+def test_a_series_of_another_subject_is_not_moved_or_completed_by_a_reimport(
+        trial, small_ct_study):
+    _register_hcc002(trial)
+    import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
+    add_subject(trial.store, trial.coordinator, "HCC-001")
+    add_timepoint(trial.store, trial.coordinator, "HCC-001", "Baseline", dt.date(2026, 1, 19))
+    audit_rows = trial.store.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"]
+    again = import_studies(trial.store, trial.coordinator, [small_ct_study.folder],
+                           subject="HCC-001", timepoint="Baseline")
+    assert again.imported == ()
+    assert len(again.skipped_series) == 4
+    assert all("already registered to HCC-002 Baseline, not HCC-001 Baseline" in s.reason
+               for s in again.skipped_series)
+    assert trial.store.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"] == audit_rows
+
+
+def test_calipers_on_images_that_were_lossy_compressed_say_so(trial, small_ct_study, tmp_path):
+    # The same study, its headers saying the pixels were lossy compressed once (0028,2110).
+    lossy = tmp_path / "lossy"
+    lossy.mkdir()
+    for path in small_ct_study.dicom_folder.iterdir():
+        dataset = pydicom.dcmread(path)
+        dataset.LossyImageCompression = "01"
+        dataset.LossyImageCompressionRatio = 10
+        dataset.LossyImageCompressionMethod = "ISO_10918_1"
+        dataset.save_as(lossy / path.name)
+    _register_hcc002(trial)
+    import_studies(trial.store, trial.coordinator, [lossy])
+    assert trial.store.rows("SELECT COUNT(*) AS n, SUM(is_lossy) AS lossy FROM images") == [
+        {"n": 4 * 33, "lossy": 4 * 33}]
+    assign(trial.store, trial.coordinator, "HCC-002", "reader1", 1)
+    task = my_tasks(trial.store, trial.reader1)[0]
+    baseline = get_read(trial.store, trial.reader1, task.task_id).timepoints[0].timepoint_id
+    lesion = add_lesion(trial.store, trial.reader1, task.task_id, baseline, "target",
+                        "liver").value
+    (row,) = trial.store.rows("SELECT * FROM images LIMIT 1")
+    from core.geometry import measure_caliper, plane_of_image
+    from core.store.rows import image_from_row
+
+    image = image_from_row(row)
+    drawn = measure_caliper(plane_of_image(image), (40, 40), (40, 60), image.sop_instance_uid)
+    saved = save_caliper(trial.store, trial.reader1, lesion.lesion_id, baseline, "total",
+                         drawn).value
+    assert saved.caliper.on_lossy_image
+    assert get_read(trial.store, trial.reader1, task.task_id).measurements[0].caliper \
+        .on_lossy_image
