@@ -116,20 +116,17 @@ def _editable_index(read: Read, timepoint_id: int) -> int:
     return index
 
 
-def _category(value: LesionCategory | str) -> LesionCategory:
-    try:
-        return LesionCategory(value)
-    except ValueError:
-        names = ", ".join(category.value for category in LesionCategory)
-        raise WorkflowError("lesion", f"the category is one of {names}, not {value!r}") from None
+E = TypeVar("E", LesionCategory, MeasurementKind)
 
 
-def _kind(value: MeasurementKind | str) -> MeasurementKind:
+def _choice(kind: type[E], value: E | str, what: str) -> E:
+    """*value* as a member of *kind*, or a WorkflowError listing the choices."""
     try:
-        return MeasurementKind(value)
+        return kind(value)
     except ValueError:
-        names = ", ".join(kind.value for kind in MeasurementKind)
-        raise WorkflowError("caliper", f"the kind is one of {names}, not {value!r}") from None
+        names = ", ".join(member.value for member in kind)
+        raise WorkflowError(what, f"the {what}'s kind is one of {names}, not {value!r}") \
+            from None
 
 
 def _updated(opened: _Opened, read: Read, index: int, value: T) -> ReadUpdate[T]:
@@ -184,7 +181,7 @@ def add_lesion(store: Store, session: Session, task_id: int, timepoint_id: int,
     """
     with store.transaction():
         opened = _open_task(store, session, task_id)
-        category = _category(category)
+        category = _choice(LesionCategory, category, "lesion")
         read = opened.read
         index = _editable_index(read, timepoint_id)
         _refuse(_where(read, index),
@@ -227,7 +224,7 @@ def save_caliper(store: Store, session: Session, lesion_id: int, timepoint_id: i
     """
     with store.transaction():
         opened, lesion = _open_lesion(store, session, lesion_id)
-        kind = _kind(kind)
+        kind = _choice(MeasurementKind, kind, "caliper")
         read = opened.read
         index = _lesion_timepoint(opened, lesion, timepoint_id)
         where = _where(read, index)
@@ -253,7 +250,7 @@ def delete_caliper(store: Store, session: Session, lesion_id: int, timepoint_id:
     """Remove one caliper from an editable timepoint (nothing happens if there is none)."""
     with store.transaction():
         opened, lesion = _open_lesion(store, session, lesion_id)
-        kind = _kind(kind)
+        kind = _choice(MeasurementKind, kind, "caliper")
         index = _lesion_timepoint(opened, lesion, timepoint_id)
         reads.delete_measurement(store, opened.user.user_id, lesion_id, timepoint_id, kind)
     read = without_measurement(opened.read, (lesion_id, timepoint_id, kind))

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 import pydicom
 import pytest
-from PIL import Image
-from pydicom.encaps import encapsulate
+from jpeg_images import RAMP, jpeg_baseline
 from pydicom.uid import (
     JPEG2000,
     JPEG2000Lossless,
-    JPEGBaseline8Bit,
     JPEGExtended12Bit,
     JPEGLosslessSV1,
     JPEGLSLossless,
@@ -102,32 +99,16 @@ def test_jpeg_ls_near_lossless_decodes(testdata, tmp_path):
     assert volume.voxels.std() > 0
 
 
-RAMP = np.tile(np.arange(0, 256, 4, dtype=np.uint8), (48, 1))  # 48 × 64
-
-
-def _jpeg_baseline(write_image) -> Path:
-    """A JPEG baseline (8-bit, pillow's encoder) image of :data:`RAMP`."""
-    encoded = io.BytesIO()
-    Image.fromarray(RAMP).save(encoded, format="JPEG", quality=95)
-    path = write_image(pixels=RAMP.astype(np.uint16))
-    ds = pydicom.dcmread(path)
-    ds.file_meta.TransferSyntaxUID = JPEGBaseline8Bit
-    ds.BitsAllocated = ds.BitsStored = 8
-    ds.HighBit = 7
-    ds.PixelRepresentation = 0
-    ds.PixelData = encapsulate([encoded.getvalue()])
-    ds.save_as(path)
-    return path
 
 
 def test_jpeg_baseline_grey_scale_decodes_close_to_the_original(write_image):
-    volume = _load(_jpeg_baseline(write_image))
+    volume = _load(jpeg_baseline(write_image))
     assert np.abs(volume.voxels[0].astype(int) - RAMP).max() <= 4
 
 
 def test_a_compressed_file_cut_short_after_the_scan_is_refused_not_half_decoded(write_image):
     # The JPEG decoder would decode what is left of the stream without complaint.
-    path = _jpeg_baseline(write_image)
+    path = jpeg_baseline(write_image)
     (series,) = scan(path).series
     path.write_bytes(path.read_bytes()[:-200])
     with pytest.raises(DicomImportError, match="truncated or changed since it was scanned"):

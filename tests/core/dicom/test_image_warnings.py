@@ -6,37 +6,21 @@ reader on every image (``ImageHeader.is_lossy``), on the series and on the volum
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 import pydicom
 import pytest
-from PIL import Image
-from pydicom.encaps import encapsulate
-from pydicom.uid import HTJ2K, JPEG2000, JPEGBaseline8Bit
+from jpeg_images import RAMP, jpeg_baseline
+from pydicom.uid import HTJ2K, JPEG2000
 
 from core.dicom import load_volume, scan
 from core.dicom.headers import read_headers
 from core.dicom.sources import FileRef
 
-RAMP = np.tile(np.arange(0, 256, 4, dtype=np.uint8), (48, 1))  # 48 × 64
 DEGRADED = "measurements on these images are on degraded pixels"
 
 
-def _jpeg_baseline(write_image, **attributes: object) -> Path:
-    """A JPEG baseline image of :data:`RAMP` (pillow's encoder), as sites export them."""
-    encoded = io.BytesIO()
-    Image.fromarray(RAMP).save(encoded, format="JPEG", quality=90)
-    path = write_image(pixels=RAMP.astype(np.uint16), **attributes)
-    ds = pydicom.dcmread(path)
-    ds.file_meta.TransferSyntaxUID = JPEGBaseline8Bit
-    ds.BitsAllocated = ds.BitsStored = 8
-    ds.HighBit = 7
-    ds.PixelRepresentation = 0
-    ds.PixelData = encapsulate([encoded.getvalue()])
-    ds.save_as(path)
-    return path
 
 
 def _relabelled(source: Path, target: Path, syntax: str, **attributes: object) -> Path:
@@ -50,7 +34,7 @@ def _relabelled(source: Path, target: Path, syntax: str, **attributes: object) -
 
 
 def test_jpeg_baseline_is_lossy_on_every_image_the_series_and_the_volume(write_image):
-    path = _jpeg_baseline(write_image)
+    path = jpeg_baseline(write_image, 90)
     (series,) = scan(path).series
     assert [h.is_lossy for h in series.headers] == [True]
     assert series.is_lossy
@@ -144,7 +128,7 @@ def test_every_frame_of_an_enhanced_multi_frame_object_is_lossy(testdata, tmp_pa
 def test_a_series_partly_lossy_says_how_many_images_are(write_image, tmp_path):
     for z in (0.0, 2.0):
         write_image(position=(0, 0, z), pixels=RAMP.astype(np.uint16))
-    _jpeg_baseline(write_image, position=(0, 0, 4.0))
+    jpeg_baseline(write_image, 90, position=(0, 0, 4.0))
     (series,) = scan(tmp_path).series
     assert [h.is_lossy for h in series.headers] == [True, False, False]  # cranial first
     assert series.warnings == (f"1 of 3 images lossy compressed (JPEG baseline): {DEGRADED}",)

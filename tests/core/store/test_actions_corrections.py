@@ -113,5 +113,6 @@ def test_who_acts_is_checked_before_what_they_ask(demo):
         add_lesion(demo.store, forged, task.task_id, baseline, "tumour", "liver")
     with pytest.raises(PermissionDeniedError, match="not logged in"):
         amend_timepoint(demo.store, forged, task.task_id, baseline, "   ")
-    with pytest.raises(WorkflowError, match="the category is one of target, non_target, new"):
+    with pytest.raises(WorkflowError,
+                       match=r"lesion: the lesion's kind is one of target, non_target, new"):
         add_lesion(demo.store, demo.reader1, task.task_id, baseline, "tumour", "liver")
