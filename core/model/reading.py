@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -79,9 +80,9 @@ class Lesion:
             raise ValueError("organ: must not be empty")
 
 
-def _point(value: object, name: str, size: int) -> tuple[float, ...]:
+def _point(value: Iterable[float], name: str, size: int) -> tuple[float, ...]:
     try:
-        point = tuple(float(v) for v in value)  # type: ignore[attr-defined]
+        point = tuple(float(v) for v in value)
     except (TypeError, ValueError):
         raise ValueError(f"{name}: needs {size} coordinates, not {value!r}") from None
     if len(point) != size or not all(math.isfinite(v) for v in point):
