@@ -17,7 +17,7 @@ from core.model.trial import (
     SeriesRecord,
     Signature,
 )
-from core.store import audit
+from core.store import ledger
 from core.store.db import Store, utc_now
 from core.store.rows import series_from_row
 
@@ -43,33 +43,24 @@ def insert_adjudication(store: Store, actor: int, subject_id: int, through_timep
                         task_a_id: int, task_b_id: int, triggers: tuple[str, ...],
                         result_a: dict[str, Any], result_b: dict[str, Any]) -> int:
     """Open an adjudication of a discordant cycle; return its key."""
-    adjudication_id = store.execute(
-        "INSERT INTO adjudications (subject_id, through_timepoint_id, task_a_id, task_b_id, "
-        "triggers_json, result_a_json, result_b_json, created_utc) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?)",
-        (subject_id, through_timepoint_id, task_a_id, task_b_id, json.dumps(list(triggers)),
-         json.dumps(result_a, ensure_ascii=False), json.dumps(result_b, ensure_ascii=False),
-         utc_now()))
-    audit.record(store, actor, "create", "adjudication", adjudication_id, None,
-                 {"subject_id": subject_id, "through_timepoint_id": through_timepoint_id,
-                  "task_a_id": task_a_id, "task_b_id": task_b_id, "triggers": list(triggers)})
-    return adjudication_id
+    return ledger.insert(store, actor, "adjudication", {
+        "subject_id": subject_id, "through_timepoint_id": through_timepoint_id,
+        "task_a_id": task_a_id, "task_b_id": task_b_id,
+        "triggers_json": json.dumps(list(triggers)),
+        "result_a_json": json.dumps(result_a, ensure_ascii=False),
+        "result_b_json": json.dumps(result_b, ensure_ascii=False),
+        "created_utc": utc_now()})
 
 
 def insert_final(store: Store, actor: int, subject_id: int, through_timepoint_id: int,
                  task_id: int, source: str, adjudication_id: int | None,
                  result: dict[str, Any]) -> int:
     """Record the final result of a cycle (``concordant`` or ``adjudicated``)."""
-    final_id = store.execute(
-        "INSERT INTO final_results (subject_id, through_timepoint_id, task_id, source, "
-        "adjudication_id, result_json, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (subject_id, through_timepoint_id, task_id, source, adjudication_id,
-         json.dumps(result, ensure_ascii=False), utc_now()))
-    audit.record(store, actor, "create", "final_result", final_id, None,
-                 {"subject_id": subject_id, "through_timepoint_id": through_timepoint_id,
-                  "task_id": task_id, "source": source, "adjudication_id": adjudication_id,
-                  "best_overall_response": result["best_overall_response"]})
-    return final_id
+    return ledger.insert(store, actor, "final_result", {
+        "subject_id": subject_id, "through_timepoint_id": through_timepoint_id,
+        "task_id": task_id, "source": source, "adjudication_id": adjudication_id,
+        "result_json": json.dumps(result, ensure_ascii=False), "created_utc": utc_now()},
+        note={"best_overall_response": result["best_overall_response"]})
 
 
 def supersede_from(store: Store, actor: int, subject_id: int, index: int) -> None:
@@ -82,15 +73,12 @@ def supersede_from(store: Store, actor: int, subject_id: int, index: int) -> Non
     marks = ",".join("?" * len(affected))
     for row in store.rows(f"SELECT id FROM final_results WHERE is_superseded = 0 AND "
                           f"through_timepoint_id IN ({marks})", affected):
-        store.execute("UPDATE final_results SET is_superseded = 1 WHERE id = ?", (row["id"],))
-        audit.record(store, actor, "supersede", "final_result", row["id"],
-                     {"is_superseded": False}, {"is_superseded": True})
+        ledger.update(store, actor, "final_result", row["id"], {"is_superseded": 1},
+                      action="supersede")
     for row in store.rows(f"SELECT id, status FROM adjudications WHERE status != 'superseded' "
                           f"AND through_timepoint_id IN ({marks})", affected):
-        store.execute("UPDATE adjudications SET status = 'superseded' WHERE id = ?",
-                      (row["id"],))
-        audit.record(store, actor, "supersede", "adjudication", row["id"],
-                     {"status": row["status"]}, {"status": "superseded"})
+        ledger.update(store, actor, "adjudication", row["id"], {"status": "superseded"},
+                      action="supersede")
 
 
 def open_adjudication_tasks(store: Store) -> tuple[AdjudicationTask, ...]:
@@ -120,17 +108,13 @@ def record_decision(store: Store, actor: int, signer_name: str, adjudication: Ad
                     choice: str, rationale: str, meaning: str, digest: str) -> Signature:
     """Record the adjudicator's signed choice of read A or B."""
     signed_utc = utc_now()
-    signature_id = store.execute(
-        "INSERT INTO signatures (user_id, signer_name, signed_utc, meaning, entity, "
-        "entity_id, content_sha256) VALUES (?, ?, ?, ?, 'adjudication', ?, ?)",
-        (actor, signer_name, signed_utc, meaning, adjudication.adjudication_id, digest))
-    store.execute("UPDATE adjudications SET status = 'decided', adjudicator_id = ?, "
-                  "chosen = ?, rationale = ?, signature_id = ? WHERE id = ?",
-                  (actor, choice, rationale, signature_id, adjudication.adjudication_id))
-    audit.record(store, actor, "adjudicate", "adjudication", adjudication.adjudication_id,
-                 {"status": adjudication.status},
-                 {"status": "decided", "chosen": choice, "rationale": rationale,
-                  "signature_id": signature_id})
+    signature_id = ledger.insert(store, actor, "signature", {
+        "user_id": actor, "signer_name": signer_name, "signed_utc": signed_utc,
+        "meaning": meaning, "entity": "adjudication",
+        "entity_id": adjudication.adjudication_id, "content_sha256": digest})
+    ledger.update(store, actor, "adjudication", adjudication.adjudication_id,
+                  {"status": "decided", "adjudicator_id": actor, "chosen": choice,
+                   "rationale": rationale, "signature_id": signature_id}, action="adjudicate")
     return Signature(signature_id, signer_name, signed_utc, meaning, "adjudication", digest)
 
 

@@ -9,36 +9,13 @@ whose link does not hold (a row edited with the triggers dropped, or removed mid
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from core.store.chain import GENESIS_HASH, digest, row_hash, to_json
 from core.store.db import Store, utc_now
 
-GENESIS_HASH = "0" * 64
-
-
-def to_json(value: Any) -> str | None:
-    """Canonical JSON of *value* (sorted keys), or ``None`` for ``None``."""
-    if value is None:
-        return None
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=str)
-
-
-def digest(value: Any) -> str:
-    """SHA-256 of *value*'s canonical JSON: what an audit row records of a bulk write."""
-    return hashlib.sha256((to_json(value) or "null").encode("utf-8")).hexdigest()
-
-
-def _row_hash(prev_hash: str, row: dict[str, Any]) -> str:
-    content = json.dumps(
-        [row["id"], row["utc"], row["user_id"], row["action"], row["entity"],
-         row["entity_id"], row["before_json"], row["after_json"]],
-        ensure_ascii=False, separators=(",", ":"),
-    )
-    return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
+__all__ = ["GENESIS_HASH", "AuditVerdict", "digest", "record", "to_json", "verify"]
 
 
 def record(
@@ -67,7 +44,7 @@ def record(
         "INSERT INTO audit (id, utc, user_id, action, entity, entity_id, before_json, "
         "after_json, prev_hash, hash) VALUES (:id, :utc, :user_id, :action, :entity, "
         ":entity_id, :before_json, :after_json, :prev_hash, :hash)",
-        {**row, "prev_hash": prev_hash, "hash": _row_hash(prev_hash, row)},
+        {**row, "prev_hash": prev_hash, "hash": row_hash(prev_hash, row)},
     )
 
 
@@ -96,7 +73,7 @@ def verify(store: Store) -> AuditVerdict:
                                 f"row {expected_id} is missing before row {row['id']}")
         if row["prev_hash"] != prev_hash:
             return AuditVerdict(checked, row["id"], "does not link to the previous row's hash")
-        if row["hash"] != _row_hash(prev_hash, row):
+        if row["hash"] != row_hash(prev_hash, row):
             return AuditVerdict(checked, row["id"], "content does not match its hash")
         prev_hash = row["hash"]
         expected_id += 1

@@ -21,7 +21,7 @@ from core.errors import (
 )
 from core.model.reading import Role
 from core.model.trial import Session, User
-from core.store import audit
+from core.store import audit, ledger
 from core.store.db import Store, utc_now
 from core.store.rows import user_from_row
 
@@ -87,13 +87,9 @@ def insert_user(store: Store, actor_id: int | None, login: str, display_name: st
     check_new_account(login, display_name, password)
     if store.row("SELECT id FROM users WHERE login = ?", (login,)):
         raise AuthenticationError(login, "this login already exists")
-    user_id = store.execute(
-        "INSERT INTO users (login, display_name, role, password_hash, created_utc) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (login, display_name, role.value, hash_password(password, kdf), utc_now()),
-    )
-    after = {"login": login, "display_name": display_name, "role": role.value}
-    audit.record(store, actor_id, "create", "user", user_id, None, after)
+    user_id = ledger.insert(store, actor_id, "user", {
+        "login": login, "display_name": display_name, "role": role.value,
+        "password_hash": hash_password(password, kdf), "created_utc": utc_now()})
     return User(user_id, login, display_name, role)
 
 
@@ -111,15 +107,11 @@ def set_unlocked(store: Store, actor_id: int, login_name: str) -> None:
     AuthenticationError
         If there is no such account.
     """
-    row = store.row("SELECT id, is_locked, failed_logins FROM users WHERE login = ?",
-                    (login_name,))
+    row = store.row("SELECT id FROM users WHERE login = ?", (login_name,))
     if row is None:
         raise AuthenticationError(login_name, "no such user")
-    store.execute("UPDATE users SET is_locked = 0, failed_logins = 0 WHERE id = ?",
-                  (row["id"],))
-    audit.record(store, actor_id, "unlock", "user", row["id"],
-                 {"is_locked": bool(row["is_locked"]), "failed_logins": row["failed_logins"]},
-                 {"is_locked": False, "failed_logins": 0})
+    ledger.update(store, actor_id, "user", row["id"], {"is_locked": 0, "failed_logins": 0},
+                  action="unlock")
 
 
 def _failure(store: Store, row: dict[str, Any], action: str) -> bool:
@@ -130,10 +122,8 @@ def _failure(store: Store, row: dict[str, Any], action: str) -> bool:
     with store.transaction():
         failures = row["failed_logins"] + 1
         locked = failures >= MAX_FAILED_LOGINS
-        store.execute("UPDATE users SET failed_logins = ?, is_locked = ? WHERE id = ?",
-                      (failures, int(locked), row["id"]))
-        audit.record(store, row["id"], action, "user", row["id"], None,
-                     {"failed_logins": failures, "is_locked": locked})
+        ledger.update(store, row["id"], "user", row["id"],
+                      {"failed_logins": failures, "is_locked": int(locked)}, action=action)
     return bool(locked)
 
 
@@ -168,8 +158,8 @@ def login(store: Store, login_name: str, password: str) -> Session:
         raise AuthenticationError(login_name, "unknown login or wrong password")
     token = secrets.token_hex(16)
     with store.transaction():
-        store.execute("UPDATE users SET failed_logins = 0 WHERE id = ?", (row["id"],))
-        audit.record(store, row["id"], "login", "user", row["id"])
+        ledger.update(store, row["id"], "user", row["id"], {"failed_logins": 0},
+                      action="login")
     store.sessions[token] = row["id"]
     return Session(token, row["id"], row["login"], row["display_name"], Role(row["role"]))
 

@@ -7,8 +7,19 @@ Steps are never edited once released: a change is a new step, and
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from core.store.audited import (
+    BASELINE,
+    BASELINE_START,
+    ENTITY_TABLES,
+    GROUP_COLUMNS,
+    recorded,
+)
+from core.store.chain import GENESIS_HASH, digest, row_hash, to_json
 
 migrations = Migrations("mrecist_store")
 
@@ -202,6 +213,52 @@ def m004_images(db: Database) -> None:
             UNIQUE (sop_instance_uid, frame))""",
         "CREATE INDEX images_series ON images (series_id)",
     ))
+
+
+@migrations()
+def m005_settings_and_ledger(db: Database) -> None:
+    """Site settings; and a ledger baseline so that ``verify`` can replay older stores.
+
+    A store whose audit predates the ledger (``core.store.ledger``) records only part of
+    each row; the baseline appends, after a marker row, one audit row per existing row with
+    its whole content, and the replay starts from the marker (docs/security.md §3).
+    """
+    _run(db, ("""CREATE TABLE settings (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            value_json TEXT NOT NULL)""",))
+    if not db.execute("SELECT 1 FROM audit LIMIT 1").fetchone():
+        return  # a new store: its ledger starts with its first row
+    _append_audit(db, BASELINE_START, "audit", None, None)
+    for entity, table in ENTITY_TABLES.items():
+        if table in GROUP_COLUMNS:
+            column = GROUP_COLUMNS[table]
+            groups = [row[0] for row in db.execute(
+                f"SELECT DISTINCT {column} FROM {table} ORDER BY {column}").fetchall()]
+            for group in groups:
+                rows = [recorded(table, row) for row in db.query(
+                    f"SELECT * FROM {table} WHERE {column} = ? ORDER BY id", (group,))]
+                _append_audit(db, BASELINE, entity, group,
+                              {"group_column": column, "count": len(rows),
+                               "sha256": digest(rows)})
+            continue
+        for row in list(db.query(f"SELECT * FROM {table} ORDER BY id")):
+            _append_audit(db, BASELINE, entity, row["id"], recorded(table, row))
+
+
+def _append_audit(db: Database, action: str, entity: str, entity_id: int | None,
+                  after: object) -> None:
+    """Append an audit row by the application's chain rule (``core.store.chain``)."""
+    head = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    prev_hash = head[1] if head else GENESIS_HASH
+    row = {"id": head[0] + 1 if head else 1,
+           "utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+           "user_id": None, "action": action, "entity": entity, "entity_id": entity_id,
+           "before_json": None, "after_json": to_json(after)}
+    db.execute("INSERT INTO audit (id, utc, user_id, action, entity, entity_id, before_json, "
+               "after_json, prev_hash, hash) VALUES (:id, :utc, :user_id, :action, :entity, "
+               ":entity_id, :before_json, :after_json, :prev_hash, :hash)",
+               {**row, "prev_hash": prev_hash, "hash": row_hash(prev_hash, row)})
 
 
 def step_names() -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from core.model.reading import (
     TimepointStatus,
 )
 from core.model.trial import Signature, Task
-from core.store import audit
+from core.store import ledger
 from core.store.db import Store, utc_now
 from core.store.rows import (
     finding_from_row,
@@ -28,6 +28,9 @@ from core.store.rows import (
     measurement_to_row,
     read_timepoint_from_row,
 )
+
+_LESION_ORDER = ("CASE l.category WHEN 'target' THEN 0 WHEN 'non_target' THEN 1 ELSE 2 END, "
+                 "length(l.label), l.label")
 
 
 def find_task(store: Store, task_id: int) -> Task | None:
@@ -66,17 +69,21 @@ def load_read(store: Store, task: Task) -> Read:
         "JOIN timepoints t ON t.id = rt.timepoint_id "
         "LEFT JOIN signatures g ON g.id = rt.signature_id "
         "WHERE rt.task_id = ? ORDER BY t.date", (task_id,))
-    lesions = store.rows("SELECT * FROM lesions WHERE task_id = ? ORDER BY id", (task_id,))
+    # Ids are random (see ``ledger``): lesions come in label order, T1..T10 before N1.
+    lesions = store.rows(f"SELECT * FROM lesions l WHERE task_id = ? ORDER BY {_LESION_ORDER}",
+                         (task_id,))
     # An image recorded as lossy marks every caliper drawn on it (LEFT JOIN: a store made
     # before images were recorded still loads).
     measurements = store.rows(
         "SELECT m.*, COALESCE(i.is_lossy, 0) AS is_lossy FROM measurements m "
         "JOIN lesions l ON l.id = m.lesion_id "
         "LEFT JOIN images i ON i.sop_instance_uid = m.sop_instance_uid AND i.frame = m.frame "
-        "WHERE l.task_id = ? ORDER BY m.id", (task_id,))
+        "JOIN timepoints t ON t.id = m.timepoint_id "
+        f"WHERE l.task_id = ? ORDER BY t.date, {_LESION_ORDER}, m.kind", (task_id,))
     findings = store.rows(
         "SELECT f.*, l.category FROM findings f JOIN lesions l ON l.id = f.lesion_id "
-        "WHERE l.task_id = ? ORDER BY f.id", (task_id,))
+        "JOIN timepoints t ON t.id = f.timepoint_id "
+        f"WHERE l.task_id = ? ORDER BY t.date, {_LESION_ORDER}", (task_id,))
     return Read(
         task_id, task.subject,
         tuple(map(read_timepoint_from_row, timepoints)),
@@ -89,86 +96,59 @@ def load_read(store: Store, task: Task) -> Read:
 def insert_lesion(store: Store, actor: int, task_id: int, lesion: Lesion) -> Lesion:
     """Add *lesion* (its ``lesion_id`` is ignored) to the task's read; return it with its key."""
     row = lesion_to_row(lesion)
-    lesion_id = store.execute(
-        "INSERT INTO lesions (task_id, label, category, organ, first_timepoint_id, "
-        "is_node, is_previously_treated, is_porta_hepatis, kind, location) VALUES "
-        "(:task_id, :label, :category, :organ, :first_timepoint_id, :is_node, "
-        ":is_previously_treated, :is_porta_hepatis, :kind, :location)",
-        {"task_id": task_id, **row})
-    audit.record(store, actor, "create", "lesion", lesion_id, None, row)
+    lesion_id = ledger.insert(store, actor, "lesion", {"task_id": task_id, **row})
     return lesion_from_row({"id": lesion_id, **row})
 
 
 def delete_lesion(store: Store, actor: int, lesion: Lesion) -> None:
     """Remove *lesion* with its calipers and findings, each with its own audit row."""
     for table, entity in (("measurements", "measurement"), ("findings", "finding")):
-        for child in store.rows(f"SELECT * FROM {table} WHERE lesion_id = ?",
+        for child in store.rows(f"SELECT id FROM {table} WHERE lesion_id = ?",
                                 (lesion.lesion_id,)):
-            store.execute(f"DELETE FROM {table} WHERE id = ?", (child["id"],))
-            audit.record(store, actor, "delete", entity, child.pop("id"), child, None)
-    store.execute("DELETE FROM lesions WHERE id = ?", (lesion.lesion_id,))
-    audit.record(store, actor, "delete", "lesion", lesion.lesion_id, lesion_to_row(lesion), None)
+            ledger.delete(store, actor, entity, child["id"])
+    ledger.delete(store, actor, "lesion", lesion.lesion_id)
 
 
 def upsert_measurement(store: Store, actor: int, measurement: Measurement) -> None:
     """Save *measurement*, replacing the lesion's caliper of the same kind at that timepoint."""
     row = measurement_to_row(measurement)
-    before = store.row("SELECT * FROM measurements WHERE lesion_id = ? AND timepoint_id = ? "
+    before = store.row("SELECT id FROM measurements WHERE lesion_id = ? AND timepoint_id = ? "
                        "AND kind = ?", (row["lesion_id"], row["timepoint_id"], row["kind"]))
-    measurement_id = store.execute(
-        "INSERT INTO measurements (lesion_id, timepoint_id, kind, length_mm, start_rc, "
-        "end_rc, start_xyz, end_xyz, sop_instance_uid, frame) VALUES (:lesion_id, "
-        ":timepoint_id, :kind, :length_mm, :start_rc, :end_rc, :start_xyz, :end_xyz, "
-        ":sop_instance_uid, :frame) ON CONFLICT (lesion_id, timepoint_id, kind) DO UPDATE "
-        "SET length_mm = excluded.length_mm, start_rc = excluded.start_rc, "
-        "end_rc = excluded.end_rc, start_xyz = excluded.start_xyz, "
-        "end_xyz = excluded.end_xyz, sop_instance_uid = excluded.sop_instance_uid, "
-        "frame = excluded.frame", row)
-    if before is not None:
-        measurement_id = before.pop("id")
-    audit.record(store, actor, "update" if before else "create", "measurement",
-                 measurement_id, before, row)
+    if before is None:
+        ledger.insert(store, actor, "measurement", row)
+    else:
+        ledger.update(store, actor, "measurement", before["id"], row)
 
 
 def delete_measurement(store: Store, actor: int, lesion_id: int, timepoint_id: int,
                        kind: MeasurementKind) -> bool:
     """Remove one caliper; return False if there was none."""
-    before = store.row("SELECT * FROM measurements WHERE lesion_id = ? AND timepoint_id = ? "
+    before = store.row("SELECT id FROM measurements WHERE lesion_id = ? AND timepoint_id = ? "
                        "AND kind = ?", (lesion_id, timepoint_id, kind.value))
     if before is None:
         return False
-    store.execute("DELETE FROM measurements WHERE id = ?", (before["id"],))
-    audit.record(store, actor, "delete", "measurement", before.pop("id"), before, None)
+    ledger.delete(store, actor, "measurement", before["id"])
     return True
 
 
 def upsert_finding(store: Store, actor: int, finding: Finding) -> None:
     """Save what was recorded of a lesion at one timepoint, replacing what was there."""
     row = finding_to_row(finding)
-    before = store.row("SELECT * FROM findings WHERE lesion_id = ? AND timepoint_id = ?",
+    before = store.row("SELECT id FROM findings WHERE lesion_id = ? AND timepoint_id = ?",
                        (finding.lesion_id, finding.timepoint_id))
-    finding_id = store.execute(
-        "INSERT INTO findings (lesion_id, timepoint_id, state, arterial_enhancement, "
-        "washout, is_equivocal, is_cytology_confirmed) VALUES (:lesion_id, "
-        ":timepoint_id, :state, :arterial_enhancement, :washout, :is_equivocal, "
-        ":is_cytology_confirmed) ON CONFLICT (lesion_id, timepoint_id) DO UPDATE SET "
-        "state = excluded.state, arterial_enhancement = excluded.arterial_enhancement, "
-        "washout = excluded.washout, is_equivocal = excluded.is_equivocal, "
-        "is_cytology_confirmed = excluded.is_cytology_confirmed", row)
-    if before is not None:
-        finding_id = before.pop("id")
-    audit.record(store, actor, "update" if before else "create", "finding", finding_id,
-                 before, row)
+    if before is None:
+        ledger.insert(store, actor, "finding", row)
+    else:
+        ledger.update(store, actor, "finding", before["id"], row)
 
 
 def delete_finding(store: Store, actor: int, lesion_id: int, timepoint_id: int) -> bool:
     """Remove what was recorded of a lesion at one timepoint; return False if nothing was."""
-    before = store.row("SELECT * FROM findings WHERE lesion_id = ? AND timepoint_id = ?",
+    before = store.row("SELECT id FROM findings WHERE lesion_id = ? AND timepoint_id = ?",
                        (lesion_id, timepoint_id))
     if before is None:
         return False
-    store.execute("DELETE FROM findings WHERE id = ?", (before["id"],))
-    audit.record(store, actor, "delete", "finding", before.pop("id"), before, None)
+    ledger.delete(store, actor, "finding", before["id"])
     return True
 
 
@@ -183,11 +163,9 @@ def _read_timepoint_id(store: Store, task_id: int, timepoint_id: int) -> int:
 def set_not_assessed(store: Store, actor: int, task_id: int, timepoint_id: int,
                      is_not_assessed: bool, was: bool) -> None:
     """Record a timepoint of the read as not assessed (a missed assessment), or undo that."""
+    del was  # the ledger records the value it replaces
     rt_id = _read_timepoint_id(store, task_id, timepoint_id)
-    store.execute("UPDATE read_timepoints SET not_assessed = ? WHERE id = ?",
-                  (int(is_not_assessed), rt_id))
-    audit.record(store, actor, "update", "read_timepoint", rt_id, {"not_assessed": was},
-                 {"not_assessed": is_not_assessed})
+    ledger.update(store, actor, "read_timepoint", rt_id, {"not_assessed": int(is_not_assessed)})
 
 
 def sign_read_timepoint(store: Store, actor: int, signer_name: str, task_id: int,
@@ -197,19 +175,19 @@ def sign_read_timepoint(store: Store, actor: int, signer_name: str, task_id: int
 
     An amendment waiting for this signature (the timepoint was re-opened) is closed by it.
     """
+    del was
     rt_id = _read_timepoint_id(store, task_id, timepoint_id)
     signed_utc = utc_now()
-    signature_id = store.execute(
-        "INSERT INTO signatures (user_id, signer_name, signed_utc, meaning, entity, "
-        "entity_id, content_sha256) VALUES (?, ?, ?, ?, 'read_timepoint', ?, ?)",
-        (actor, signer_name, signed_utc, meaning, rt_id, digest))
-    store.execute("UPDATE read_timepoints SET status = 'signed', signature_id = ? WHERE id = ?",
-                  (signature_id, rt_id))
-    store.execute("UPDATE amendments SET signature_id = ? WHERE read_timepoint_id = ? "
-                  "AND signature_id IS NULL", (signature_id, rt_id))
-    audit.record(store, actor, "sign", "read_timepoint", rt_id, {"status": was.value},
-                 {"status": "signed", "signature_id": signature_id, "meaning": meaning,
-                  "content_sha256": digest})
+    signature_id = ledger.insert(store, actor, "signature", {
+        "user_id": actor, "signer_name": signer_name, "signed_utc": signed_utc,
+        "meaning": meaning, "entity": "read_timepoint", "entity_id": rt_id,
+        "content_sha256": digest})
+    ledger.update(store, actor, "read_timepoint", rt_id,
+                  {"status": "signed", "signature_id": signature_id}, action="sign")
+    for waiting in store.rows("SELECT id FROM amendments WHERE read_timepoint_id = ? "
+                              "AND signature_id IS NULL", (rt_id,)):
+        ledger.update(store, actor, "amendment", waiting["id"],
+                      {"signature_id": signature_id}, action="sign")
     return Signature(signature_id, signer_name, signed_utc, meaning, "read_timepoint", digest)
 
 
@@ -217,10 +195,9 @@ def open_amendment(store: Store, actor: int, task_id: int, timepoint_id: int,
                    reason: str) -> int:
     """Re-open a signed timepoint for a correction with *reason*; return the amendment's key."""
     rt_id = _read_timepoint_id(store, task_id, timepoint_id)
-    store.execute("UPDATE read_timepoints SET status = 'amending' WHERE id = ?", (rt_id,))
-    amendment_id = store.execute(
-        "INSERT INTO amendments (read_timepoint_id, user_id, reason, created_utc) "
-        "VALUES (?, ?, ?, ?)", (rt_id, actor, reason, utc_now()))
-    audit.record(store, actor, "amend", "read_timepoint", rt_id, {"status": "signed"},
-                 {"status": "amending", "amendment_id": amendment_id, "reason": reason})
+    amendment_id = ledger.insert(store, actor, "amendment", {
+        "read_timepoint_id": rt_id, "user_id": actor, "reason": reason,
+        "created_utc": utc_now()})
+    ledger.update(store, actor, "read_timepoint", rt_id, {"status": "amending"},
+                  action="amend", note={"amendment_id": amendment_id, "reason": reason})
     return amendment_id

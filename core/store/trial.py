@@ -20,7 +20,7 @@ from core.model.clinical import DEFAULT_TRIGGERS, CaseOptions, Criteria, Trigger
 from core.model.imaging import ImageRecord
 from core.model.reading import Role
 from core.model.trial import SeriesRecord, Subject, Task, TimepointInfo, TrialInfo
-from core.store import audit
+from core.store import ledger
 from core.store.auth import DEFAULT_KDF, ScryptParams, check_new_account, insert_user
 from core.store.db import Store, open_store, utc_now
 from core.store.rows import image_from_row, image_to_row, series_from_row
@@ -73,15 +73,11 @@ def init_store(
         try:
             with store.transaction():
                 option_data = _options_data(options or CaseOptions())
-                after = {"name": trial, "criteria": criteria.value, "options": option_data,
-                         "triggers": trigger_values}
-                store.execute(
-                    "INSERT INTO trial (id, name, criteria, options_json, triggers_json, "
-                    "created_utc) VALUES (1, ?, ?, ?, ?, ?)",
-                    (trial, criteria.value, json.dumps(option_data),
-                     json.dumps(trigger_values), utc_now()),
-                )
-                audit.record(store, None, "create", "trial", 1, None, after)
+                ledger.insert(store, None, "trial", {
+                    "name": trial, "criteria": criteria.value,
+                    "options_json": json.dumps(option_data),
+                    "triggers_json": json.dumps(trigger_values), "created_utc": utc_now()},
+                    row_id=1)
                 insert_user(store, None, admin_login, admin_name, Role.ADMIN, admin_password,
                             kdf)
         finally:
@@ -156,8 +152,7 @@ def all_subjects(store: Store) -> tuple[Subject, ...]:
 
 def insert_subject(store: Store, actor: int, code: str) -> Subject:
     """Register subject *code*."""
-    subject_id = store.execute("INSERT INTO subjects (code) VALUES (?)", (code,))
-    audit.record(store, actor, "create", "subject", subject_id, None, {"code": code})
+    subject_id = ledger.insert(store, actor, "subject", {"code": code})
     return Subject(subject_id, code)
 
 
@@ -184,16 +179,12 @@ def find_timepoint(store: Store, timepoint_id: int) -> TimepointInfo | None:
 def insert_timepoint(store: Store, actor: int, subject: Subject, label: str, date: dt.date,
                      nominal_week: int | None) -> TimepointInfo:
     """Add a timepoint to *subject*; every read of the subject gets it, open."""
-    timepoint_id = store.execute(
-        "INSERT INTO timepoints (subject_id, label, date, nominal_week) VALUES (?, ?, ?, ?)",
-        (subject.subject_id, label, date.isoformat(), nominal_week),
-    )
+    timepoint_id = ledger.insert(store, actor, "timepoint", {
+        "subject_id": subject.subject_id, "label": label, "date": date.isoformat(),
+        "nominal_week": nominal_week}, note={"subject": subject.code})
     for task in store.rows("SELECT id FROM tasks WHERE subject_id = ?", (subject.subject_id,)):
-        store.execute("INSERT INTO read_timepoints (task_id, timepoint_id) VALUES (?, ?)",
-                      (task["id"], timepoint_id))
-    audit.record(store, actor, "create", "timepoint", timepoint_id, None,
-                 {"subject": subject.code, "label": label, "date": date.isoformat(),
-                  "nominal_week": nominal_week})
+        ledger.insert(store, actor, "read_timepoint",
+                      {"task_id": task["id"], "timepoint_id": timepoint_id})
     return TimepointInfo(timepoint_id, subject.code, label, date, nominal_week)
 
 
@@ -224,12 +215,8 @@ def insert_series(store: Store, actor: int, subject: str, timepoint: TimepointIn
     row = {"timepoint_id": timepoint.timepoint_id, "series_instance_uid": series_instance_uid,
            "study_instance_uid": study_instance_uid, "modality": modality, "phase": phase,
            "location": location}
-    series_id = store.execute(
-        "INSERT INTO series (timepoint_id, series_instance_uid, study_instance_uid, "
-        "modality, phase, location) VALUES (:timepoint_id, :series_instance_uid, "
-        ":study_instance_uid, :modality, :phase, :location)", row)
-    audit.record(store, actor, "create", "series", series_id, None,
-                 {**row, "subject": subject, "timepoint": timepoint.label})
+    series_id = ledger.insert(store, actor, "series", row,
+                              note={"subject": subject, "timepoint": timepoint.label})
     return series_from_row({"id": series_id, **row})
 
 
@@ -239,11 +226,7 @@ def update_series(store: Store, actor: int, series: SeriesRecord, **changes: str
     if not changes or set(changes) - allowed:
         raise ValueError(f"only {', '.join(sorted(allowed))} of a series change, "
                          f"not {sorted(changes)}")
-    before = {key: getattr(series, key) for key in changes}
-    assignments = ", ".join(f"{key} = :{key}" for key in changes)
-    store.execute(f"UPDATE series SET {assignments} WHERE id = :id",
-                  {**changes, "id": series.series_id})
-    audit.record(store, actor, "update", "series", series.series_id, before, dict(changes))
+    ledger.update(store, actor, "series", series.series_id, changes)
     row = {"id": series.series_id, "timepoint_id": series.timepoint_id,
            "series_instance_uid": series.series_instance_uid,
            "study_instance_uid": series.study_instance_uid, "modality": series.modality,
@@ -262,17 +245,9 @@ def insert_images(store: Store, actor: int, series: SeriesRecord,
         "SELECT sop_instance_uid, frame FROM images WHERE series_id = ?", (series.series_id,))}
     new = [image for image in images if (image.sop_instance_uid, image.frame) not in known]
     rows = [{"series_id": series.series_id, **image_to_row(image)} for image in new]
-    for row in rows:
-        store.execute(
-            "INSERT INTO images (series_id, sop_instance_uid, frame, rows, columns, "
-            "origin_xyz, row_direction, column_direction, pixel_spacing_mm, is_lossy) "
-            "VALUES (:series_id, :sop_instance_uid, :frame, :rows, :columns, :origin_xyz, "
-            ":row_direction, :column_direction, :pixel_spacing_mm, :is_lossy)", row)
-    if rows:
-        audit.record(store, actor, "create", "images", series.series_id, None,
-                     {"series_instance_uid": series.series_instance_uid, "count": len(rows),
-                      "sha256": audit.digest(rows)})
-    return len(rows)
+    return ledger.insert_group(store, actor, "images", series.series_id, rows,
+                               note={"series_instance_uid": series.series_instance_uid,
+                                     "new": len(rows)})
 
 
 def timepoint_image(store: Store, timepoint_id: int, sop_instance_uid: str,
@@ -317,12 +292,11 @@ def subject_tasks(store: Store, subject: Subject) -> tuple[Task, ...]:
 def insert_task(store: Store, actor: int, subject: Subject, reader_id: int, reader_login: str,
                 slot: int) -> Task:
     """Make *reader_id* reader *slot* of *subject*; the read starts with every timepoint open."""
-    task_id = store.execute("INSERT INTO tasks (subject_id, reader_id, slot) VALUES (?, ?, ?)",
-                            (subject.subject_id, reader_id, slot))
+    task_id = ledger.insert(store, actor, "task", {
+        "subject_id": subject.subject_id, "reader_id": reader_id, "slot": slot},
+        note={"subject": subject.code, "reader": reader_login})
     for timepoint in store.rows("SELECT id FROM timepoints WHERE subject_id = ?",
                                 (subject.subject_id,)):
-        store.execute("INSERT INTO read_timepoints (task_id, timepoint_id) VALUES (?, ?)",
-                      (task_id, timepoint["id"]))
-    audit.record(store, actor, "create", "task", task_id, None,
-                 {"subject": subject.code, "reader": reader_login, "slot": slot})
+        ledger.insert(store, actor, "read_timepoint",
+                      {"task_id": task_id, "timepoint_id": timepoint["id"]})
     return Task(task_id, subject.code, slot, reader_login, reader_id, subject.subject_id)

@@ -69,7 +69,7 @@ def test_verify_finds_a_removed_row_and_a_rehashed_row(trial):
 
 def test_verify_finds_a_row_rehashed_after_an_edit(trial):
     # An attacker who recomputes the edited row's own hash still breaks the next link.
-    from core.store.audit import _row_hash
+    from core.store.chain import row_hash as _row_hash
 
     row = trial.store.rows("SELECT * FROM audit WHERE id = 4")[0]
     row["after_json"] = "{}"
