@@ -6,10 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.cli.common import PasswordSource, add_db_argument, guarded
+from core.actions.safekeeping import backup_store, rotate_store_backups, verify_store
+from core.cli.common import (
+    PasswordSource,
+    add_db_argument,
+    add_login_arguments,
+    guarded,
+    open_as_user,
+)
 from core.errors import CoreError
 from core.model.clinical import DEFAULT_TRIGGERS, CaseOptions, Criteria, Trigger
-from core.store import backup, init_store, open_store, rotate_backups, verify
+from core.store import init_store, open_store
 from core.store.backup import DEFAULT_KEEP
 
 EXIT_AUDIT_BROKEN = 1
@@ -42,15 +49,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                   description="Check the store's hash-chained audit trail.")
     audit_commands = audit.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = audit_commands.add_parser(
-        "verify", help="recompute the hash chain and report the first broken link",
-        description="Exit 0 when every link holds, 1 naming the first broken row.")
+        "verify", help="check the audit chain, the schema, the tables and the anchors",
+        description="Recompute the audit's hash chain, compare the schema with the "
+        "application's, replay the audit against every audited table, and check the audit "
+        "against the checkpoint file beside the store and any other anchors given. Exit 0 "
+        "when everything holds, 1 naming each discrepancy (docs/security.md).")
     add_db_argument(check)
+    check.add_argument("--anchors", type=Path, nargs="+", default=[], metavar="FILE",
+                       help="more anchors: a site's anchor copy, a backup's .anchor file, "
+                       "a backup itself, an exported report")
     check.set_defaults(handler=guarded(_run_verify))
 
     copy = subparsers.add_parser(
         "backup", help="copy a live store with SQLite's online backup API",
-        description="Copy the store while it is in use and check the copy's integrity.")
-    add_db_argument(copy)
+        description="Copy the store while it is in use and check the copy's integrity; "
+        "an admin or coordinator only (a copy holds both reads). Beside the copy, "
+        "<copy>.anchor records the audit head it holds.")
+    add_login_arguments(copy)
     target = copy.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", type=Path, metavar="FILE",
                         help="the backup file (must not exist)")
@@ -79,20 +94,28 @@ def _run_init(args: argparse.Namespace) -> int:
 
 def _run_verify(args: argparse.Namespace) -> int:
     with open_store(args.db) as store:
-        verdict = verify(store)
-    if verdict.is_intact:
-        print(f"{args.db}: audit trail intact ({verdict.rows_checked} rows)")
+        result = verify_store(store, args.anchors)
+    if result.is_intact:
+        tail = (f"; {result.unanchored_rows} newest rows not yet anchored"
+                if result.unanchored_rows else "")
+        print(f"{args.db}: intact: audit chain of {result.audit_rows} rows, schema, tables "
+              f"and {result.anchors_checked} anchors{tail}")
         return 0
-    print(f"{args.db}: audit row {verdict.first_broken_id}: {verdict.reason} "
-          f"(rows before it are intact: {verdict.rows_checked})", file=sys.stderr)
+    chain = result.chain
+    if not chain.is_intact:
+        print(f"{args.db}: audit row {chain.first_broken_id}: {chain.reason} "
+              f"(rows before it are intact: {chain.rows_checked})", file=sys.stderr)
+    for found in result.discrepancies:
+        print(f"{args.db}: {found}", file=sys.stderr)
     return EXIT_AUDIT_BROKEN
 
 
 def _run_backup(args: argparse.Namespace) -> int:
-    with open_store(args.db) as store:
+    store, session = open_as_user(args, PasswordSource(args.password_stdin))
+    with store:
         if args.rotate_into is not None:
-            made = rotate_backups(store, args.rotate_into, args.keep)
+            made = rotate_store_backups(store, session, args.rotate_into, args.keep)
         else:
-            made = backup(store, args.out)
+            made = backup_store(store, session, args.out)
     print(f"{args.db}: backed up to {made}")
     return 0

@@ -9,13 +9,14 @@ whose link does not hold (a row edited with the triggers dropped, or removed mid
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from core.store.chain import GENESIS_HASH, digest, row_hash, to_json
 from core.store.db import Store, utc_now
 
-__all__ = ["GENESIS_HASH", "AuditVerdict", "digest", "record", "to_json", "verify"]
+__all__ = ["GENESIS_HASH", "AuditVerdict", "digest", "latest", "record", "to_json", "verify"]
 
 
 def record(
@@ -79,3 +80,12 @@ def verify(store: Store) -> AuditVerdict:
         expected_id += 1
         checked += 1
     return AuditVerdict(checked)
+
+
+def latest(store: Store, action: str, entity: str) -> tuple[str, Any] | None:
+    """(time, after-value) of the newest audit row of *action* on *entity*, or ``None``."""
+    row = store.row("SELECT utc, after_json FROM audit WHERE action = ? AND entity = ? "
+                    "ORDER BY id DESC LIMIT 1", (action, entity))
+    if row is None:
+        return None
+    return row["utc"], json.loads(row["after_json"]) if row["after_json"] else None

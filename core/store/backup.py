@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from core.errors import StoreError
+from core.store.anchors import BACKUP_ANCHOR_SUFFIX, Anchor, append
 from core.store.db import Store
 
 # Backups the application keeps per store before deleting the oldest.
@@ -19,6 +20,9 @@ DEFAULT_KEEP = 10
 
 def backup(store: Store, out: Path | str) -> Path:
     """Copy the store to *out* (which must not exist) and check the copy's integrity.
+
+    Beside the copy, ``<out>.anchor`` records the audit head it holds: an anchor kept
+    apart from the store (docs/security.md §3), as is the copy itself.
 
     Raises
     ------
@@ -33,6 +37,8 @@ def backup(store: Store, out: Path | str) -> Path:
         try:
             store.db.conn.backup(target, pages=1024)
             verdict = target.execute("PRAGMA integrity_check").fetchone()[0]
+            head = target.execute("SELECT id, hash, utc FROM audit ORDER BY id DESC "
+                                  "LIMIT 1").fetchone()
         finally:
             target.close()
     except sqlite3.Error as error:
@@ -40,6 +46,9 @@ def backup(store: Store, out: Path | str) -> Path:
         raise StoreError(out, f"backup failed: {error}") from None
     if verdict != "ok":
         raise StoreError(out, f"backup failed its integrity check: {verdict}")
+    if head is not None:
+        append(out.with_name(out.name + BACKUP_ANCHOR_SUFFIX),
+               Anchor(int(head[0]), str(head[1]), str(head[2]), "backup"))
     return out
 
 
@@ -52,4 +61,5 @@ def rotate_backups(store: Store, folder: Path | str, keep: int = DEFAULT_KEEP) -
     backups = sorted(folder.glob(f"{store.path.stem}-*.sqlite"))
     for old in backups[:-keep] if keep > 0 else []:
         old.unlink()
+        old.with_name(old.name + BACKUP_ANCHOR_SUFFIX).unlink(missing_ok=True)
     return made

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
+import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +22,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.errors import StoreError, StoreLockedError, StoreVersionError
+from core.store.anchors import Anchor, append, checkpoint_path
 from core.store.migrations import migrations, step_names
+
+log = logging.getLogger(__name__)
+
+# The setting naming a second file the site keeps anchors in (docs/security.md §3).
+ANCHOR_COPY_SETTING = "anchor_copy_path"
 
 Params = tuple[Any, ...] | dict[str, Any]
 
@@ -47,6 +55,10 @@ class Store:
         self.busy_timeout_s = busy_timeout_s
         # Sessions this store issued: token -> user id. A Session built by hand is refused.
         self.sessions: dict[str, int] = {}
+        # The audit head last written to the checkpoint file, and why the last write failed.
+        self.anchoring = True
+        self._anchored: tuple[int, str] | None = None
+        self.anchor_problem: str | None = None
 
     def __enter__(self) -> Store:
         return self
@@ -97,6 +109,47 @@ class Store:
             if _is_lock_error(error):
                 raise self._locked(error) from None
             raise
+        self.anchor()
+
+    def audit_head(self) -> Anchor | None:
+        """The audit's row count and last hash now, or ``None`` for an empty audit."""
+        head = self.db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        return Anchor(int(head[0]), str(head[1]), utc_now()) if head else None
+
+    def anchor(self, by: str = "commit") -> None:
+        """Append the audit head to the checkpoint file (and the site's copy) if it moved.
+
+        Runs after the commit: the action is done whatever happens here, so a file that
+        cannot be written is logged and kept in ``anchor_problem`` for the coordinator's
+        screen, not raised. A checkpoint file that has gone missing is started again with a
+        ``restart`` line, which ``audit verify`` reports.
+        """
+        if not self.anchoring:
+            return
+        try:
+            head = self.audit_head()
+            copy = self.db.execute("SELECT value_json FROM settings WHERE key = ?",
+                                   (ANCHOR_COPY_SETTING,)).fetchone()
+        except sqlite3.Error as error:
+            self.anchor_problem = f"could not read the audit head: {error}"
+            return
+        if head is None or (head.rows, head.head) == self._anchored:
+            return
+        checkpoint = checkpoint_path(self.path)
+        if by == "commit" and not checkpoint.exists():
+            by = "restart"
+        targets = [checkpoint]
+        if copy is not None and json.loads(copy[0]):
+            targets.append(Path(json.loads(copy[0])))
+        problems = []
+        for target in targets:
+            try:
+                append(target, Anchor(head.rows, head.head, head.utc, by))
+            except OSError as error:
+                problems.append(f"{target}: {error.strerror or error}")
+                log.warning("audit anchor not written to %s: %s", target, error)
+        self.anchor_problem = "; ".join(problems) or None
+        self._anchored = (head.rows, head.head)
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[Database]:
@@ -149,7 +202,8 @@ def _connect(path: Path, busy_timeout_s: float) -> Database:
     return db
 
 
-def _migrate(store: Store) -> None:
+def _migrate(store: Store) -> tuple[str, ...]:
+    """Apply the pending steps; return their names."""
     db = store.db
     known = set(step_names())
     applied = {migration.name for migration in migrations.applied(db)}
@@ -157,11 +211,15 @@ def _migrate(store: Store) -> None:
         newer = ", ".join(sorted(applied - known))
         raise StoreVersionError(store.path, f"written by a newer application (schema {newer})")
     if not migrations.pending(db):
-        return
+        return ()
     # Two processes opening a new store at once: the write lock makes the second one wait
     # and then find nothing pending, instead of creating the tables twice.
+    store.anchoring = False  # the commit below is not an action; see open_store
     with store.transaction():
+        pending = tuple(migration.name for migration in migrations.pending(db))
         migrations.apply(db)
+    store.anchoring = True
+    return pending
 
 
 def open_store(
@@ -194,7 +252,9 @@ def open_store(
         raise StoreError(path, f"not a trial store: {error}") from None
     store = Store(path, db, busy_timeout_s)
     try:
-        _migrate(store)
+        applied = _migrate(store)
+        if "m005_settings_and_ledger" in applied and not checkpoint_path(path).exists():
+            store.anchor("upgrade")  # an older store: its anchors start now
     except sqlite3.DatabaseError as error:
         store.close()
         raise StoreError(path, f"not a trial store: {error}") from None

@@ -21,6 +21,7 @@ from core.model.imaging import ImageRecord
 from core.model.reading import Role
 from core.model.trial import SeriesRecord, Subject, Task, TimepointInfo, TrialInfo
 from core.store import ledger
+from core.store.anchors import checkpoint_path
 from core.store.auth import DEFAULT_KDF, ScryptParams, check_new_account, insert_user
 from core.store.db import Store, open_store, utc_now
 from core.store.rows import image_from_row, image_to_row, series_from_row
@@ -70,6 +71,7 @@ def init_store(
     draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}.creating")
     try:
         store = open_store(draft, create=True)
+        store.anchoring = False  # the draft's name is not the store's
         try:
             with store.transaction():
                 option_data = _options_data(options or CaseOptions())
@@ -85,7 +87,10 @@ def init_store(
         _publish(draft, path)
     finally:
         _remove_draft(draft)
-    return open_store(path)
+    store = open_store(path)
+    checkpoint_path(path).unlink(missing_ok=True)  # left by an earlier store of this name
+    store.anchor("create")
+    return store
 
 
 def _check_new_store_path(path: Path) -> None:

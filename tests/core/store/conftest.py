@@ -11,8 +11,9 @@ from store_demo_reading import PASSWORD, setup_demo
 
 from core.actions import add_user
 from core.model.trial import Session
-from core.store import Store, init_store, login
+from core.store import Store, init_store, login, open_store
 from core.store.auth import ScryptParams
+from core.store.integrity import check_store
 
 # scrypt at 1/32 of the default cost: the tests log in hundreds of times.
 CHEAP_KDF = ScryptParams(n=2**10, r=8, p=1)
@@ -51,11 +52,21 @@ def make_trial(path: Path, triggers: tuple[str, ...] | None = None) -> Trial:
 
 
 @pytest.fixture
-def trial(tmp_path: Path) -> Iterator[Trial]:
-    """A store with users; no subjects yet. Closed after the test."""
+def trial(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Trial]:
+    """A store with users; no subjects yet. Closed after the test.
+
+    Afterwards the store must pass every check of ``audit verify`` (chain, schema, the
+    audit replayed against the tables, anchors): whatever a test did through the actions,
+    the audit must say exactly what the tables hold. Tests that edit the file directly
+    are marked ``tampers``.
+    """
     made = make_trial(tmp_path / "trial.sqlite")
     yield made
     made.store.close()
+    if request.node.get_closest_marker("tampers") is None:
+        with open_store(made.path) as store:
+            found = check_store(store)
+        assert found.is_intact, [str(d) for d in found.discrepancies] or found.chain
 
 
 @pytest.fixture

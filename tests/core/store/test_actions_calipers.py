@@ -167,6 +167,7 @@ def test_each_save_returns_the_read_and_its_result(target):
     assert read_state(demo.store, demo.reader1, task.task_id, baseline).result == done.result
 
 
+@pytest.mark.tampers
 def test_a_read_changed_behind_the_actions_back_cannot_be_signed(demo):
     read_subject(demo.store, demo.reader1, "HCC-001", upto=1, sign_last=False)
     task = next(t for t in my_tasks(demo.store, demo.reader1) if t.subject == "HCC-001")
@@ -187,6 +188,7 @@ def test_caliper_values_are_valid_on_construction():
         Caliper((1.0, 1.0), (2.0, 2.0), (0, 0, 0), (1, 1, 1), Decimal(1), "")
 
 
+@pytest.mark.tampers
 def test_a_stored_caliper_whose_length_its_ends_disown_is_not_signed(demo):
     # A store written before calipers were measured by the trial (or edited by hand):
     # the recorded length says 60 mm, the ends on the registered image say otherwise.

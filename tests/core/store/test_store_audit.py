@@ -53,6 +53,7 @@ def _tamper(path, *statements):
     conn.close()
 
 
+@pytest.mark.tampers
 def test_verify_names_the_first_edited_row(trial):
     assert verify(trial.store).is_intact
     _tamper(trial.path, "UPDATE audit SET after_json = '{}' WHERE id = 4")
@@ -61,12 +62,14 @@ def test_verify_names_the_first_edited_row(trial):
     assert verdict.rows_checked == 3
 
 
+@pytest.mark.tampers
 def test_verify_finds_a_removed_row_and_a_rehashed_row(trial):
     _tamper(trial.path, "DELETE FROM audit WHERE id = 5")
     verdict = verify(trial.store)
     assert (verdict.first_broken_id, verdict.reason) == (6, "row 5 is missing before row 6")
 
 
+@pytest.mark.tampers
 def test_verify_finds_a_row_rehashed_after_an_edit(trial):
     # An attacker who recomputes the edited row's own hash still breaks the next link.
     from core.store.chain import row_hash as _row_hash

@@ -14,6 +14,7 @@ from store_demo_reading import PASSWORD, demo_truth, read_subject
 from core.actions import final_results
 from core.cli import main
 from core.store import login, open_store
+from core.store.anchors import checkpoint_path
 
 ADMIN_PASSWORD = "admin password"
 
@@ -76,6 +77,8 @@ def cli_store(template_store, tmp_path):
     """A private copy of the template store (closed, so the file is complete)."""
     copy = tmp_path / "trial.sqlite"
     shutil.copyfile(template_store, copy)
+    # The checkpoint file travels with the store: without it verify cannot rule out truncation.
+    shutil.copyfile(checkpoint_path(template_store), checkpoint_path(copy))
     return copy
 
 
@@ -107,7 +110,7 @@ def test_status_and_export_case_reproduce_the_final_result(cli_store, monkeypatc
 def test_audit_verify_reports_the_first_broken_link(cli_store, monkeypatch, capsys):
     status, out, _ = run(monkeypatch, capsys, "audit", "verify", "--db", cli_store)
     assert status == 0
-    assert "audit trail intact" in out
+    assert out.startswith(f"{cli_store}: intact: audit chain of ")
     conn = sqlite3.connect(cli_store)
     conn.execute("DROP TRIGGER audit_no_update")
     conn.execute("UPDATE audit SET after_json = '{\"role\":\"admin\"}' WHERE id = 7")
@@ -115,24 +118,40 @@ def test_audit_verify_reports_the_first_broken_link(cli_store, monkeypatch, caps
     conn.close()
     status, _, err = run(monkeypatch, capsys, "audit", "verify", "--db", cli_store)
     assert status == 1
-    assert err == (f"{cli_store}: audit row 7: content does not match its hash "
-                   "(rows before it are intact: 6)\n")
+    assert err.splitlines() == [
+        f"{cli_store}: audit row 7: content does not match its hash (rows before it are "
+        "intact: 6)",
+        f"{cli_store}: schema: trigger audit_no_update is missing"]
 
 
 def test_backup_copies_a_live_store(cli_store, monkeypatch, capsys, tmp_path):
+    as_coord = ("--user", "coord", "--password-stdin")
     with open_store(cli_store):  # another connection stays open meanwhile
-        status, _, err = run(monkeypatch, capsys, "backup", "--db", cli_store, "--out",
-                             tmp_path / "copy.sqlite")
+        status, _, err = run(monkeypatch, capsys, "backup", "--db", cli_store, *as_coord,
+                             "--out", tmp_path / "copy.sqlite", stdin=PASSWORD + "\n")
     assert (status, err) == (0, "")
-    status, _, err = run(monkeypatch, capsys, "backup", "--db", cli_store, "--out",
-                         tmp_path / "copy.sqlite")
+    status, _, err = run(monkeypatch, capsys, "backup", "--db", cli_store, *as_coord, "--out",
+                         tmp_path / "copy.sqlite", stdin=PASSWORD + "\n")
     assert status == 2
     assert err.endswith("copy.sqlite: a file is already here; a backup never overwrites\n")
     for _ in range(3):
-        status, _, err = run(monkeypatch, capsys, "backup", "--db", cli_store,
-                             "--rotate-into", tmp_path / "rotating", "--keep", 2)
+        status, _, err = run(monkeypatch, capsys, "backup", "--db", cli_store, *as_coord,
+                             "--rotate-into", tmp_path / "rotating", "--keep", 2,
+                             stdin=PASSWORD + "\n")
         assert (status, err) == (0, "")
-    assert len(list((tmp_path / "rotating").iterdir())) == 2
+    kept = sorted(path.name for path in (tmp_path / "rotating").iterdir())
+    assert len(kept) == 4
+    assert sum(name.endswith(".anchor") for name in kept) == 2
+
+
+def test_backup_needs_an_admin_or_coordinator(cli_store, monkeypatch, capsys, tmp_path):
+    # A copy holds both reads: a reader with one would see the other read.
+    status, _, err = run(monkeypatch, capsys, "backup", "--db", cli_store, "--user",
+                         "reader1", "--password-stdin", "--out", tmp_path / "copy.sqlite",
+                         stdin=PASSWORD + "\n")
+    assert status == 2
+    assert "role reader may not do this (needs admin or coordinator)" in err
+    assert not (tmp_path / "copy.sqlite").exists()
 
 
 @pytest.mark.parametrize(("argv", "stdin", "message"), [
@@ -214,7 +233,7 @@ def test_a_refused_password_leaves_no_file_and_the_retry_works(tmp_path, monkeyp
                          "--criteria", "mRECIST", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
     assert (status, err) == (0, "")
     assert sorted(path.name for path in tmp_path.iterdir() if "-" not in path.name) == [
-        "t.sqlite"]  # no draft left beside it
+        "t.sqlite", "t.sqlite.anchors"]  # no draft left beside it
     with open_store(db) as store:
         assert store.row("SELECT name FROM trial")["name"] == "X"
 

@@ -1,0 +1,94 @@
+"""Keeping the record safe: backups, and checking the store against its anchors.
+
+A backup is a complete copy of both reads, so only an admin or a coordinator may make one
+(a reader with a copy would see the other read). A check of the store needs no log-in —
+an inspector may run it on a copy — and is itself recorded in the audit, so the
+coordinator's screen shows when the store was last checked and what was found
+(docs/security.md §3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.actions._access import authorize
+from core.errors import StoreError
+from core.model.reading import Role
+from core.model.trial import Session
+from core.store import Store, audit
+from core.store.backup import DEFAULT_KEEP, backup, rotate_backups
+from core.store.db import ANCHOR_COPY_SETTING
+from core.store.integrity import StoreCheck, check_store
+from core.store.settings import put_setting
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRecord:
+    """The last check of the store: when, and what it found."""
+
+    utc: str
+    is_intact: bool
+    audit_rows: int
+    anchors_checked: int
+    discrepancies: int
+
+
+def backup_store(store: Store, session: Session, out: Path) -> Path:
+    """Copy the live store to *out* (admin or coordinator), audited with the copy's name."""
+    user = authorize(store, session, Role.ADMIN, Role.COORDINATOR)
+    with store.transaction():
+        audit.record(store, user.user_id, "backup", "audit", None, None, {"file": out.name})
+    return backup(store, out)
+
+
+def rotate_store_backups(store: Store, session: Session, folder: Path,
+                         keep: int = DEFAULT_KEEP) -> Path:
+    """A timestamped backup into *folder*, keeping the newest *keep* (admin or coordinator)."""
+    user = authorize(store, session, Role.ADMIN, Role.COORDINATOR)
+    with store.transaction():
+        audit.record(store, user.user_id, "backup", "audit", None, None,
+                     {"folder": folder.name, "keep": keep})
+    return rotate_backups(store, folder, keep)
+
+
+def verify_store(store: Store, anchor_files: Sequence[Path] = ()) -> StoreCheck:
+    """Check the chain, schema, tables and anchors of *store*, and record the outcome."""
+    result = check_store(store, anchor_files)
+    with store.transaction():
+        audit.record(store, None, "verify", "audit", None, None, {
+            "intact": result.is_intact, "audit_rows": result.audit_rows,
+            "anchors": result.anchors_checked, "discrepancies": len(result.discrepancies)
+            + (0 if result.chain.is_intact else 1)})
+    return result
+
+
+def last_check(store: Store, session: Session) -> CheckRecord | None:
+    """The last recorded check of the store, for the coordinator's and admin's screens."""
+    with store.snapshot():
+        authorize(store, session, Role.COORDINATOR, Role.ADMIN)
+        found = audit.latest(store, "verify", "audit")
+    if found is None:
+        return None
+    utc, after = found
+    return CheckRecord(utc, bool(after["intact"]), int(after["audit_rows"]),
+                       int(after["anchors"]), int(after["discrepancies"]))
+
+
+def set_anchor_copy(store: Store, session: Session, path: Path | None) -> None:
+    """Keep a second checkpoint file at *path* (admin), e.g. on a share readers cannot write.
+
+    ``None`` stops it. The folder must exist now; the file is appended to after every action.
+
+    Raises
+    ------
+    StoreError
+        If the folder of *path* does not exist.
+    """
+    user = authorize(store, session, Role.ADMIN)
+    if path is not None and not path.parent.is_dir():
+        raise StoreError(path, f"the folder {path.parent} does not exist")
+    with store.transaction():
+        put_setting(store, user.user_id, ANCHOR_COPY_SETTING,
+                    None if path is None else str(path.resolve()))
