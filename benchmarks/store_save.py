@@ -12,6 +12,8 @@
    total calipers at each timepoint: 19,200 measurements and their audit rows): the time
    to open it, to build the coordinator's status, and to load one read; the peer is a raw
    ``sqlite3`` connect with the same pragmas and a ``COUNT(*)``.
+3. ``audit verify``'s whole check of that store (chain, schema, the audit replayed against
+   every table, anchors), against the chain check alone on the same file.
 
 The last line printed is one JSON object with every figure (seconds).
 """
@@ -42,8 +44,9 @@ from core.actions import (
 from core.geometry import measure_caliper, plane_of_image
 from core.model.imaging import ImageRecord
 from core.model.reading import Caliper, LesionCategory
-from core.store import audit as audit_log
-from core.store import init_store, login, open_store
+from core.store import init_store, ledger, login, open_store
+from core.store.audit import verify
+from core.store.integrity import check_store
 from core.store.auth import ScryptParams
 
 PASSWORD = "benchmark password"
@@ -104,48 +107,53 @@ def bench_save(folder: Path, saves: int) -> dict[str, float]:
 
 
 def _populate(path: Path, subjects: int, timepoints: int) -> None:
-    """Fill a store through its tables in one transaction per subject (audit rows too)."""
+    """Fill a store through the ledger in one transaction per subject (audit rows too)."""
     store = init_store(path, "BENCH", "mRECIST", "admin", "Admin", PASSWORD, kdf=FAST_KDF)
     admin = login(store, "admin", PASSWORD)
-    for reader in ("reader1", "reader2"):
-        add_user(store, admin, reader, reader.title(), "reader", PASSWORD, kdf=FAST_KDF)
-    readers = {row["login"]: row["id"] for row in store.rows("SELECT id, login FROM users")}
+    readers = {reader: add_user(store, admin, reader, reader.title(), "reader", PASSWORD,
+                                kdf=FAST_KDF).user_id for reader in ("reader1", "reader2")}
     start = dt.date(2024, 1, 1)
     for number in range(subjects):
         with store.transaction():
-            sid = store.execute("INSERT INTO subjects (code) VALUES (?)", (f"S-{number:03}",))
-            tps = [store.execute(
-                "INSERT INTO timepoints (subject_id, label, date, nominal_week) "
-                "VALUES (?, ?, ?, ?)",
-                (sid, f"Week {6 * k}", (start + dt.timedelta(days=42 * k)).isoformat(), 6 * k))
+            sid = ledger.insert(store, admin.user_id, "subject", {"code": f"S-{number:03}"})
+            tps = [ledger.insert(store, admin.user_id, "timepoint", {
+                "subject_id": sid, "label": f"Week {6 * k}",
+                "date": (start + dt.timedelta(days=42 * k)).isoformat(), "nominal_week": 6 * k})
                 for k in range(timepoints)]
             for slot, reader in ((1, "reader1"), (2, "reader2")):
-                task = store.execute("INSERT INTO tasks (subject_id, reader_id, slot) "
-                                     "VALUES (?, ?, ?)", (sid, readers[reader], slot))
+                actor = readers[reader]
+                task = ledger.insert(store, admin.user_id, "task", {
+                    "subject_id": sid, "reader_id": actor, "slot": slot})
                 for tp in tps:
-                    store.execute("INSERT INTO read_timepoints (task_id, timepoint_id, status) "
-                                  "VALUES (?, ?, 'signed')", (task, tp))
+                    ledger.insert(store, admin.user_id, "read_timepoint",
+                                  {"task_id": task, "timepoint_id": tp, "status": "signed"})
                 for label in ("T1", "T2", "T3"):
-                    lesion = store.execute(
-                        "INSERT INTO lesions (task_id, label, category, organ, "
-                        "first_timepoint_id) VALUES (?, ?, 'target', 'liver', ?)",
-                        (task, label, tps[0]))
+                    lesion = ledger.insert(store, actor, "lesion", {
+                        "task_id": task, "label": label, "category": "target",
+                        "organ": "liver", "first_timepoint_id": tps[0]})
                     for tp in tps:
                         for kind in ("viable", "total"):
-                            row = {"lesion_id": lesion, "timepoint_id": tp, "kind": kind,
-                                   "length_mm": "25.5", "start_rc": "[1, 2]",
-                                   "end_rc": "[3, 4]", "start_xyz": "[1, 2, 3]",
-                                   "end_xyz": "[4, 5, 6]", "sop_instance_uid": "2.25.1",
-                                   "frame": 0}
-                            mid = store.execute(
-                                "INSERT INTO measurements (lesion_id, timepoint_id, kind, "
-                                "length_mm, start_rc, end_rc, start_xyz, end_xyz, "
-                                "sop_instance_uid, frame) VALUES (:lesion_id, :timepoint_id, "
-                                ":kind, :length_mm, :start_rc, :end_rc, :start_xyz, :end_xyz, "
-                                ":sop_instance_uid, :frame)", row)
-                            audit_log.record(store, readers[reader], "create", "measurement",
-                                             mid, None, row)
+                            ledger.insert(store, actor, "measurement", {
+                                "lesion_id": lesion, "timepoint_id": tp, "kind": kind,
+                                "length_mm": "25.5", "start_rc": "[1, 2]", "end_rc": "[3, 4]",
+                                "start_xyz": "[1, 2, 3]", "end_xyz": "[4, 5, 6]",
+                                "sop_instance_uid": "2.25.1", "frame": 0})
     store.close()
+
+
+def bench_verify(path: Path) -> dict[str, float]:
+    """Seconds for the whole store check, against the chain check alone on the same file."""
+    with open_store(path) as store:
+        started = time.perf_counter()
+        chain = verify(store)
+        chain_s = time.perf_counter() - started
+        started = time.perf_counter()
+        found = check_store(store)
+        check_s = time.perf_counter() - started
+    if not found.is_intact:
+        raise SystemExit(f"the benchmark store does not verify: {found.discrepancies[:3]}")
+    return {"audit_rows": chain.rows_checked, "check_store_s": check_s,
+            "peer_chain_only_s": chain_s}
 
 
 def bench_open(folder: Path, subjects: int, timepoints: int = 8) -> dict[str, float]:
@@ -175,7 +183,7 @@ def bench_open(folder: Path, subjects: int, timepoints: int = 8) -> dict[str, fl
         peer.execute("SELECT COUNT(*) FROM measurements").fetchone()
         peer.close()
         peers.append(time.perf_counter() - started)
-    return {"populate_s": populate_s, "open_median_s": statistics.median(opens),
+    return {**bench_verify(path), "populate_s": populate_s, "open_median_s": statistics.median(opens),
             "status_median_s": statistics.median(statuses),
             "load_read_median_s": statistics.median(reads),
             "peer_raw_open_count_median_s": statistics.median(peers),
@@ -204,6 +212,9 @@ def main() -> None:
               f"{large['status_median_s'] * 1000:.2f} ms, one read "
               f"{large['load_read_median_s'] * 1000:.2f} ms; raw sqlite3 open+count "
               f"{large['peer_raw_open_count_median_s'] * 1000:.2f} ms")
+        print(f"audit verify of its {large['audit_rows']} audit rows (chain, schema, every "
+              f"table replayed, anchors): {large['check_store_s']:.2f} s; the chain alone "
+              f"{large['peer_chain_only_s']:.2f} s")
     print(json.dumps({key: round(value, 6) if isinstance(value, float) else value
                       for key, value in figures.items()}))
 
