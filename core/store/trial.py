@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import secrets
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def init_store(
 
 def _check_new_store_path(path: Path) -> None:
     # An empty file is what an interrupted creation by an older version left: not a store.
-    if path.is_dir() or (path.exists() and path.stat().st_size > 0):
+    if path.exists() and not _is_empty_regular_file(path):
         raise StoreError(path, "a file is already here; a trial store is created only once")
     if not path.parent.is_dir():
         raise StoreError(path, f"the folder {path.parent} does not exist")
@@ -103,9 +104,18 @@ def _check_new_store_path(path: Path) -> None:
         raise StoreError(path, f"the folder {path.parent} cannot be written to")
 
 
+def _is_empty_regular_file(path: Path) -> bool:
+    """True for an empty regular file: never a device such as /dev/zero (size 0 too)."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size == 0
+
+
 def _publish(draft: Path, path: Path) -> None:
     """Give the complete draft its name, never replacing a store that appeared meanwhile."""
-    if path.exists() and path.stat().st_size == 0:
+    if _is_empty_regular_file(path):
         path.unlink()  # an empty leftover (see _check_new_store_path)
     try:
         os.link(draft, path)  # fails if *path* exists, where os.replace would overwrite

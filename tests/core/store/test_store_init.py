@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 import pytest
 from store_demo_reading import PASSWORD
@@ -84,3 +85,18 @@ def test_without_hard_links_the_store_is_still_created_and_never_overwrites(tmp_
                    kdf=CHEAP)
     with open_store(tmp_path / "t.sqlite") as store:
         assert store.row("SELECT name FROM trial")["name"] == "T"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_or_device_is_never_taken_for_an_empty_leftover(tmp_path):
+    # A FIFO or a device has size 0 like an interrupted creation's empty file: unlinking it
+    # and linking a store in its place once replaced a machine's /dev/zero. A FIFO in a
+    # temporary folder is the same case without touching the machine's devices.
+    target = tmp_path / "fifo"
+    os.mkfifo(target)
+    before = target.stat()
+    with pytest.raises(StoreError, match="a file is already here"):
+        init_store(target, "T", "mRECIST", "admin", "Admin", PASSWORD, kdf=CHEAP)
+    after = target.lstat()
+    assert stat.S_ISFIFO(after.st_mode)
+    assert after.st_ino == before.st_ino
