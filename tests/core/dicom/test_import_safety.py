@@ -1,5 +1,5 @@
 """Import safety, tried as an attacker would (issue #10): hostile zips, FIFOs and devices,
-DICOMDIRs that point outside their folder.
+DICOMDIRs that point outside their folder, UIDs that are not UIDs.
 
 Real DICOM files (pydicom-written) in real zip archives; what could hang or exhaust memory
 runs in a subprocess with a timeout, so a regression fails instead of stopping the suite.
@@ -27,6 +27,7 @@ from pydicom.data import get_testdata_file
 
 from core.dicom import scan
 from core.dicom.sources import Archives, FileRef, MiB, UnsafeSourceError, ZipLimits
+from core.dicom.uids import uid_problem
 
 GIB = 1024**3
 SUBPROCESS_TIMEOUT_S = 120
@@ -53,6 +54,32 @@ def _zip_of_images(path: Path, make_dataset: Callable[..., pydicom.Dataset], cou
             ds.save_as(buffer, enforce_file_format=True)
             archive.writestr(f"DICOM/IM{k:05d}", buffer.getvalue())
     return path
+
+
+# --- UIDs (PS3.5 §9.1) --------------------------------------------------------------------
+
+@pytest.mark.parametrize("uid", ["0", "1.2.840.10008.1.2.1", "2.25.0.10",
+                                 "2.25." + "1" * 59])
+def test_a_dicom_uid_passes(uid):
+    assert uid_problem(uid) is None
+
+
+@pytest.mark.parametrize(("uid", "problem"), [
+    ("", "empty"),
+    ("../../../x", "characters other than digits and dots"),
+    ("/etc/passwd", "characters other than digits and dots"),
+    ("1.2/3", "characters other than digits and dots"),
+    ("C:\\x", "characters other than digits and dots"),
+    ("1.2.3\n", "characters other than digits and dots"),  # "$" would let this through
+    ("1.2.3 ", "characters other than digits and dots"),
+    ("1.\u0662.3", "characters other than digits and dots"),  # an Arabic-Indic two: \d
+    ("1.02.3", "the component '02' starts with a zero"),
+    ("1..2", "an empty component (a dot at an end, or two together)"),
+    (".1.2", "an empty component (a dot at an end, or two together)"),
+    ("2.25." + "1" * 60, "65 characters, more than 64"),
+])
+def test_a_value_outside_the_uid_grammar_is_named_with_its_problem(uid, problem):
+    assert uid_problem(uid) == problem
 
 
 # --- zip archives: one open, every member -------------------------------------------------
