@@ -7,6 +7,12 @@ no-op and every measurement can reference the exact image by its SOP Instance UI
 image's plane is recorded with its series, so a caliper's length is measured against the
 image itself. Studies that cannot be mapped are skipped with a reason; nothing
 half-imported is registered.
+
+What may come from a hostile file is checked before it touches the disk
+(docs/import-limits.md): a SeriesInstanceUID names the series' folder only when it is a
+DICOM UID (PS3.5 §9.1) and the folder resolves inside the image folder; each zip archive is
+opened once and unpacked within :class:`~core.dicom.sources.ZipLimits`; only regular files
+are read.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from pathlib import Path
 from core.actions import setup
 from core.dicom.headers import ImageHeader
 from core.dicom.scan import ScanResult, SeriesInfo, SeriesKey, StudyInfo, override_phases, scan
+from core.dicom.sources import Archives, UnsafeSourceError, ZipLimits
+from core.dicom.uids import shown_uid, uid_problem
 from core.errors import DicomImportError
 from core.model.imaging import ImageRecord, Phase
 from core.model.trial import SeriesRecord, Session, TimepointInfo
@@ -57,12 +65,16 @@ class SkippedStudy:
 
 @dataclass(frozen=True, slots=True)
 class SkippedSeries:
-    """A series of a mapped study that was not imported, and why."""
+    """A series of a mapped study that was not imported, and why.
+
+    *unsafe* is True when an import safety rule refused it (docs/import-limits.md).
+    """
 
     series_instance_uid: str
     subject: str
     timepoint_label: str
     reason: str
+    unsafe: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,8 +148,11 @@ def _map_study(store: Store, session: Session, study: StudyInfo, subject: str | 
     return _Target(code, found.label, found.timepoint_id)
 
 
-def _copy_series(series: SeriesInfo, folder: Path) -> int:
-    """Copy the series' files into *folder*, named by content; return how many were new."""
+def _copy_series(series: SeriesInfo, folder: Path, archives: Archives) -> int:
+    """Copy the series' files into *folder*, named by content; return how many were new.
+
+    Zip members are read through *archives*: the scan's open archives, not one open each.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     copied = 0
     seen: set[tuple[Path, str | None]] = set()
@@ -146,8 +161,12 @@ def _copy_series(series: SeriesInfo, folder: Path) -> int:
         if key in seen:  # frames of one multi-frame file
             continue
         seen.add(key)
-        with header.ref.open() as source:
-            data = source.read()
+        try:
+            with archives.open(header.ref) as source:
+                data = source.read()
+        except OSError as exc:  # changed or gone since the scan
+            raise DicomImportError(header.display_path, "cannot be read to copy it "
+                                   f"({exc.strerror or exc})") from None
         target = folder / f"{hashlib.sha256(data).hexdigest()}.dcm"
         if target.exists():
             continue
@@ -189,6 +208,7 @@ def import_studies(
     phases: Mapping[SeriesKey, Phase] | None = None,
     progress: Progress | None = None,
     is_cancelled: Cancelled | None = None,
+    limits: ZipLimits | None = None,
 ) -> ImportResult:
     """Scan *paths* and import every study that maps to a subject and timepoint.
 
@@ -197,14 +217,24 @@ def import_studies(
     copied before their series is registered, so a series in the store always has all
     its files. A series whose UID the store already knows is counted as already imported;
     its files are still checked and completed, it is pointed at the store's copies and
-    images it lacks are recorded.
+    images it lacks are recorded. *limits* bound what zip archives may unpack (the
+    defaults of :class:`~core.dicom.sources.ZipLimits` otherwise); what they, or any other
+    safety rule, refuse is skipped with its reason and ``unsafe`` set.
 
     Raises
     ------
     DicomImportError
         If a phase override names a series the scan did not find.
     """
-    result = scan(list(paths), progress=progress, is_cancelled=is_cancelled)
+    with Archives(limits) as archives:
+        result = scan(list(paths), progress=progress, is_cancelled=is_cancelled,
+                      archives=archives)
+        return _import_scanned(store, session, result, subject, timepoint, phases, archives)
+
+
+def _import_scanned(store: Store, session: Session, result: ScanResult, subject: str | None,
+                    timepoint: str | None, phases: Mapping[SeriesKey, Phase] | None,
+                    archives: Archives) -> ImportResult:
     if phases:
         try:
             result = override_phases(result, phases)
@@ -225,7 +255,7 @@ def import_studies(
         for series in study.series:
             by_uid.setdefault(series.series_instance_uid, []).append(series)
         for parts in by_uid.values():
-            done = _import_series(store, session, parts, study, target, images)
+            done = _import_series(store, session, parts, study, target, images, archives)
             if isinstance(done, SkippedSeries):
                 conflicts.append(done)
             else:
@@ -244,14 +274,47 @@ def _elsewhere(store: Store, known: SeriesRecord, target: _Target) -> SkippedSer
                          f"{target.timepoint_label}; nothing of it was changed")
 
 
-def _import_series(store: Store, session: Session, parts: list[SeriesInfo], study: StudyInfo,
-                   target: _Target, images: Path) -> ImportedSeries | SkippedSeries:
+def _unsafe_folder(parts: list[SeriesInfo], target: _Target,
+                   images: Path) -> SkippedSeries | None:
+    """The series refused, when its UID cannot name a folder inside *images*, else None.
+
+    The UID must be a DICOM UID (PS3.5 §9.1: digits and dots, so no separator, ``..`` or
+    drive); and, in depth, ``images/UID`` must resolve to a folder directly inside
+    *images* (not through a link placed there).
+    """
     uid = parts[0].series_instance_uid
+    files = sorted({h.display_path for part in parts for h in part.headers})
+    where = f"{files[0]}" + (f" and {len(files) - 1} more file(s)" if len(files) > 1 else "")
+    problem = uid_problem(uid)
+    if problem is not None:
+        reason = (f"SeriesInstanceUID {shown_uid(uid)} of {where} is not a DICOM UID "
+                  f"({problem}; PS3.5 §9.1); it would name the series' folder, so nothing "
+                  "of the series was imported")
+    elif (images / uid).resolve().parent != images.resolve():
+        reason = (f"the folder for SeriesInstanceUID {uid} of {where} resolves to "
+                  f"{(images / uid).resolve()}, outside {images}; nothing of the series "
+                  "was imported")
+    else:
+        return None
+    return SkippedSeries(uid, target.subject, target.timepoint_label, reason, unsafe=True)
+
+
+def _import_series(store: Store, session: Session, parts: list[SeriesInfo], study: StudyInfo,
+                   target: _Target, images: Path,
+                   archives: Archives) -> ImportedSeries | SkippedSeries:
+    uid = parts[0].series_instance_uid
+    if (refused := _unsafe_folder(parts, target, images)) is not None:
+        return refused
     known = setup.find_series(store, session, uid)
     if known is not None and (conflict := _elsewhere(store, known, target)) is not None:
         return conflict
     folder = images / uid
-    copied = sum(_copy_series(part, folder) for part in parts)
+    try:
+        copied = sum(_copy_series(part, folder, archives) for part in parts)
+    except DicomImportError as exc:
+        return SkippedSeries(uid, target.subject, target.timepoint_label,
+                             f"{exc}; the series was not registered",
+                             unsafe=isinstance(exc, UnsafeSourceError))
     # An MR dynamic series holds several phases under one UID (one entry per temporal
     # position after the scan); the store keeps one row per UID, and loading splits it again.
     phase = parts[0].phase.phase.value if len(parts) == 1 else "dynamic"

@@ -11,6 +11,7 @@ from typing import Any
 
 from core.actions.importing import ImportedSeries, ImportResult, import_studies
 from core.cli.common import (
+    EXIT_ERROR,
     PasswordSource,
     add_login_arguments,
     check_paths_exist,
@@ -19,6 +20,8 @@ from core.cli.common import (
 )
 from core.dicom.report import format_scan_report, scan_report
 from core.dicom.scan import SeriesKey, parse_series_key
+from core.dicom.sources import GiB, ZipLimits
+from core.dicom.uids import shown_uid, uid_problem
 from core.errors import CoreError
 from core.model.imaging import Phase
 from core.progress import print_progress
@@ -35,7 +38,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "and timepoint (PatientID and StudyDate, or --subject/--timepoint), copy its files "
         "into the trial's image folder (named by content: re-importing is a no-op) and "
         "register its series. Prints the inspect report, then what was imported or skipped "
-        "and why. Exit status 0 whenever the scan ran, 2 when a path does not exist.",
+        "and why. Exit status 0 whenever the scan ran, 2 when a path does not exist or "
+        "nothing was imported and files were refused by the import's safety rules (a "
+        "SeriesInstanceUID that is not a UID, a zip beyond the limits, a FIFO or device; "
+        "docs/import-limits.md).",
     )
     parser.add_argument("paths", type=Path, nargs="+", metavar="PATH",
                         help="a folder, zip archive, DICOMDIR or DICOM file")
@@ -46,8 +52,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="set the phase of a series the import does not recognise "
                         f"(UID or UID:TIMEPOINT of a dynamic series; PHASE one of "
                         f"{PHASE_NAMES}); repeat for several series")
+    parser.add_argument("--max-unzipped-gib", type=_positive_gib, metavar="GIB",
+                        default=ZipLimits().max_total_bytes / GiB,
+                        help="refuse zip archives whose members would unpack to more than "
+                        "this in all (default %(default)g GiB)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=guarded(_run))
+
+
+def _positive_gib(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of GiB") from None
+    if not 0 < value < 1e6:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of GiB above 0")
+    return value
 
 
 def parse_phase_overrides(texts: list[str]) -> dict[SeriesKey, Phase]:
@@ -93,8 +113,16 @@ def _text(result: ImportResult) -> str:
         lines.append(f"skipped   study {study.study_instance_uid} ({study.patient_id}, "
                      f"{study.study_date}): {study.reason}")
     for conflict in result.skipped_series:
-        lines.append(f"skipped   series {conflict.series_instance_uid}: {conflict.reason}")
+        uid = conflict.series_instance_uid
+        shown = shown_uid(uid) if uid_problem(uid) else uid
+        lines.append(f"skipped   series {shown}: {conflict.reason}")
     return "\n".join(lines)
+
+
+def refused_count(result: ImportResult) -> int:
+    """Files and series an import safety rule refused (docs/import-limits.md)."""
+    return (sum(r.unsafe for r in result.scan.rejected)
+            + sum(s.unsafe for s in result.skipped_series))
 
 
 def _state(series: ImportedSeries) -> str:
@@ -110,9 +138,16 @@ def _run(args: argparse.Namespace) -> int:
     phases = parse_phase_overrides(args.phase)
     store, session = open_as_user(args, PasswordSource(args.password_stdin))
     progress = print_progress if sys.stderr.isatty() else None
+    limits = ZipLimits(max_total_bytes=int(args.max_unzipped_gib * GiB))
     with store:
         result = import_studies(store, session, args.paths, subject=args.subject,
-                                timepoint=args.timepoint, phases=phases, progress=progress)
+                                timepoint=args.timepoint, phases=phases, progress=progress,
+                                limits=limits)
     print(json.dumps(_report(result), indent=2, ensure_ascii=False) if args.json
           else _text(result))
+    refused = refused_count(result)
+    if refused and not result.imported:
+        print(f"mrecist import: nothing imported; {refused} file(s) or series refused by the "
+              "import's safety rules (reasons above; docs/import-limits.md)", file=sys.stderr)
+        return EXIT_ERROR
     return 0

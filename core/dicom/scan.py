@@ -9,7 +9,14 @@ from pathlib import Path
 from core.dicom.headers import ImageHeader, pydicom_warnings_ignored, read_headers
 from core.dicom.phases import PhaseDecision, classify_study_phases, override_phase
 from core.dicom.quality import image_warnings
-from core.dicom.sources import FileRef, SourceProblem, expand_archive, list_files
+from core.dicom.sources import (
+    Archives,
+    FileRef,
+    SourceProblem,
+    UnsafeSourceError,
+    expand_archive,
+    list_files,
+)
 from core.dicom.stack import Stack, build_stack, split_dynamic
 from core.errors import DicomImportError, NotDicomError
 from core.model.imaging import Phase
@@ -81,10 +88,15 @@ class StudyInfo:
 
 @dataclass(frozen=True)
 class Rejected:
-    """A file that was not imported, and why, in words a person understands."""
+    """A file that was not imported, and why, in words a person understands.
+
+    *unsafe* is True when an import safety rule refused it (docs/import-limits.md: not a
+    regular file, a zip beyond the limits), not merely because it is no usable image.
+    """
 
     path: Path
     reason: str
+    unsafe: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,7 @@ def scan(
     progress: Progress | None = None,
     is_cancelled: Cancelled | None = None,
     on_header: Callable[[ImageHeader], None] | None = None,
+    archives: Archives | None = None,
 ) -> ScanResult:
     """Scan folders (recursively), zip archives and DICOMDIRs for CT and MR images.
 
@@ -126,15 +139,26 @@ def scan(
     on_header
         Called with each image header accepted (after de-duplication), as it is read:
         lets a caller show an image before the scan ends.
+    archives
+        Opens each zip archive once for all its members and holds the zip limits
+        (:class:`~core.dicom.sources.ZipLimits`); the caller closes it, and may read the
+        members through it again (the import copies them). By default one with the
+        default limits, closed when the scan returns.
     """
     roots = [paths] if isinstance(paths, str | Path) else list(paths)
     if progress:
         progress(0.0, "Listing files")
-    with pydicom_warnings_ignored():
-        refs, problems = list_files(Path(r) for r in roots)
-        headers, rejected, is_complete = _read_all(refs, problems, progress, is_cancelled,
-                                                   on_header)
-    rejected[:0] = [Rejected(p.path, p.reason) for p in problems]
+    own = archives is None
+    archives = Archives() if archives is None else archives
+    try:
+        with pydicom_warnings_ignored():
+            refs, problems = list_files((Path(r) for r in roots), archives)
+            headers, rejected, is_complete = _read_all(refs, problems, progress,
+                                                       is_cancelled, on_header)
+    finally:
+        if own:
+            archives.close()
+    rejected[:0] = [Rejected(p.path, p.reason, p.unsafe) for p in problems]
     if progress:
         progress(1.0, f"Read {len(refs)} files")
     studies = _group(headers.values(), rejected)
@@ -163,7 +187,8 @@ def _read_all(
             is_zip = isinstance(exc, NotDicomError)
             members = expand_archive(ref, problems) if is_zip else None
             if members is None:
-                rejected.append(Rejected(ref.display_path, exc.reason))
+                rejected.append(Rejected(ref.display_path, exc.reason,
+                                         isinstance(exc, UnsafeSourceError)))
             else:
                 refs.extend(members)
             continue

@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import subprocess
 import sys
+import warnings
 import zipfile
+from pathlib import Path
 
 import pydicom
 import pytest
+from pydicom.uid import generate_uid
 from store_demo_reading import PASSWORD
 
 from core.actions import (
@@ -25,6 +30,7 @@ from core.actions import (
 )
 from core.actions.importing import image_folder, import_studies
 from core.cli import main
+from core.dicom.uids import uid_problem
 from core.errors import PermissionDeniedError, WorkflowError
 
 
@@ -265,3 +271,196 @@ def test_calipers_on_images_that_were_lossy_compressed_say_so(trial, small_ct_st
     assert saved.caliper.on_lossy_image
     assert get_read(trial.store, trial.reader1, task.task_id).measurements[0].caliper \
         .on_lossy_image
+
+
+# --- import safety, tried as an attacker would (issue #10) --------------------------------
+
+# The store is tmp_path/trial.sqlite, its images tmp_path/trial-images: "../x" would land
+# in tmp_path, "../../../x" two folders above it.
+TRAVERSING_UIDS = ["../x", "../../../x", "/ABSOLUTE", "1.2/3"]
+
+
+def _hostile_copies(study_folder: Path, folder: Path, series_uid: str, count: int = 3) -> Path:
+    """*count* real images of the phantom whose SeriesInstanceUID is *series_uid*."""
+    folder.mkdir(parents=True)
+    for path in sorted(study_folder.iterdir())[:count]:
+        dataset = pydicom.dcmread(path)
+        with warnings.catch_warnings():  # pydicom warns: not a valid UI value, as intended
+            warnings.simplefilter("ignore")
+            dataset.SeriesInstanceUID = series_uid
+        # New images, not duplicates of the phantom's (the scan keeps the first of those).
+        dataset.SOPInstanceUID = generate_uid()
+        dataset.file_meta.MediaStorageSOPInstanceUID = dataset.SOPInstanceUID
+        dataset.save_as(folder / path.name)
+    return folder
+
+
+def _tree(root: Path) -> set[Path]:
+    return set(root.rglob("*"))
+
+
+def _written_outside(before: set[Path], root: Path, trial) -> list[Path]:
+    """What appeared under *root* that is neither the store's files nor in its image folder."""
+    images = image_folder(trial.store)
+    return sorted(p for p in _tree(root) - before
+                  if not (p == images or p.is_relative_to(images)
+                          or p.name.startswith(trial.path.name)))
+
+
+@pytest.mark.parametrize("uid", TRAVERSING_UIDS)
+def test_a_series_uid_that_would_leave_the_image_folder_is_refused(uid, trial,
+                                                                   small_ct_study, tmp_path):
+    # Before: "../../../x" (or an absolute path) made the import write outside <store>-images.
+    _register_hcc002(trial)
+    if uid == "/ABSOLUTE":
+        uid = str(tmp_path / "absolute")
+    landing = (image_folder(trial.store) / uid).resolve()
+    assert not landing.exists()
+    hostile = _hostile_copies(small_ct_study.dicom_folder, tmp_path / "in", uid)
+    before = _tree(tmp_path)
+    result = import_studies(trial.store, trial.coordinator, [hostile])
+    assert result.imported == ()
+    (refused,) = result.skipped_series
+    first = sorted(hostile.iterdir())[0]
+    assert refused.unsafe
+    assert refused.reason == (
+        f"SeriesInstanceUID {uid!r} of {first} and 2 more file(s) is not a DICOM UID "
+        f"({uid_problem(uid)}; PS3.5 §9.1); it would name the series' folder, so nothing of "
+        "the series was imported")
+    assert trial.store.rows("SELECT * FROM series") == []
+    assert _written_outside(before, tmp_path, trial) == []
+    assert not landing.exists()
+
+
+def test_a_series_folder_that_resolves_elsewhere_through_a_link_is_refused(
+        trial, small_ct_study, tmp_path):
+    # In depth: a valid UID whose folder is a link placed in the image folder, out of it.
+    _register_hcc002(trial)
+    uid = small_ct_study.ground_truth["series"][0]["series_instance_uid"]
+    images = image_folder(trial.store)
+    images.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (images / uid).symlink_to(tmp_path / "elsewhere")
+    result = import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
+    (refused,) = result.skipped_series
+    assert refused.unsafe
+    assert refused.series_instance_uid == uid
+    assert f"resolves to {tmp_path / 'elsewhere'}, outside {images}" in refused.reason
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+    assert len(result.imported) == 3  # the other series are imported
+
+
+def _mrecist(*args: str, stdin: str = PASSWORD + "\n",
+             timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "core.cli", *args], input=stdin,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def _import_argv(trial, *paths: Path) -> list[str]:
+    return ["import", *map(str, paths), "--db", str(trial.path), "--user", "coord",
+            "--password-stdin"]
+
+
+def test_the_command_line_refuses_the_traversing_uid_and_exits_2(trial, small_ct_study,
+                                                                 tmp_path):
+    _register_hcc002(trial)
+    landing = (image_folder(trial.store) / "../../../x").resolve()
+    hostile = _hostile_copies(small_ct_study.dicom_folder, tmp_path / "in", "../../../x")
+    before = _tree(tmp_path)
+    done = _mrecist(*_import_argv(trial, hostile))
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    first = sorted(hostile.iterdir())[0]
+    assert (f"skipped   series '../../../x': SeriesInstanceUID '../../../x' of {first} and 2 "
+            "more file(s) is not a DICOM UID") in done.stdout
+    assert done.stderr == ("mrecist import: nothing imported; 1 file(s) or series refused by "
+                           "the import's safety rules (reasons above; "
+                           "docs/import-limits.md)\n")
+    assert _written_outside(before, tmp_path, trial) == []
+    # With a good series beside it, the good one is imported and the exit status is 0.
+    done = _mrecist(*_import_argv(trial, hostile, small_ct_study.folder), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert len(report["imported"]) == 4
+    assert [(s["series_instance_uid"], s["unsafe"]) for s in report["skipped_series"]] == [
+        ("../../../x", True)]
+    assert _written_outside(before, tmp_path, trial) == []
+    assert not landing.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_the_command_line_skips_a_fifo_and_exits_2_when_it_was_all(trial, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe")
+    done = _mrecist(*_import_argv(trial, folder))  # a regression hangs: the timeout fails it
+    assert done.returncode == 2, done.stderr
+    assert (f"{folder / 'pipe'}: a FIFO (named pipe), not a regular file: skipped (only "
+            "regular files are read)") in done.stdout
+    assert "1 file(s) or series refused" in done.stderr
+
+
+# Peak memory is read from /proc/self/status (Linux).
+needs_proc = pytest.mark.skipif(not Path("/proc/self/status").exists(),
+                                reason="peak memory is read from /proc (Linux)")
+
+
+IMPORT_MEASURED = """
+import io, json, sys
+sys.stdin = io.StringIO(sys.argv[1] + "\\n")
+from core.cli import main
+code = main(sys.argv[2:])
+# VmHWM, not ru_maxrss: Linux carries the parent's peak over into ru_maxrss at fork and
+# exec, so a child of a large pytest process would report the parent's memory.
+peak = next(int(line.split()[1]) * 1024 for line in open("/proc/self/status")
+            if line.startswith("VmHWM:"))
+print(json.dumps({"code": code, "peak_bytes": peak}))
+"""
+
+
+@needs_proc
+def test_the_command_line_refuses_a_zip_bomb_within_200_mb(trial, zip_bomb):
+    # 2 x 1.5 GiB of zeros in a 3 MB archive; before, the import reached 3.1 GB of memory.
+    bomb = zip_bomb
+    done = subprocess.run([sys.executable, "-c", IMPORT_MEASURED, PASSWORD,
+                           *_import_argv(trial, bomb)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert "Traceback" not in done.stderr
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    assert measured["code"] == 2
+    assert measured["peak_bytes"] < 200 * 1024**2
+    for name in ("IM1", "IM2"):
+        assert f"{bomb / name}: zip member unpacks to 1.5 GiB from 1." in done.stdout
+    assert "more than the 100:1 allowed; a zip bomb?): not read" in done.stdout
+    assert "2 file(s) or series refused" in done.stderr
+    assert not image_folder(trial.store).exists()
+
+
+COUNT_IMPORT_OPENS = """
+import json, sys
+from pathlib import Path
+db, archive, password = sys.argv[1:]
+opens = []
+# One "open" event with a mode per file io.FileIO opens (see tests/core/dicom).
+sys.addaudithook(lambda event, args: opens.append(args) if event == "open"
+                 and str(args[0]) == archive and isinstance(args[1], str) else None)
+from core.actions.importing import import_studies
+from core.store import login, open_store
+with open_store(Path(db)) as store:
+    result = import_studies(store, login(store, "coord", password), [Path(archive)])
+print(json.dumps({"opens": len(opens), "copied": sum(s.n_copied for s in result.imported)}))
+"""
+
+
+def test_an_import_opens_a_zip_once_to_scan_and_copy_all_its_members(trial, small_ct_study,
+                                                                     tmp_path):
+    _register_hcc002(trial)
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in small_ct_study.dicom_folder.iterdir():
+            zf.write(path, f"DICOM/{path.name}")
+    done = subprocess.run([sys.executable, "-c", COUNT_IMPORT_OPENS, str(trial.path),
+                           str(archive), PASSWORD], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"opens": 1, "copied": 4 * 33}
