@@ -46,8 +46,8 @@ from core.model.imaging import ImageRecord
 from core.model.reading import Caliper, LesionCategory
 from core.store import init_store, ledger, login, open_store
 from core.store.audit import verify
-from core.store.integrity import check_store
 from core.store.auth import ScryptParams
+from core.store.integrity import check_store
 
 PASSWORD = "benchmark password"
 # Benchmark accounts need no real key stretching; login is not what is measured.
@@ -183,7 +183,8 @@ def bench_open(folder: Path, subjects: int, timepoints: int = 8) -> dict[str, fl
         peer.execute("SELECT COUNT(*) FROM measurements").fetchone()
         peer.close()
         peers.append(time.perf_counter() - started)
-    return {**bench_verify(path), "populate_s": populate_s, "open_median_s": statistics.median(opens),
+    return {**bench_verify(path), "populate_s": populate_s,
+            "open_median_s": statistics.median(opens),
             "status_median_s": statistics.median(statuses),
             "load_read_median_s": statistics.median(reads),
             "peer_raw_open_count_median_s": statistics.median(peers),
