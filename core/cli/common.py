@@ -112,13 +112,25 @@ def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
             print(f"{command}: standard output was closed before the output was written",
                   file=sys.stderr)
             return EXIT_ERROR
-        except Exception as error:  # noqa: BLE001 - the last resort, named by its type
-            message = shortened(one_line(str(error)))
-            print(f"{command}: internal error: {type(error).__name__}: {message} "
-                  "(please report)", file=sys.stderr)
+        except OSError as error:
+            if error.filename is None or not error.strerror:
+                return _internal_error(command, error)
+            # A file the command was told to write or read, refused by the system (no such
+            # folder, no permission, disk full): its name and the system's reason.
+            print(f"{command}: {one_line(str(error.filename))}: {error.strerror}",
+                  file=sys.stderr)
             return EXIT_ERROR
+        except Exception as error:  # noqa: BLE001 - the last resort, named by its type
+            return _internal_error(command, error)
 
     return handler
+
+
+def _internal_error(command: str, error: Exception) -> int:
+    message = shortened(one_line(str(error)))
+    print(f"{command}: internal error: {type(error).__name__}: {message} (please report)",
+          file=sys.stderr)
+    return EXIT_ERROR
 
 
 def open_as_user(args: argparse.Namespace, passwords: PasswordSource) -> tuple[Store, Session]:

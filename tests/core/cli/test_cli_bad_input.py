@@ -293,3 +293,17 @@ def test_the_last_resort_is_one_line_naming_the_command_and_the_type(capsys):
     assert capsys.readouterr().err.splitlines() == [
         "mrecist evaluate: internal error: RuntimeError: first line\\u000asecond line "
         "(please report)"]
+
+
+def test_a_file_the_system_refuses_is_named_with_the_systems_reason(tmp_path, capsys):
+    # What `export-case --out` meets when its folder does not exist: the OSError names the
+    # file, so the line does too, without "internal error".
+    target = tmp_path / "no such folder" / "case.json"
+
+    def write(_: argparse.Namespace) -> int:
+        target.write_text("{}", encoding="utf-8")
+        return 0
+
+    assert guarded(write)(argparse.Namespace(command="export-case")) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"mrecist export-case: {target}: No such file or directory"]
