@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from core.cli import db, demo, evaluate, import_dicom, inspect, stats, trial
-from core.cli.common import EXIT_INTERRUPTED, guarded
+from core.cli.common import EXIT_INTERRUPTED, check_text_arguments, guarded
 
 # The modules that define subcommands, in the order ``--help`` lists them.
 SUBCOMMAND_MODULES: tuple[ModuleType, ...] = (
@@ -54,7 +54,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mrecist: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    return int(guarded(args.handler)(args) or 0)
+    handler = args.handler
+
+    def checked(args: argparse.Namespace) -> int:
+        check_text_arguments(args)
+        return int(handler(args) or 0)
+
+    return guarded(checked)(args)
 
 
 if __name__ == "__main__":

@@ -71,6 +71,38 @@ class PasswordSource:
         return line.rstrip("\r\n")
 
 
+class FileArgument(str):
+    """A file name as typed on the command line (an argparse ``type``): it may hold bytes
+    that are not UTF-8, which ``check_text_arguments`` refuses in every other argument."""
+
+    __slots__ = ()
+
+
+def check_text_arguments(args: argparse.Namespace) -> None:
+    """Refuse an argument (a login, a subject code, a UID) holding bytes that are not UTF-8.
+
+    Python keeps such bytes as lone surrogates; the store, JSON and the screens cannot
+    write them. File names (``Path``, ``FileArgument``) may hold them: they name files.
+
+    Raises
+    ------
+    CoreError
+        Naming the first such argument.
+    """
+    for dest, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if not isinstance(item, str) or isinstance(item, FileArgument):
+                continue
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as error:
+                name = f"--{dest.replace('_', '-')}"
+                raise CoreError(f"argument {name}: not UTF-8 text (byte "
+                                f"{item[error.start].encode('utf-8', 'surrogateescape')!r} "
+                                f"at character {error.start})") from None
+
+
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
     """``--db FILE``: the trial store."""
     parser.add_argument("--db", type=Path, required=True, metavar="FILE",
@@ -100,7 +132,8 @@ def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
         try:
             return run(args)
         except CoreError as error:
-            print(f"{command}: {error}", file=sys.stderr)
+            # One line even when the reason quotes a value with a line break in it.
+            print(f"{command}: {one_line(str(error))}", file=sys.stderr)
             return EXIT_ERROR
         except KeyboardInterrupt:
             print(f"{command}: interrupted", file=sys.stderr)

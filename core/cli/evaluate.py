@@ -13,7 +13,7 @@ import json
 import sys
 from typing import Any
 
-from core.cli.common import MAX_CASE_FILE_BYTES, read_input
+from core.cli.common import MAX_CASE_FILE_BYTES, FileArgument, read_input
 from core.criteria import (
     Case,
     CaseError,
@@ -41,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "overall response, its confirmed form and the progression date.",
     )
     parser.add_argument(
-        "case", metavar="CASE.json", help="an mrecist-case/1 file, or - for standard input"
+        "case", metavar="CASE.json", type=FileArgument,
+        help="an mrecist-case/1 file, or - for standard input"
     )
     parser.add_argument(
         "--criteria",

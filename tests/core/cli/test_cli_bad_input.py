@@ -307,3 +307,17 @@ def test_a_file_the_system_refuses_is_named_with_the_systems_reason(tmp_path, ca
     assert guarded(write)(argparse.Namespace(command="export-case")) == 2
     assert capsys.readouterr().err.splitlines() == [
         f"mrecist export-case: {target}: No such file or directory"]
+
+
+def test_an_argument_that_is_not_utf8_is_named(store):
+    # Python keeps the byte as a lone surrogate, which SQLite could not encode.
+    done = mrecist("user", "unlock", "--db", str(store), "--user", "admin", "--password-stdin",
+                   "--login", os.fsdecode(b"reader\xff"), stdin=PASSWORD + "\n")
+    assert one_line_reason(done) == (
+        "mrecist user: argument --login: not UTF-8 text (byte b'\\xff' at character 6)")
+
+
+def test_a_line_break_inside_an_argument_never_splits_the_reason(tmp_path):
+    missing = tmp_path / "two\nlines"
+    assert one_line_reason(mrecist("inspect", str(missing))) == (
+        f"mrecist inspect: {tmp_path}/two\\u000alines: no such file or folder")
