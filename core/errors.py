@@ -81,3 +81,49 @@ class WorkflowError(CoreError):
         super().__init__(f"{entity}: {reason}")
         self.entity = entity
         self.reason = reason
+
+
+# What an error message quotes of a value: enough to recognise it, never a megabyte.
+_QUOTED_MAX = 80
+
+
+def quoted(value: object) -> str:
+    """``repr(value)``, cut to ``_QUOTED_MAX`` characters with the full length said."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's str-conversion limit (4,300 digits)
+        digits = round(value.bit_length() * 0.30103) if isinstance(value, int) else 0
+        text = f"an integer of about {digits} digits"
+    return shortened(text)
+
+
+def shortened(text: str) -> str:
+    """*text* cut to ``_QUOTED_MAX`` characters, saying how long it was."""
+    if len(text) <= _QUOTED_MAX:
+        return text
+    return f"{text[:_QUOTED_MAX - 1]}… ({len(text)} characters)"
+
+
+class InvalidValueError(CoreError, ValueError):
+    """A value cannot be recorded: a length that is not a finite number ≥ 0, a coordinate
+    that is NaN or infinite, a number past the limits of docs/input-limits.md.
+
+    A ``ValueError`` too, because it is a bad argument; ``str()`` is ``FIELD: REASON, not
+    VALUE`` with the value quoted short.
+    """
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        super().__init__(f"{field}: {reason}, not {quoted(value)}")
+        self.field = field
+        self.value = value
+        self.reason = reason
+
+
+class InputFileError(CoreError):
+    """An input file named on the command line cannot be used: missing, a folder,
+    unreadable, larger than its limit, or not text."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason

@@ -10,11 +10,13 @@ available to scripts.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from core.cli import db, demo, evaluate, import_dicom, inspect, stats, trial
+from core.cli.common import EXIT_INTERRUPTED, check_text_arguments, guarded
 
 # The modules that define subcommands, in the order ``--help`` lists them.
 SUBCOMMAND_MODULES: tuple[ModuleType, ...] = (
@@ -35,10 +37,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``mrecist`` with *argv* and return the process exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    return int(args.handler(args) or 0)
+    """Run ``mrecist`` with *argv* and return the process exit status.
+
+    Whatever the input, the status is 0, 1 (``audit verify`` found a break), 2 with one
+    line on stderr saying why, or 130 after Ctrl-C: every handler runs inside ``guarded``,
+    the last resort behind the named errors.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        # A path or label the console's encoding cannot show is written escaped, not a
+        # UnicodeEncodeError (a console set to ASCII, a file name that is not UTF-8).
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        print("mrecist: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    handler = args.handler
+
+    def checked(args: argparse.Namespace) -> int:
+        check_text_arguments(args)
+        return int(handler(args) or 0)
+
+    return guarded(checked)(args)
 
 
 if __name__ == "__main__":

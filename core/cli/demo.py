@@ -6,10 +6,16 @@ import argparse
 import time
 from pathlib import Path
 
+from core.cli.common import guarded, integer
+from core.errors import CoreError
 from core.model.imaging import Modality
 from core.phantom import PhantomSize, demo_scenarios, write_demo_trial, write_study
 from core.phantom.demo import scenario_study_spec
 from core.progress import print_progress
+
+# Each worker process holds a study in memory; more than this is no faster on any
+# workstation and, forked all at once, could exhaust its memory.
+MAX_WORKERS = 64
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,9 +29,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     demo.add_argument("folder", type=Path, help="where to write (created if missing)")
     demo.add_argument("--size", choices=[s.value for s in PhantomSize], default="demo",
                       help="image size: demo (512², 2.5 mm, default), full, or small (tests)")
-    demo.add_argument("--workers", type=int, default=None,
-                      help="processes to write with (default: one per core)")
-    demo.set_defaults(handler=_run_demo)
+    demo.add_argument("--workers", type=integer(1, MAX_WORKERS), default=None,
+                      help=f"processes to write with, 1 to {MAX_WORKERS} (default: one per "
+                      "core)")
+    demo.set_defaults(handler=guarded(_run_demo))
 
     phantom = subparsers.add_parser(
         "phantom",
@@ -42,13 +49,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     phantom.add_argument("--rle", action="store_true", help="RLE Lossless compressed pixels")
     phantom.add_argument("--dynamic", action="store_true",
                          help="MR only: all phases in one dynamic series (temporal positions)")
-    phantom.set_defaults(handler=_run_phantom)
+    phantom.set_defaults(handler=guarded(_run_phantom))
+
+
+def _written_to(folder: Path, error: OSError, what: str) -> CoreError:
+    """A write that failed (a file where the folder should be, no permission, disk full)."""
+    where = error.filename or folder
+    return CoreError(f"{where}: cannot write the {what} there: {error.strerror or error}")
 
 
 def _run_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    manifest = write_demo_trial(args.folder, PhantomSize(args.size), print_progress,
-                                workers=args.workers)
+    try:
+        manifest = write_demo_trial(args.folder, PhantomSize(args.size), print_progress,
+                                    workers=args.workers)
+    except OSError as error:
+        raise _written_to(args.folder, error, "demo trial") from None
     print(f"demo trial written to {args.folder} in {time.perf_counter() - started:.1f} s "
           f"(manifest {manifest.name})")
     return 0
@@ -60,6 +76,9 @@ def _run_phantom(args: argparse.Namespace) -> int:
         scenario, args.subject, args.timepoint, PhantomSize(args.size), Modality(args.modality),
         compress=args.rle, mr_single_dynamic_series=args.dynamic,
     )
-    written = write_study(spec, args.folder, print_progress)
+    try:
+        written = write_study(spec, args.folder, print_progress)
+    except OSError as error:
+        raise _written_to(args.folder, error, "study") from None
     print(f"{written.n_files} files in {written.dicom_folder}")
     return 0

@@ -2,7 +2,8 @@
 
 Invalid input exits with status 2 and one line per problem on stderr,
 ``FILE: /json/pointer: problem`` (or ``FILE: line L, column C: ...`` for text that is not
-JSON), never a traceback.
+JSON), never a traceback. A case file is at most ``MAX_CASE_FILE_BYTES`` (1 MiB) and its
+numbers within ``core.model.clinical.number_refusal``'s limits (docs/input-limits.md).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
+from core.cli.common import MAX_CASE_FILE_BYTES, FileArgument, read_input
 from core.criteria import (
     Case,
     CaseError,
@@ -24,6 +25,7 @@ from core.criteria import (
     result_to_data,
 )
 from core.criteria.validation import one_line
+from core.errors import InputFileError
 
 # Exit status for input the command cannot use (argparse uses 2 for bad arguments too).
 EXIT_INVALID_INPUT = 2
@@ -39,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "overall response, its confirmed form and the progression date.",
     )
     parser.add_argument(
-        "case", metavar="CASE.json", help="an mrecist-case/1 file, or - for standard input"
+        "case", metavar="CASE.json", type=FileArgument,
+        help="an mrecist-case/1 file, or - for standard input"
     )
     parser.add_argument(
         "--criteria",
@@ -55,12 +58,13 @@ def read_case(path: str) -> Case:
     Raises
     ------
     CaseError
-        If the file cannot be read, is not UTF-8 JSON, or breaks the schema.
+        If the file cannot be read, is larger than ``MAX_CASE_FILE_BYTES``, is not UTF-8
+        JSON, or breaks the schema.
     """
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as error:
-        raise CaseError([Problem(None, f"cannot read the file: {error.strerror}")]) from None
+        raw = read_input(path, MAX_CASE_FILE_BYTES, "case file")
+    except InputFileError as error:
+        raise CaseError([Problem(None, error.reason)]) from None
     try:
         # utf-8-sig also accepts the byte-order mark some Windows editors write.
         text = raw.decode("utf-8-sig")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from core.cli.common import FileArgument
 from core.cli.evaluate import (
     EXIT_INVALID_INPUT,
     evaluate_file,
@@ -28,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "95 % intervals, and progression-free survival by Kaplan-Meier with its median "
         "and 95 % CI as R's survfit prints them.",
     )
-    parser.add_argument("cases", metavar="CASE.json", nargs="+", help="mrecist-case/1 files")
+    parser.add_argument("cases", metavar="CASE.json", nargs="+", type=FileArgument,
+                        help="mrecist-case/1 files")
     parser.add_argument(
         "--confirmed",
         action="store_true",

@@ -28,6 +28,7 @@ from core.cli.common import (
     PasswordSource,
     add_login_arguments,
     guarded,
+    integer,
     open_as_user,
 )
 from core.cli.evaluate import write_json
@@ -79,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     timepoint_add.add_argument("--subject", required=True)
     timepoint_add.add_argument("--label", required=True)
     timepoint_add.add_argument("--date", required=True, type=dt.date.fromisoformat)
-    timepoint_add.add_argument("--week", type=int, default=None)
+    timepoint_add.add_argument("--week", type=integer(-5218, 5218), default=None)
     timepoint_add.set_defaults(handler=guarded(_run_timepoint_add))
 
     assign_parser = subparsers.add_parser(

@@ -32,7 +32,8 @@ from core.criteria.types import (
     TimepointResult,
 )
 from core.criteria.validation import CaseError, Problem, document_order
-from core.model.clinical import CaseOptions, Criteria
+from core.errors import quoted, shortened
+from core.model.clinical import MAX_NUMBER_DIGITS, CaseOptions, Criteria, number_refusal
 
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -72,6 +73,29 @@ class _NonFinite:
         return self.text
 
 
+class _Unreadable:
+    """A number in the text that is not read: past the digits Python converts (4,300 for an
+    int) or the exponents ``Decimal`` holds; ``_value_problems`` reports it by pointer."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _parse_int(text: str) -> int | _Unreadable:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_NUMBER_DIGITS:
+        return _Unreadable(f"an integer of {digits} digits: at most {MAX_NUMBER_DIGITS} "
+                           "are read")
+    return int(text)
+
+
+def _parse_float(text: str) -> Decimal | _Unreadable:
+    try:
+        return Decimal(text)
+    except ArithmeticError:  # an exponent past Decimal's 10^18
+        return _Unreadable(f"a number of {len(text)} characters that cannot be read")
+
+
 def _object_from_pairs(pairs: list[tuple[str, Any]]) -> _JsonObject:
     obj = _JsonObject()
     duplicates = []
@@ -97,7 +121,8 @@ def parse_json(text: str) -> Any:
     try:
         data = json.loads(
             text,
-            parse_float=Decimal,
+            parse_float=_parse_float,
+            parse_int=_parse_int,
             parse_constant=_NonFinite,
             object_pairs_hook=_object_from_pairs,
         )
@@ -113,17 +138,92 @@ def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
-def _duplicate_key_problems(data: Any, root: str) -> Iterator[Problem]:
+def _nodes(data: Any) -> Iterator[tuple[Any, tuple[str | int, ...]]]:
+    """Every value in *data* with its path of keys, depth first in document order."""
     # An explicit stack, not recursion: JSON nested a thousand deep must not crash us.
-    stack: list[tuple[Any, str]] = [(data, root)]
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
     while stack:
-        value, pointer = stack.pop()
+        value, path = stack.pop()
+        yield value, path
         if isinstance(value, dict):
-            for key in getattr(value, "duplicate_keys", ()):
-                yield Problem(f"{pointer}/{_escape(key)}", "key given more than once")
-            stack.extend((item, f"{pointer}/{_escape(key)}") for key, item in value.items())
+            children = [(item, (*path, key)) for key, item in value.items()]
         elif isinstance(value, list):
-            stack.extend((item, f"{pointer}/{index}") for index, item in enumerate(value))
+            children = [(item, (*path, index)) for index, item in enumerate(value)]
+        else:
+            continue
+        stack.extend(reversed(children))
+
+
+def _duplicate_key_problems(data: Any) -> Iterator[Problem]:
+    for value, path in _nodes(data):
+        for key in getattr(value, "duplicate_keys", ()):
+            yield Problem(_pointer((*path, key)), "key given more than once")
+
+
+def _surrogate(text: str) -> str | None:
+    """The first lone UTF-16 surrogate in *text*, written ``\\udXXX``, or ``None``.
+
+    JSON's ``\\ud800`` escapes can make one; it is no character and could not be written
+    out again as UTF-8.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return f"\\u{ord(text[error.start]):04x}"
+    return None
+
+
+def _value_problems(data: Any) -> tuple[list[Problem], list[tuple[str | int, ...]]]:
+    """Numbers past docs/input-limits.md and text that is not Unicode, by pointer; and the
+    paths of the numbers, which the schema check must not see (it quotes them with repr,
+    which stops at 4,300 digits)."""
+    problems, refused = [], []
+    for value, path in _nodes(data):
+        pointer = _pointer(path)
+        if isinstance(value, _Unreadable):
+            problems.append(Problem(pointer, value.reason))
+            refused.append(path)
+        elif isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            # An int exactly (its repr stops at 4,300 digits), a float by its shortest repr.
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            # NaN and Infinity are the schema's to report ("must be a number").
+            refusal = number_refusal(number) if number.is_finite() else None
+            if refusal is not None:
+                problems.append(Problem(pointer, f"{refusal}, not {_describe_value(value)}"))
+                refused.append(path)
+        elif isinstance(value, str) and (surrogate := _surrogate(value)):
+            problems.append(Problem(pointer, f"not Unicode text: a lone surrogate {surrogate}"))
+        if isinstance(value, dict):
+            for key in value:
+                if surrogate := _surrogate(key):
+                    problems.append(Problem(pointer, "a key is not Unicode text: a lone "
+                                            f"surrogate {surrogate}"))
+    return problems, refused
+
+
+def _without(data: Any, paths: list[tuple[str | int, ...]]) -> Any:
+    """*data* with the values at *paths* replaced by a placeholder, copying only the
+    containers on the way to them (the caller's data stays as it was)."""
+    if not paths:
+        return data
+    if () in paths:
+        return _Unreadable("")
+    copies: dict[int, Any] = {}
+
+    def copied(container: Any) -> Any:
+        if id(container) not in copies:
+            copies[id(container)] = dict(container) if isinstance(container, dict) \
+                else list(container)
+        return copies[id(container)]
+
+    root = copied(data)
+    for path in paths:
+        original, parent = data, root
+        for key in path[:-1]:
+            original = original[key]
+            parent[key] = parent = copied(original)
+        parent[path[-1]] = _Unreadable("")
+    return root
 
 
 _TYPE_WORDS = {
@@ -143,12 +243,16 @@ def _describe_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"the string {json.dumps(value, ensure_ascii=False)}"
+        return f"the string {shortened(json.dumps(value, ensure_ascii=False))}"
+    if isinstance(value, _Unreadable):
+        return "an unreadable number"
     if isinstance(value, dict):
         return "an object"
     if isinstance(value, list):
         return "a list"
-    return str(value)
+    if isinstance(value, int):
+        return quoted(value)  # str() of an int stops at 4,300 digits; quoted() says so
+    return shortened(str(value))
 
 
 def _pointer(path: Any) -> str:
@@ -274,9 +378,14 @@ def case_from_data(data: Any) -> Case:
     CaseError
         With one problem per schema violation or repeated key.
     """
+    value_problems, refused = _value_problems(data)
+    # A number refused for its size is reported once, not again as "must be a number".
+    refused_at = {_pointer(path) for path in refused}
     problems = [
-        *_duplicate_key_problems(data, ""),
-        *schema_problems(data, CASE_SCHEMA),
+        *_duplicate_key_problems(data),
+        *value_problems,
+        *(problem for problem in schema_problems(_without(data, refused), CASE_SCHEMA)
+          if problem.pointer not in refused_at),
         *_calendar_date_problems(data),
     ]
     if problems:

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from core.errors import InvalidValueError
 from core.geometry.plane import PlaneGeometry
 from core.model.reading import Caliper
 
@@ -20,6 +21,9 @@ from core.model.reading import Caliper
 # keeps what the reader drew, and the same end points always give the same recorded length,
 # whoever recomputes it. Responses are decided on the recorded decimal (docs/criteria.md §3).
 CALIPER_PRECISION_MM = Decimal("0.01")
+# No image is a kilometre across: a longer line is a coordinate error, refused before the
+# decimal rounding (whose 28 digits would fail on it with a bare InvalidOperation).
+MAX_CALIPER_MM = 1_000_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +39,25 @@ class LineMeasurement:
 
 def measure_line(plane: PlaneGeometry, start_rc: Sequence[float],
                  end_rc: Sequence[float]) -> LineMeasurement:
-    """Measure the line from *start_rc* to *end_rc* (row, column; fractional allowed)."""
+    """Measure the line from *start_rc* to *end_rc* (row, column; fractional allowed).
+
+    Raises
+    ------
+    InvalidValueError
+        An end that is not two finite numbers, or so far off that the length overflows.
+    """
     start_xyz, end_xyz = plane.to_patient_xyz(start_rc), plane.to_patient_xyz(end_rc)
+    with np.errstate(over="ignore"):
+        length = float(np.linalg.norm(end_xyz - start_xyz))
+    if not np.isfinite(length):
+        raise InvalidValueError("length_mm", length, "must be a finite length (an end lies "
+                                "too far away)")
     return LineMeasurement(
         start_rc=(float(start_rc[0]), float(start_rc[1])),
         end_rc=(float(end_rc[0]), float(end_rc[1])),
         start_xyz=(float(start_xyz[0]), float(start_xyz[1]), float(start_xyz[2])),
         end_xyz=(float(end_xyz[0]), float(end_xyz[1]), float(end_xyz[2])),
-        length_mm=float(np.linalg.norm(end_xyz - start_xyz)),
+        length_mm=length,
     )
 
 
@@ -53,8 +68,18 @@ def caliper_length_mm(plane: PlaneGeometry, start_rc: Sequence[float],
 
 
 def recorded_length_mm(length_mm: float) -> Decimal:
-    """*length_mm* as recorded: rounded half up to ``CALIPER_PRECISION_MM``."""
-    return Decimal(repr(float(length_mm))).quantize(CALIPER_PRECISION_MM, ROUND_HALF_UP)
+    """*length_mm* as recorded: rounded half up to ``CALIPER_PRECISION_MM``.
+
+    Raises
+    ------
+    InvalidValueError
+        If *length_mm* is NaN, infinite, negative or ``MAX_CALIPER_MM`` or more.
+    """
+    length = float(length_mm)
+    if not 0 <= length < MAX_CALIPER_MM:  # False for NaN too
+        raise InvalidValueError("length_mm", length_mm,
+                                f"must be a finite length from 0 to {MAX_CALIPER_MM:.0f} mm")
+    return Decimal(repr(length)).quantize(CALIPER_PRECISION_MM, ROUND_HALF_UP)
 
 
 def measure_caliper(plane: PlaneGeometry, start_rc: Sequence[float], end_rc: Sequence[float],

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.errors import InvalidValueError
 from core.model.imaging import ImageRecord
+from core.model.reading import finite_point
 from core.model.volume import Volume
 
 # Direction cosines written with 6 decimals are unit and orthogonal to about 1e-6; exporters
@@ -23,6 +25,10 @@ class PlaneGeometry:
     centre of pixel (0, 0)); ``row_direction`` and ``column_direction`` are the two triplets
     of ImageOrientationPatient (the first points along a row, i.e. towards increasing column
     index); ``pixel_spacing_mm`` is PixelSpacing, (between rows, between columns).
+
+    Every coordinate in and out is finite: NaN or infinity (in a field, a point given to a
+    method, or a point so far away that it overflows) raises ``InvalidValueError`` naming
+    it, so no NaN reaches a caliper or the screen.
     """
 
     origin_xyz: tuple[float, float, float]
@@ -31,6 +37,9 @@ class PlaneGeometry:
     pixel_spacing_mm: tuple[float, float]
 
     def __post_init__(self) -> None:
+        for name, size in (("origin_xyz", 3), ("row_direction", 3), ("column_direction", 3),
+                           ("pixel_spacing_mm", 2)):
+            object.__setattr__(self, name, finite_point(getattr(self, name), name, size))
         row, col = np.array(self.row_direction), np.array(self.column_direction)
         for name, vector in (("row_direction", row), ("column_direction", col)):
             if vector.shape != (3,) or abs(float(np.linalg.norm(vector)) - 1) > _COSINE_TOLERANCE:
@@ -52,17 +61,22 @@ class PlaneGeometry:
 
     def to_patient_xyz(self, point_rc: Sequence[float]) -> np.ndarray:
         """Patient coordinates (mm) of a (row, column) pixel position, fractional allowed."""
-        row, col = float(point_rc[0]), float(point_rc[1])
+        row, col = finite_point(point_rc, "point_rc", 2)
         dy, dx = self.pixel_spacing_mm
-        return (np.array(self.origin_xyz) + row * dy * np.array(self.column_direction)
-                + col * dx * np.array(self.row_direction))
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused below
+            xyz = (np.array(self.origin_xyz) + row * dy * np.array(self.column_direction)
+                   + col * dx * np.array(self.row_direction))
+        return np.asarray(_finite_result(xyz.tolist(), "point_rc", point_rc), dtype=float)
 
     def to_pixel_rc(self, point_xyz: Sequence[float]) -> tuple[float, float]:
         """(row, column) of the projection of a patient point onto this plane."""
-        offset = np.asarray(point_xyz, dtype=float) - np.array(self.origin_xyz)
+        offset = np.array(finite_point(point_xyz, "point_xyz", 3)) - np.array(self.origin_xyz)
         dy, dx = self.pixel_spacing_mm
-        return (float(np.dot(offset, self.column_direction)) / dy,
-                float(np.dot(offset, self.row_direction)) / dx)
+        with np.errstate(over="ignore", invalid="ignore"):
+            rc = (float(np.dot(offset, self.column_direction)) / dy,
+                  float(np.dot(offset, self.row_direction)) / dx)
+        row, col = _finite_result(rc, "point_xyz", point_xyz)
+        return row, col
 
     def to_plane_mm(self, point_rc: Sequence[float]) -> tuple[float, float]:
         """The in-plane coordinates (u, v) in mm of a (row, column) position.
@@ -72,15 +86,19 @@ class PlaneGeometry:
         and an axial image's (u, v) is its patient (x, y). Viewers place images in these
         coordinates; :meth:`from_plane_mm` is the inverse, exact for any orientation.
         """
+        row, col = finite_point(point_rc, "point_rc", 2)
         u0, v0 = self._plane_origin_mm()
         dy, dx = self.pixel_spacing_mm
-        return u0 + float(point_rc[1]) * dx, v0 + float(point_rc[0]) * dy
+        u, v = _finite_result((u0 + col * dx, v0 + row * dy), "point_rc", point_rc)
+        return u, v
 
     def from_plane_mm(self, u_mm: float, v_mm: float) -> tuple[float, float]:
         """The (row, column) position of in-plane coordinates (u, v), see :meth:`to_plane_mm`."""
+        u, v = finite_point((u_mm, v_mm), "plane_mm", 2)
         u0, v0 = self._plane_origin_mm()
         dy, dx = self.pixel_spacing_mm
-        return (v_mm - v0) / dy, (u_mm - u0) / dx
+        row, col = _finite_result(((v - v0) / dy, (u - u0) / dx), "plane_mm", (u_mm, v_mm))
+        return row, col
 
     def pixel_edges_mm(self, rows: int, columns: int) -> tuple[float, float, float, float]:
         """(u, v, width, height) in plane mm covered by a rows × columns image, edges included."""
@@ -96,7 +114,18 @@ class PlaneGeometry:
     def distance_from_plane_mm(self, point_xyz: Sequence[float]) -> float:
         """Signed distance of a patient point from this plane, along row × column."""
         normal = np.cross(self.row_direction, self.column_direction)
-        return float(np.dot(np.asarray(point_xyz, dtype=float) - self.origin_xyz, normal))
+        point = np.array(finite_point(point_xyz, "point_xyz", 3))
+        with np.errstate(over="ignore", invalid="ignore"):
+            distance = float(np.dot(point - self.origin_xyz, normal))
+        return _finite_result((distance,), "point_xyz", point_xyz)[0]
+
+
+def _finite_result(values: Sequence[float], name: str, given: object) -> tuple[float, ...]:
+    """*values* computed from the finite point *given*, refused if they overflowed."""
+    result = tuple(float(v) for v in values)
+    if not all(np.isfinite(result)):
+        raise InvalidValueError(name, given, "lies too far away to place in the patient")
+    return result
 
 
 def _triple(values: Sequence[float]) -> tuple[float, float, float]:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from core.errors import InvalidValueError
+
 
 class Criteria(StrEnum):
     """The response criteria a case is evaluated under."""
@@ -104,6 +106,31 @@ DEFAULT_TRIGGERS: tuple[Trigger, ...] = (
 )
 
 
+# A recorded number has at most this many significant digits and a size within 1E-40 ..
+# 1E+40 (docs/input-limits.md): far more than any length a reader draws or a tool writes
+# (a float's shortest repr has 17 digits), few enough that exact sums (200 digits,
+# core.criteria.targets.exact_sum) stay exact and exact fractions stay cheap: 1E-999999999
+# as a fraction would need a billion-digit integer.
+MAX_NUMBER_DIGITS = 40
+MAX_NUMBER_EXPONENT = 40
+
+
+def number_refusal(number: Decimal) -> str | None:
+    """Why *number* cannot be recorded (not finite, too many digits, too large, too many
+    decimal places), or ``None``."""
+    if not number.is_finite():
+        return "must be a finite number"
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    if len(digits) > MAX_NUMBER_DIGITS:
+        return f"must have at most {MAX_NUMBER_DIGITS} significant digits"
+    if exponent < -MAX_NUMBER_EXPONENT:
+        return f"must have at most {MAX_NUMBER_EXPONENT} decimal places"
+    if number.adjusted() >= MAX_NUMBER_EXPONENT:
+        return f"must be below 1E+{MAX_NUMBER_EXPONENT}"
+    return None
+
+
 def to_decimal(value: Decimal | int | float | str, name: str) -> Decimal:
     """Return *value* as an exact ``Decimal``; floats go through their shortest repr.
 
@@ -113,25 +140,33 @@ def to_decimal(value: Decimal | int | float | str, name: str) -> Decimal:
 
     Raises
     ------
-    ValueError
-        If *value* is a bool, not a finite number, or negative.
+    InvalidValueError
+        If *value* is a bool, not a number, not finite, negative, or past the limits of
+        ``number_refusal``; a ``ValueError`` too.
     """
     if isinstance(value, bool) or not isinstance(value, Decimal | int | float | str):
-        raise ValueError(f"{name}: must be a number, not {value!r}")
+        raise InvalidValueError(name, value, "must be a number")
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except ArithmeticError:
-        raise ValueError(f"{name}: must be a number, not {value!r}") from None
-    if not number.is_finite():
-        raise ValueError(f"{name}: must be a finite number, not {value!r}")
+    except (ArithmeticError, ValueError):  # not a number; an int past str()'s 4,300 digits
+        raise InvalidValueError(name, value, "must be a number") from None
+    refusal = number_refusal(number)
+    if refusal is not None:
+        raise InvalidValueError(name, value, refusal)
     if number < 0:
-        raise ValueError(f"{name}: must be a number ≥ 0, not {value!r}")
+        raise InvalidValueError(name, value, "must be a number ≥ 0")
     return number
 
 
 def optional_decimal(value: Decimal | int | float | str | None, name: str) -> Decimal | None:
     """``to_decimal`` of *value*, or ``None`` for ``None``."""
     return None if value is None else to_decimal(value, name)
+
+
+# Bounds of the integer options (the case schema says the same): a century of days and a
+# thousand targets are past any charter, and keep the values within SQLite's integers.
+MAX_OPTION_DAYS = 36_525
+MAX_OPTION_COUNT = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,17 +188,19 @@ class CaseOptions:
             "pd_min_increase_mm",
             optional_decimal(self.pd_min_increase_mm, "pd_min_increase_mm"),
         )
-        for name, minimum in (
-            ("confirmation_days", 0),
-            ("sd_min_days", 0),
-            ("max_targets", 1),
-            ("max_targets_per_organ", 1),
+        for name, minimum, maximum in (
+            ("confirmation_days", 0, MAX_OPTION_DAYS),
+            ("sd_min_days", 0, MAX_OPTION_DAYS),
+            ("max_targets", 1, MAX_OPTION_COUNT),
+            ("max_targets_per_organ", 1, MAX_OPTION_COUNT),
         ):
             value = getattr(self, name)
             if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or value < minimum
+                isinstance(value, bool) or not isinstance(value, int)
+                or not minimum <= value <= maximum
             ):
-                raise ValueError(f"{name}: must be an integer ≥ {minimum}, not {value!r}")
+                raise InvalidValueError(name, value,
+                                        f"must be an integer from {minimum} to {maximum}")
 
     def recorded(self) -> dict[str, int | Decimal]:
         """The options that are set, by name (what a case file or the trial row records)."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from core.errors import InvalidValueError
 from core.model.clinical import (
     LABEL_PREFIX,
     LesionCategory,
@@ -80,13 +81,20 @@ class Lesion:
             raise ValueError("organ: must not be empty")
 
 
-def _point(value: Iterable[float], name: str, size: int) -> tuple[float, ...]:
+def finite_point(value: Iterable[float], name: str, size: int) -> tuple[float, ...]:
+    """*value* as *size* finite floats (a caliper end, a plane's origin or direction).
+
+    Raises
+    ------
+    InvalidValueError
+        Naming *name* and the value, if it is not *size* numbers or one is NaN or infinite.
+    """
     try:
         point = tuple(float(v) for v in value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: needs {size} coordinates, not {value!r}") from None
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int past 1e308
+        raise InvalidValueError(name, value, f"needs {size} coordinates") from None
     if len(point) != size or not all(math.isfinite(v) for v in point):
-        raise ValueError(f"{name}: needs {size} finite coordinates, not {value!r}")
+        raise InvalidValueError(name, value, f"needs {size} finite coordinates")
     return point
 
 
@@ -100,6 +108,13 @@ class Caliper:
     coordinates. ``frame`` is 0 for a single-frame image, else the 1-based frame number
     of a multi-frame object (DICOM ReferencedFrameNumber). ``on_lossy_image`` is True when
     the image is or was lossy compressed, so the measurement says so wherever it is shown.
+
+    Raises
+    ------
+    InvalidValueError
+        Naming the field and the value: a length that is not a finite number ≥ 0 within
+        ``core.model.clinical.number_refusal``'s limits, an end point that is not finite,
+        an empty UID, a negative frame.
     """
 
     start_rc: Point2
@@ -114,11 +129,12 @@ class Caliper:
     def __post_init__(self) -> None:
         object.__setattr__(self, "length_mm", to_decimal(self.length_mm, "length_mm"))
         for name, size in (("start_rc", 2), ("end_rc", 2), ("start_xyz", 3), ("end_xyz", 3)):
-            object.__setattr__(self, name, _point(getattr(self, name), name, size))
-        if not self.sop_instance_uid:
-            raise ValueError("sop_instance_uid: must not be empty")
+            object.__setattr__(self, name, finite_point(getattr(self, name), name, size))
+        if not isinstance(self.sop_instance_uid, str) or not self.sop_instance_uid:
+            raise InvalidValueError("sop_instance_uid", self.sop_instance_uid,
+                                    "must be a non-empty string")
         if isinstance(self.frame, bool) or not isinstance(self.frame, int) or self.frame < 0:
-            raise ValueError(f"frame: must be an integer ≥ 0, not {self.frame!r}")
+            raise InvalidValueError("frame", self.frame, "must be an integer ≥ 0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +147,13 @@ class Measurement:
     caliper: Caliper
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", MeasurementKind(self.kind))
+        try:
+            object.__setattr__(self, "kind", MeasurementKind(self.kind))
+        except ValueError:
+            raise InvalidValueError("kind", self.kind, "must be one of "
+                                    + ", ".join(kind.value for kind in MeasurementKind)) from None
         if not isinstance(self.caliper, Caliper):
-            raise ValueError(f"caliper: must be a Caliper, not {self.caliper!r}")
+            raise InvalidValueError("caliper", self.caliper, "must be a Caliper")
 
     @property
     def length_mm(self) -> Decimal:

@@ -2,18 +2,19 @@
 
 The children are forked from the test process (imports already done), so one kill cycle
 costs milliseconds and the kill test can afford hundreds of them. Each child opens its own
-connection; the parent's store is closed before forking.
+connection; the parent's store is closed before forking. The kill test counts acknowledged
+saves, never time: on a busy machine it is slower, not failing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
 import signal
 import sqlite3
 import sys
-import time
 
 import pytest
 from store_demo_reading import PASSWORD, arterial_plane, demo_truth
@@ -27,6 +28,8 @@ from core.store import backup, login, open_store, rotate_backups, verify
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
 KILLS = 200
+# Each child is killed after 1 to this many acknowledged saves (about 2,000 in all).
+MAX_SAVES_PER_KILL = 20
 
 
 def _target(store, session):
@@ -74,14 +77,16 @@ def _spawn(*args):
     return pid, read_fd
 
 
-def _first_line(read_fd):
-    """Block until the child acknowledged its first save (or died): the bytes read so far.
+def _read_acknowledgements(read_fd, wanted):
+    """Block until the child has acknowledged *wanted* saves (or died): the bytes read.
 
-    Killing only after that makes every kill land while saves are going on, however busy
-    the machine is (a fixed sleep would not: a slow child could be killed before it saved).
+    The parent kills right after the *wanted*-th acknowledgement, so every kill lands while
+    the child is saving (it starts the next save as soon as it has acknowledged one),
+    however busy the machine is: no sleep, no rate. A child that dies by itself stops the
+    loop early and the test says so.
     """
     head = b""
-    while b"\n" not in head and (chunk := os.read(read_fd, 65536)):
+    while head.count(b"\n") < wanted and (chunk := os.read(read_fd, 65536)):
         head += chunk
     return head
 
@@ -96,12 +101,13 @@ def _drain(read_fd, head=b""):
     return text.split("\n")[:-1]
 
 
-def _saved_lengths(store):
-    """The numbers of the saves the audit trail holds (see ``_caliper``)."""
-    return {
-        round((json.loads(json.loads(row["after_json"])["end_rc"])[1] - 10.0) * 1e4)
-        for row in store.rows("SELECT after_json FROM audit WHERE entity = 'measurement'")
-    }
+def _saved_lengths(path):
+    """The numbers of the saves the audit trail holds (see ``_caliper``), read with sqlite3
+    itself so the check depends on the file alone."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        rows = db.execute("SELECT after_json FROM audit WHERE entity = 'measurement'")
+        return {round((json.loads(json.loads(after)["end_rc"])[1] - 10.0) * 1e4)
+                for (after,) in rows}
 
 
 def test_sigkill_while_saving_loses_no_acknowledged_save(demo, capsys):
@@ -112,30 +118,34 @@ def test_sigkill_while_saving_loses_no_acknowledged_save(demo, capsys):
     rng = random.Random(4)
     acknowledged: list[int] = []
     next_number = 1
-    started = time.monotonic()
-    for _ in range(KILLS):
+    for kill in range(KILLS):
+        # Kill after a varying count of acknowledged saves: which save is cut, and where
+        # inside it, then varies with the count, not with the machine's speed.
+        wanted = rng.randint(1, MAX_SAVES_PER_KILL)
         pid, read_fd = _spawn(path, "reader1", lesion_id, timepoint_id, next_number, 10**6)
-        head = _first_line(read_fd)
-        time.sleep(rng.uniform(0.002, 0.04))
+        head = _read_acknowledgements(read_fd, wanted)
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         lines = _drain(read_fd, head)
         assert not [line for line in lines if line.startswith("ERR")], lines
+        assert len(lines) >= wanted, f"kill {kill}: the child died after {len(lines)} saves"
         acknowledged.extend(int(line) for line in lines)
-        next_number = (acknowledged[-1] if acknowledged else next_number) + 1000
-    elapsed = time.monotonic() - started
+        next_number = acknowledged[-1] + 1000
 
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     with open_store(path) as reopened:
-        assert reopened.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        found = _saved_lengths(reopened)
-        missing = sorted(set(acknowledged) - found)
         assert verify(reopened).is_intact
+    found = _saved_lengths(path)
+    missing = sorted(set(acknowledged) - found)
     with capsys.disabled():
-        print(f"\nkill test: {KILLS} SIGKILLs in {elapsed:.1f} s, {len(acknowledged)} saves "
-              f"acknowledged, {len(set(acknowledged) & found)} found, {len(missing)} missing",
+        print(f"\nkill test: {KILLS} SIGKILLs, {len(acknowledged)} saves acknowledged, "
+              f"{len(set(acknowledged) & found)} found, {len(missing)} missing",
               file=sys.stderr)
     assert missing == []
-    assert len(acknowledged) >= KILLS  # every kill landed after a save, while saving
+    # At most one save per kill may have committed without being acknowledged (killed
+    # between its commit and its line): more found than that means the count is wrong.
+    assert len(found - set(acknowledged)) <= KILLS
 
 
 def test_two_processes_saving_at_once_lose_nothing_and_never_see_a_lock(demo):
@@ -156,7 +166,7 @@ def test_two_processes_saving_at_once_lose_nothing_and_never_see_a_lock(demo):
         assert os.waitstatus_to_exitcode(status) == 0, lines
     assert len(lines) == 300
     with open_store(path) as reopened:
-        assert _saved_lengths(reopened) == {*range(1, 151), *range(1001, 1151)}
+        assert _saved_lengths(path) == {*range(1, 151), *range(1001, 1151)}
         # Each save read the audit head and appended to it; with a lost update two rows
         # would share a previous hash and the chain would break.
         assert reopened.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"] == before + 300 + 2
