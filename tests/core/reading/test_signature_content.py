@@ -22,6 +22,7 @@ from core.model.reading import (
     TimepointStatus,
 )
 from core.reading import (
+    anonymised,
     build_case,
     canonical_json,
     content_differences,
@@ -149,3 +150,7 @@ def test_a_stale_signature_does_not_count_for_a_cycle():
     assert cycle_through(fresh.timepoints, fresh.timepoints) == 2
     assert cycle_through(fresh.timepoints, stale.timepoints) is None
 
+
+def test_the_adjudicators_copy_keeps_the_signing_date_only():
+    shown = anonymised(_read(SIGNED, OPEN))
+    assert [tp.signed_utc for tp in shown.timepoints] == ["2026-03-02", None]
