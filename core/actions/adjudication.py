@@ -30,7 +30,7 @@ from core.reading import (
     signed_sha256,
     truncated,
 )
-from core.store import Store, adjudications, reads, status
+from core.store import Store, adjudications, reads
 from core.store import trial as trial_store
 from core.store.auth import signer_confirmed
 
@@ -88,21 +88,20 @@ def get_adjudication(store: Store, session: Session, adjudication_id: int) -> Ad
 
 
 def awaiting_resignature(store: Store, session: Session) -> tuple[ResignatureNeeded, ...]:
-    """Signed timepoints of adjudicated subjects that wait for a new signature, by letter.
+    """Why a withdrawn adjudication waits: the timepoints of its cycle, by read letter, that
+    must be signed again.
 
-    An amendment withdraws the adjudications resting on the amended timepoint or later;
-    this says which read ("A" or "B", as before) must be signed again, and why (the
-    amended timepoint, the date, the reason), before the cycle returns to the queue
+    An amendment withdraws (supersedes) the adjudications resting on the amended timepoint
+    or later; for each subject whose latest adjudication was withdrawn, this names the
+    read ("A" or "B", as before, never the reader) and the timepoints up to that cycle's
+    that wait for a new signature, with the reason (the amended timepoint, the date, the
+    amendment's reason). The cycle returns to the queue once they are signed again
     (docs/signatures.md §4).
     """
     with store.snapshot():
         authorize(store, session, Role.ADJUDICATOR)
-        letters = {task_id: letter
-                   for pair in adjudications.adjudicated_subjects(store).values()
-                   for letter, task_id in zip("AB", pair, strict=True)}
-        return tuple(ResignatureNeeded(subject, letters[task_id], label, reason)
-                     for subject, task_id, _slot, label, reason
-                     in status.awaiting_resignature(store) if task_id in letters)
+        return tuple(ResignatureNeeded(*row)
+                     for row in adjudications.withdrawn_resignatures(store))
 
 
 def adjudication_series(store: Store, session: Session,

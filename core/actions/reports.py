@@ -30,15 +30,17 @@ from core.store import trial as trial_store
 
 
 def trial_status(store: Store, session: Session) -> TrialStatus:
-    """Progress per reader, the adjudication counts, and the signed timepoints waiting for
-    a new signature after an amendment, with the reason (coordinator or admin)."""
+    """Progress per reader and the adjudication counts (coordinator or admin); for the
+    coordinator also the signed timepoints waiting for a new signature after an
+    amendment, with the reason (the admin sees no read content: docs/reading.md §2)."""
     with store.snapshot():
-        authorize(store, session, Role.COORDINATOR, Role.ADMIN)
+        user = authorize(store, session, Role.COORDINATOR, Role.ADMIN)
         info = trial_store.trial_info(store)
         counts = status.cycle_counts(store)
         stale = tuple(ResignatureNeeded(subject, str(slot), label, reason)
-                      for subject, _task, slot, label, reason
-                      in status.awaiting_resignature(store))
+                      for subject, slot, label, reason
+                      in status.awaiting_resignature(store)) \
+            if user.role is Role.COORDINATOR else ()
         return TrialStatus(info.name, info.criteria, counts["subjects"],
                            status.reader_progress(store), counts["open"],
                            counts["adjudicated"], counts["concordant"], stale)

@@ -146,11 +146,26 @@ def decision_signature(store: Store, adjudication_id: int) -> Signature | None:
     return None if row is None else signature_from_row(row)
 
 
-def adjudicated_subjects(store: Store) -> dict[int, tuple[int, int]]:
-    """(task A, task B) of every subject ever adjudicated, by subject: its A/B order."""
-    rows = store.rows("SELECT subject_id, task_a_id, task_b_id FROM adjudications "
-                      "ORDER BY id DESC")
-    return {row["subject_id"]: (row["task_a_id"], row["task_b_id"]) for row in rows}
+def withdrawn_resignatures(store: Store) -> tuple[tuple[str, str, str, str], ...]:
+    """(subject, read letter, timepoint, reason) of the signed timepoints waiting for a new
+    signature in the cycle of each subject whose latest adjudication was superseded.
+
+    Only timepoints up to that cycle's own: the adjudicator sees nothing of a read beyond
+    the cycle they adjudicate. In subject, letter and date order.
+    """
+    rows = store.rows(
+        "SELECT s.code, CASE rt.task_id WHEN a.task_a_id THEN 'A' ELSE 'B' END AS letter, "
+        "tp.label, rt.resign_reason FROM adjudications a "
+        "JOIN subjects s ON s.id = a.subject_id "
+        "JOIN timepoints through ON through.id = a.through_timepoint_id "
+        "JOIN read_timepoints rt ON rt.task_id IN (a.task_a_id, a.task_b_id) "
+        "JOIN timepoints tp ON tp.id = rt.timepoint_id "
+        "WHERE a.status = 'superseded' "
+        "AND a.id = (SELECT MAX(b.id) FROM adjudications b WHERE b.subject_id = a.subject_id) "
+        "AND rt.status = 'signed' AND rt.resign_reason IS NOT NULL "
+        "AND tp.date <= through.date ORDER BY s.code, letter, tp.date")
+    return tuple((row["code"], row["letter"], row["label"], row["resign_reason"])
+                 for row in rows)
 
 
 def current_finals(store: Store) -> tuple[FinalResult, ...]:

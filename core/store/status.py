@@ -42,14 +42,14 @@ def cycle_counts(store: Store) -> dict[str, int]:
     return dict(row) if row else {}
 
 
-def awaiting_resignature(store: Store) -> tuple[tuple[str, int, int, str, str], ...]:
-    """(subject, task, reader slot, timepoint, reason) of every signed timepoint waiting for
+def awaiting_resignature(store: Store) -> tuple[tuple[str, int, str, str], ...]:
+    """(subject, reader slot, timepoint, reason) of every signed timepoint waiting for
     re-signature, in subject, slot and date order."""
     rows = store.rows(
-        "SELECT s.code, t.id AS task_id, t.slot, tp.label, rt.resign_reason "
+        "SELECT s.code, t.slot, tp.label, rt.resign_reason "
         "FROM read_timepoints rt JOIN tasks t ON t.id = rt.task_id "
         "JOIN subjects s ON s.id = t.subject_id JOIN timepoints tp ON tp.id = rt.timepoint_id "
         "WHERE rt.status = 'signed' AND rt.resign_reason IS NOT NULL "
         "ORDER BY s.code, t.slot, tp.date")
-    return tuple((row["code"], row["task_id"], row["slot"], row["label"],
-                  row["resign_reason"]) for row in rows)
+    return tuple((row["code"], row["slot"], row["label"], row["resign_reason"])
+                 for row in rows)

@@ -428,6 +428,24 @@ def test_a_mark_does_not_excuse_a_change_to_the_marked_timepoint_itself(demo):
     assert "timepoints/Week 6/calipers/T2/viable/length_mm" in check.problem
 
 
+def test_the_adjudicator_hears_of_nothing_beyond_the_withdrawn_cycle(demo):
+    _discordant(demo, "HCC-001", SD_AT_WEEK_6)
+    read_subject(demo.store, demo.reader1, "HCC-001")  # reader 1 goes on to week 12
+    task = _task(demo, demo.reader1, "HCC-001")
+    week6 = get_read(demo.store, demo.reader1, task.task_id).timepoint("Week 6")
+    amend_timepoint(demo.store, demo.reader1, task.task_id, week6.timepoint_id, "T2 missed")
+    assert open_adjudications(demo.store, demo.adjudicator) == ()
+    # Week 12 waits, but the withdrawn cycle ended at week 6, which is being amended.
+    assert awaiting_resignature(demo.store, demo.adjudicator) == ()
+    (stale,) = trial_status(demo.store, demo.coordinator).awaiting_resignature
+    assert (stale.read, stale.timepoint) == ("1", "Week 12")
+    assert stale.reason.startswith("Week 6 was amended on ")
+    # The admin manages the trial and sees no read content: counts, not reasons.
+    admin_view = trial_status(demo.store, demo.admin)
+    assert admin_view.awaiting_resignature == ()
+    assert [r.timepoints_awaiting_resignature for r in admin_view.readers] == [1, 0]
+
+
 # -- blinding: dates, not times -------------------------------------------------------------
 
 def test_the_adjudicator_sees_signing_dates_not_times(demo):
@@ -455,3 +473,17 @@ def test_a_signature_from_before_m007_is_still_checked(demo):
     (check,) = verify_signatures(demo.store)
     assert check.state is CHANGED
     assert "mrecist-signed/1" in check.problem
+
+
+def test_an_adjudication_signed_before_m007_is_still_checked(demo):
+    item = _discordant(demo, "HCC-001", SD_AT_WEEK_6)
+    adjudicate(demo.store, demo.adjudicator, item.adjudication_id, "B", "B", PASSWORD)
+    chosen = json.loads(demo.store.row("SELECT result_b_json FROM adjudications")
+                        ["result_b_json"])
+    _tamper(demo, "UPDATE signatures SET content_json = NULL, content_sha256 = ? "
+                  "WHERE entity = 'adjudication'", (content_sha256(chosen),))
+    assert all(check.ok for check in verify_signatures(demo.store))
+    _tamper(demo, "UPDATE adjudications SET chosen = 'A'")
+    (check,) = _checks(demo, CHANGED)
+    assert (check.slot, check.problem) == (
+        None, "the chosen result differs from what was signed (mrecist-signed/1)")
