@@ -65,7 +65,8 @@ class SignatureCheck:
     meaning
         The meaning the signer affirmed (21 CFR 11.50); empty when no signature row exists.
     signed_date
-        The UTC date of the signature; ``None`` when no signature row exists.
+        The UTC date of the signature; ``None`` when no signature row exists or its time
+        is not a time.
     state
         ``VALID``, ``RESIGNATURE_NEEDED`` or ``CONTENT_CHANGED``.
     problem
@@ -98,7 +99,7 @@ class SignatureCheck:
         return f"{self.subject} {read} {self.timepoint}"
 
     def __str__(self) -> str:
-        when = "no signature recorded" if self.signed_date is None \
+        when = "no signing date" if self.signed_date is None \
             else f"signed {self.signed_date.isoformat()}"
         text = f"{self.what} ({when}): {self.state.value}"
         return text if self.problem is None else f"{text}: {self.problem}"
@@ -136,8 +137,13 @@ def check_read(store: Store, trial: TrialInfo, task: Task, read: Read,
     return tuple(checks)
 
 
-def _date(signature: Signature) -> dt.date:
-    return dt.date.fromisoformat(signature.signed_utc[:10])
+def _date(signature: Signature) -> dt.date | None:
+    """The signature's UTC date; ``None`` if the stored time is not one (changed by SQL:
+    the time is the signature row's, which the audit's replay checks, not its content)."""
+    try:
+        return dt.date.fromisoformat(str(signature.signed_utc)[:10])
+    except ValueError:
+        return None
 
 
 def _summary(differences: tuple[tuple[tuple[str, ...], Any, Any], ...]) -> str:

@@ -284,6 +284,13 @@ def test_a_changed_result_is_named_even_when_the_record_is_intact(demo):
     assert "result/timepoints/Week 6/date" in check.problem
 
 
+def test_a_garbled_signing_time_does_not_stop_the_check(demo):
+    read_subject(demo.store, demo.reader1, "HCC-002", upto=1)
+    _tamper(demo, "UPDATE signatures SET signed_utc = 'yesterday'")
+    (check,) = verify_signatures(demo.store)
+    assert (check.ok, check.signed_date) == (True, None)
+
+
 @pytest.mark.parametrize("attack", ["transferred", "unlinked", "re-hashed"])
 def test_a_signature_cannot_be_moved_dropped_or_rewritten_alone(demo, attack):
     read_subject(demo.store, demo.reader1, "HCC-002", upto=1)
