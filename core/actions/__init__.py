@@ -15,6 +15,7 @@ trial), ``demo`` (the demo trial's registration).
 from core.actions.adjudication import (
     adjudicate,
     adjudication_series,
+    awaiting_resignature,
     get_adjudication,
     open_adjudications,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "adjudication_series",
     "amend_timepoint",
     "assign",
+    "awaiting_resignature",
     "clear_finding",
     "complete_series",
     "delete_caliper",

@@ -47,7 +47,7 @@ def decide_cycle(store: Store, actor: int, signed_task: Task, signed_read: Read,
         return
     loaded = [signed_read if task.task_id == signed_task.task_id else reads.load_read(store, task)
               for task in tasks]
-    through = cycle_through(loaded[0].statuses, loaded[1].statuses)
+    through = cycle_through(loaded[0].timepoints, loaded[1].timepoints)
     if through is None:
         return
     through_tp = loaded[0].timepoints[through - 1].timepoint_id

@@ -10,6 +10,7 @@ tasks; everything else is ``PermissionDeniedError`` (``core.actions._access``).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -34,9 +35,10 @@ from core.model.reading import (
 from core.model.trial import SeriesRecord, Session, Signature, Task, TrialInfo, User
 from core.reading import (
     AMEND_MEANING,
+    RESIGN_MEANING,
     SIGN_MEANING,
     amend_refusal,
-    content_sha256,
+    canonical_json,
     edit_refusal,
     evaluation_through,
     finding_refusal,
@@ -51,8 +53,11 @@ from core.reading import (
     not_assessed_refusal,
     read_caliper_problems,
     recorded_caliper_problems,
+    resignature_needed,
+    resignature_reason,
     sign_refusal,
     signed_content,
+    signed_sha256,
     viable_total_refusal,
     with_finding,
     with_lesion,
@@ -65,6 +70,7 @@ from core.reading import (
 from core.store import Store, adjudications, reads
 from core.store import trial as trial_store
 from core.store.auth import signer_confirmed
+from core.store.db import utc_now
 
 T = TypeVar("T")
 
@@ -310,12 +316,16 @@ def sign_timepoint(store: Store, session: Session, task_id: int, timepoint_id: i
     """Sign one timepoint of the reader's read: it becomes immutable.
 
     The reader's password is checked again (21 CFR 11.200(a)), earlier timepoints must be
-    signed, and the read up to this timepoint (and any later signed one) must be complete
-    for the response engine, whose result the signature covers with every caliper's end
-    points and image (``core.reading.signed_content``). The read is loaded once and the
-    engine runs once; when both reads of the subject are then signed to the same
-    timepoint, the dual-read cycle is decided in the same transaction
-    (``core.actions.cycles``), reusing this result.
+    validly signed, and the read up to this timepoint (and any later signed one) must be
+    complete for the response engine. The signature covers the read through this
+    timepoint — lesions, every caliper's end points, image and length, findings — and the
+    engine's result through it (``core.reading.signed_content``, docs/signatures.md). A
+    signed timepoint that waits for a new signature after an earlier one was amended is
+    signed again here (meaning ``RESIGN_MEANING``). The read is loaded once and the engine
+    runs once (twice when later timepoints are signed: the result through this one is
+    what it covers); when both reads of the subject are then signed to the same timepoint,
+    the dual-read cycle is decided in the same transaction (``core.actions.cycles``),
+    reusing these results.
 
     Raises
     ------
@@ -331,38 +341,46 @@ def sign_timepoint(store: Store, session: Session, task_id: int, timepoint_id: i
         read = opened.read
         index = _index(read, timepoint_id)
         where = _where(read, index)
-        _refuse(where, sign_refusal(read.statuses, index))
+        _refuse(where, sign_refusal(read.timepoints, index))
         through = evaluation_through(read.statuses, index)
         _refuse(where, _incomplete(read_caliper_problems(read, through)))
         images = trial_store.images_of(store, ((m.timepoint_id, m.caliper.sop_instance_uid,
                                                 m.caliper.frame) for m in read.measurements))
         _refuse(where, _incomplete(recorded_caliper_problems(read, through, images)))
-        result, problems = evaluate_read(read, opened.trial, through)
-        _refuse(where, _incomplete(tuple(str(problem) for problem in problems)))
-        assert result is not None
+        results = {}
+        for count in sorted({through, index + 1}, reverse=True):
+            result, problems = evaluate_read(read, opened.trial, count)
+            _refuse(where, _incomplete(tuple(str(problem) for problem in problems)))
+            assert result is not None
+            results[count] = result
         if signer_confirmed(store, session, password):
-            signature, read = _sign(store, opened, index, through, result, meaning)
+            signature, read = _sign(store, opened, index, results, meaning)
     if signature is None:  # the failed attempt was counted and committed above
         raise SignatureError(where, "password does not match the signer's; not signed")
-    return ReadUpdate(signature, read, through, result)
+    return ReadUpdate(signature, read, through, results[through])
 
 
-def _sign(store: Store, opened: _Opened, index: int, through: int, result: Result,
+def _sign(store: Store, opened: _Opened, index: int, results: dict[int, Result],
           meaning: str | None) -> tuple[Signature, Read]:
-    """Record the signature, then decide the cycle with the result already computed."""
+    """Record the signature, then decide the cycle with the results already computed.
+
+    *results* are the engine's results by number of timepoints, among them the one
+    through this timepoint, which the signature covers (21 CFR 11.70).
+    """
     read = opened.read
     timepoint = read.timepoints[index]
-    amending = timepoint.status is TimepointStatus.AMENDING
-    meaning = meaning or (AMEND_MEANING if amending else SIGN_MEANING)
-    digest = content_sha256(signed_content(read, opened.trial.criteria, opened.trial.options,
-                                           through))
+    if timepoint.status is TimepointStatus.AMENDING:
+        meaning = meaning or AMEND_MEANING
+    meaning = meaning or (RESIGN_MEANING if timepoint.needs_resignature else SIGN_MEANING)
+    content = signed_content(read, index + 1, results[index + 1])
     signature = reads.sign_read_timepoint(
         store, opened.user.user_id, opened.user.display_name, opened.task.task_id,
-        timepoint.timepoint_id, timepoint.status, meaning, digest)
+        timepoint.timepoint_id, timepoint.status, meaning, signed_sha256(content),
+        canonical_json(content))
     read = with_timepoint(read, dataclasses.replace(
-        timepoint, status=TimepointStatus.SIGNED, signed_utc=signature.signed_utc))
-    cycles.decide_cycle(store, opened.user.user_id, opened.task, read, opened.trial,
-                        {through: result})
+        timepoint, status=TimepointStatus.SIGNED, signed_utc=signature.signed_utc,
+        resign_reason=None))
+    cycles.decide_cycle(store, opened.user.user_id, opened.task, read, opened.trial, results)
     return signature, read
 
 
@@ -375,7 +393,9 @@ def amend_timepoint(store: Store, session: Session, task_id: int, timepoint_id: 
     """Re-open a signed timepoint for a correction; the reason is recorded and audited.
 
     The baseline's lesion selection stays fixed; a final result or adjudication that
-    rested on this timepoint is superseded until the read is signed again. Returns the
+    rested on this timepoint is superseded until the read is signed again. Every later
+    signed timepoint waits for a new signature, with the reason ("Baseline was amended on
+    2026-03-02: ..."): its signature covers this one (docs/signatures.md §4). Returns the
     amendment's key as the value.
     """
     with store.transaction():
@@ -387,9 +407,15 @@ def amend_timepoint(store: Store, session: Session, task_id: int, timepoint_id: 
         _refuse(_where(opened.read, index), amend_refusal(timepoint.status))
         amendment_id = reads.open_amendment(store, opened.user.user_id, task_id,
                                             timepoint_id, reason)
+        why = resignature_reason(timepoint.label, dt.date.fromisoformat(utc_now()[:10]),
+                                 reason)
+        read = with_timepoint(opened.read,
+                              dataclasses.replace(timepoint, status=TimepointStatus.AMENDING))
+        for later in resignature_needed(opened.read, index):
+            reads.mark_resignature(store, opened.user.user_id, task_id, later.timepoint_id,
+                                   why, amendment_id)
+            read = with_timepoint(read, dataclasses.replace(later, resign_reason=why))
         adjudications.supersede_from(store, opened.user.user_id, opened.task.subject_id or 0,
                                      index)
-    read = with_timepoint(opened.read,
-                          dataclasses.replace(timepoint, status=TimepointStatus.AMENDING))
     return _updated(opened, read, index, amendment_id)
 

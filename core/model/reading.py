@@ -193,7 +193,14 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class ReadTimepoint:
-    """One timepoint of a read as the reader sees it."""
+    """One timepoint of a read as the reader sees it.
+
+    ``resign_reason`` is set on a signed timepoint whose signature an amendment of an
+    earlier timepoint made stale ("Baseline was amended on 2026-03-02: T1 re-measured"):
+    it stays signed (immutable) but is not a valid signature for a cycle or an export
+    until the reader signs it again (docs/signatures.md §4). For the adjudicator,
+    ``signed_utc`` holds the date only (docs/reading.md §2).
+    """
 
     timepoint_id: int
     label: str
@@ -202,6 +209,12 @@ class ReadTimepoint:
     status: TimepointStatus
     is_not_assessed: bool = False
     signed_utc: str | None = None
+    resign_reason: str | None = None
+
+    @property
+    def needs_resignature(self) -> bool:
+        """True when the timepoint is signed but waits for the reader's new signature."""
+        return self.status is TimepointStatus.SIGNED and self.resign_reason is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,11 +78,20 @@ class Task:
     reader_login: str | None = None
     reader_id: int | None = None
     subject_id: int | None = None
+    # Labels of the reader's signed timepoints that wait for a new signature after an
+    # earlier one was amended (docs/signatures.md §4); filled in the reader's worklist.
+    resignature_needed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """An electronic signature: who, when (UTC), what it means (21 CFR 11.50)."""
+    """An electronic signature: who, when (UTC), what it means (21 CFR 11.50).
+
+    ``content_json`` is the canonical text the digest was computed from
+    (``mrecist-signed/2``, docs/signatures.md), ``None`` for a signature made before
+    signatures recorded it (``mrecist-signed/1``); ``entity_id`` names the signed record
+    and ``signer_id`` the signing user (21 CFR 11.70: signature and record linked).
+    """
 
     signature_id: int
     signer: str
@@ -90,6 +99,9 @@ class Signature:
     meaning: str
     entity: str
     content_sha256: str
+    entity_id: int | None = None
+    signer_id: int | None = None
+    content_json: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +116,10 @@ class AdjudicationView:
     read_b: Read
     result_a: dict[str, Any] = field(default_factory=dict)
     result_b: dict[str, Any] = field(default_factory=dict)
+    # Signatures of read A or B that no longer match what they signed ("read A Week 6:
+    # content changed since signing: ..."): while any is listed, the cycle cannot be
+    # decided (docs/signatures.md §5).
+    signature_problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +133,9 @@ class FinalResult:
     result: dict[str, Any]
     adjudication_id: int | None = None
     rationale: str | None = None
+    # Signatures behind this result that no longer match (docs/signatures.md §5); such a
+    # final read is not exported.
+    signature_problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +154,30 @@ class ReaderProgress:
     timepoints_total: int
     adjudications: int = 0
     chosen: int = 0
+    # Signed timepoints waiting for a new signature after an earlier one was amended; not
+    # counted in ``timepoints_signed`` (docs/signatures.md §4).
+    timepoints_awaiting_resignature: int = 0
 
     @property
     def agreement_with_adjudicator(self) -> float | None:
         """``chosen / adjudications``, or ``None`` before the first adjudication."""
         return self.chosen / self.adjudications if self.adjudications else None
+
+
+@dataclass(frozen=True, slots=True)
+class ResignatureNeeded:
+    """A signed timepoint whose signature waits to be renewed, and why.
+
+    ``read`` is the reader slot ("1", "2") for the coordinator and the read's letter
+    ("A", "B") for the adjudicator, who never learns which reader wrote a read
+    (docs/reading.md §2). ``reason`` names the amended timepoint, the date (never the
+    time) and the amendment's reason (docs/signatures.md §4).
+    """
+
+    subject: str
+    read: str
+    timepoint: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +191,7 @@ class TrialStatus:
     open_adjudications: int
     adjudicated: int
     concordant: int
+    awaiting_resignature: tuple[ResignatureNeeded, ...] = ()
 
     @property
     def adjudication_rate(self) -> float | None:

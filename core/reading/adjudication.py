@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from core.criteria import Result
 from core.model.clinical import DEFAULT_TRIGGERS, ResponseCategory, Trigger
-from core.model.reading import TimepointStatus
-from core.reading.workflow import signed_prefix
+from core.model.reading import ReadTimepoint
+from core.reading.workflow import valid_signed_prefix
 
 _RESPONSES = (ResponseCategory.CR, ResponseCategory.PR)
 
@@ -68,14 +68,16 @@ def discordance(
     return tuple(fired)
 
 
-def cycle_through(statuses_1: Sequence[TimepointStatus],
-                  statuses_2: Sequence[TimepointStatus]) -> int | None:
+def cycle_through(timepoints_1: Sequence[ReadTimepoint],
+                  timepoints_2: Sequence[ReadTimepoint]) -> int | None:
     """How many timepoints a cycle compares, once both reads are signed that far; else None.
 
     A cycle needs both reads signed from the baseline to the same timepoint, and at least
-    one follow-up: a baseline alone has no response to compare (docs/reading.md §3).
+    one follow-up: a baseline alone has no response to compare (docs/reading.md §3). A
+    timepoint waiting for a new signature after an amendment is not signed for this
+    (docs/signatures.md §4).
     """
-    done_1, done_2 = signed_prefix(statuses_1), signed_prefix(statuses_2)
+    done_1, done_2 = valid_signed_prefix(timepoints_1), valid_signed_prefix(timepoints_2)
     return done_1 if done_1 == done_2 and done_1 >= 2 else None
 
 

@@ -90,17 +90,23 @@ def truncated(read: Read, through: int) -> Read:
     )
 
 
+def _date_only(utc: str | None) -> str | None:
+    return None if utc is None else utc[:10]
+
+
 def anonymised(read: Read) -> Read:
     """*read* without anything that tells whose it is: for the adjudicator's A/B view.
 
-    Store keys grow in the order reads were written, so an adjudicator could tell the
-    earlier reader by them: the task id becomes 0 and lesions are numbered 1, 2, ...
-    Signing times stay (docs/reading.md §3 says what the adjudicator sees).
+    Store keys could tell the reads apart: the task id becomes 0 and lesions are numbered
+    1, 2, ... The exact time of a signature identifies its reader (who signs when), so
+    ``signed_utc`` keeps the date only, "2026-03-02" (docs/reading.md §2-3).
     """
     key = {lesion.lesion_id: number for number, lesion in enumerate(read.lesions, start=1)}
     return dataclasses.replace(
         read,
         task_id=0,
+        timepoints=tuple(dataclasses.replace(tp, signed_utc=_date_only(tp.signed_utc))
+                         for tp in read.timepoints),
         lesions=tuple(dataclasses.replace(lesion, lesion_id=key[lesion.lesion_id])
                       for lesion in read.lesions),
         measurements=tuple(dataclasses.replace(m, lesion_id=key[m.lesion_id])

@@ -16,7 +16,7 @@ from core.model.clinical import (
     NonTargetState,
     TargetState,
 )
-from core.model.reading import Lesion, Read, TimepointStatus
+from core.model.reading import Lesion, Read, ReadTimepoint, TimepointStatus
 
 
 def signed_prefix(statuses: Sequence[TimepointStatus]) -> int:
@@ -24,6 +24,17 @@ def signed_prefix(statuses: Sequence[TimepointStatus]) -> int:
     count = 0
     for status in statuses:
         if status is not TimepointStatus.SIGNED:
+            break
+        count += 1
+    return count
+
+
+def valid_signed_prefix(timepoints: Sequence[ReadTimepoint]) -> int:
+    """How many timepoints, from the baseline on, are signed and not waiting for a new
+    signature: what a cycle compares and an export holds (docs/signatures.md §4)."""
+    count = 0
+    for timepoint in timepoints:
+        if timepoint.status is not TimepointStatus.SIGNED or timepoint.needs_resignature:
             break
         count += 1
     return count
@@ -44,19 +55,37 @@ def edit_refusal(statuses: Sequence[TimepointStatus], index: int) -> str | None:
     return None
 
 
-def sign_refusal(statuses: Sequence[TimepointStatus], index: int) -> str | None:
+def sign_refusal(timepoints: Sequence[ReadTimepoint], index: int) -> str | None:
     """Why timepoint *index* may not be signed now (before the engine checks it), or ``None``.
 
-    Signed already, or an earlier timepoint is not signed: a signature covers the
-    timepoints before it, so an earlier one still open or being amended would change what
-    it signed (docs/reading.md §1, §4). An amending timepoint is edited whatever its
+    Signed already (unless it waits for a new signature after an earlier timepoint was
+    amended), or an earlier timepoint is not validly signed: a signature covers the
+    timepoints before it, so an earlier one still open, being amended or waiting for its
+    own new signature would change or leave unaffirmed what it signed (docs/reading.md
+    §1, §4; docs/signatures.md §4). An amending timepoint is edited whatever its
     neighbours, but signed in date order like any other.
     """
-    if statuses[index] is TimepointStatus.SIGNED:
+    timepoint = timepoints[index]
+    if timepoint.status is TimepointStatus.SIGNED and not timepoint.needs_resignature:
         return "is signed already"
-    if signed_prefix(statuses) < index:
+    if signed_prefix([tp.status for tp in timepoints]) < index:
         return "earlier timepoints must be signed first (timepoints are read in date order)"
+    stale = next((tp for tp in timepoints[:index] if tp.needs_resignature), None)
+    if stale is not None:
+        return (f"{stale.label} must be signed again first (timepoints are signed in date "
+                "order)")
     return None
+
+
+def resignature_needed(read: Read, index: int) -> tuple[ReadTimepoint, ...]:
+    """The timepoints an amendment of timepoint *index* leaves with a stale signature.
+
+    Every later signed timepoint: its signature covers the amended one (and the engine's
+    result through it), so it no longer affirms what the read will say; it waits for a
+    new signature (21 CFR 11.70; docs/signatures.md §4).
+    """
+    return tuple(tp for tp in read.timepoints[index + 1:]
+                 if tp.status is TimepointStatus.SIGNED)
 
 
 def amend_refusal(status: TimepointStatus) -> str | None:

@@ -19,7 +19,7 @@ from core.model.trial import (
 )
 from core.store import ledger
 from core.store.db import Store, utc_now
-from core.store.rows import series_from_row
+from core.store.rows import series_from_row, signature_from_row
 
 
 def earlier_task_a(store: Store, subject_id: int) -> int | None:
@@ -105,17 +105,67 @@ def find_adjudication(store: Store, adjudication_id: int) -> Adjudication | None
 
 
 def record_decision(store: Store, actor: int, signer_name: str, adjudication: Adjudication,
-                    choice: str, rationale: str, meaning: str, digest: str) -> Signature:
-    """Record the adjudicator's signed choice of read A or B."""
+                    choice: str, rationale: str, meaning: str, digest: str,
+                    content_json: str | None = None) -> Signature:
+    """Record the adjudicator's signed choice of read A or B.
+
+    *content_json* is the canonical text *digest* was computed from (docs/signatures.md).
+    """
     signed_utc = utc_now()
     signature_id = ledger.insert(store, actor, "signature", {
         "user_id": actor, "signer_name": signer_name, "signed_utc": signed_utc,
         "meaning": meaning, "entity": "adjudication",
-        "entity_id": adjudication.adjudication_id, "content_sha256": digest})
+        "entity_id": adjudication.adjudication_id, "content_sha256": digest,
+        "content_json": content_json})
     ledger.update(store, actor, "adjudication", adjudication.adjudication_id,
                   {"status": "decided", "adjudicator_id": actor, "chosen": choice,
                    "rationale": rationale, "signature_id": signature_id}, action="adjudicate")
-    return Signature(signature_id, signer_name, signed_utc, meaning, "adjudication", digest)
+    return Signature(signature_id, signer_name, signed_utc, meaning, "adjudication", digest,
+                     adjudication.adjudication_id, actor, content_json)
+
+
+def signed_adjudications(store: Store) -> tuple[tuple[Adjudication, Signature | None], ...]:
+    """Every decided adjudication, and every other one that carries a signature, with it.
+
+    A decided adjudication without a signature comes with ``None``.
+    """
+    rows = store.rows("SELECT id FROM adjudications WHERE status = 'decided' "
+                      "OR signature_id IS NOT NULL ORDER BY id")
+    out = []
+    for row in rows:
+        found = find_adjudication(store, row["id"])
+        assert found is not None  # listed just now, inside the caller's snapshot
+        out.append((found, decision_signature(store, row["id"])))
+    return tuple(out)
+
+
+def decision_signature(store: Store, adjudication_id: int) -> Signature | None:
+    """The signature adjudication *adjudication_id* points at, or ``None``."""
+    row = store.row("SELECT g.* FROM adjudications a JOIN signatures g "
+                    "ON g.id = a.signature_id WHERE a.id = ?", (adjudication_id,))
+    return None if row is None else signature_from_row(row)
+
+
+def withdrawn_resignatures(store: Store) -> tuple[tuple[str, str, str, str], ...]:
+    """(subject, read letter, timepoint, reason) of the signed timepoints waiting for a new
+    signature in the cycle of each subject whose latest adjudication was superseded.
+
+    Only timepoints up to that cycle's own: the adjudicator sees nothing of a read beyond
+    the cycle they adjudicate. In subject, letter and date order.
+    """
+    rows = store.rows(
+        "SELECT s.code, CASE rt.task_id WHEN a.task_a_id THEN 'A' ELSE 'B' END AS letter, "
+        "tp.label, rt.resign_reason FROM adjudications a "
+        "JOIN subjects s ON s.id = a.subject_id "
+        "JOIN timepoints through ON through.id = a.through_timepoint_id "
+        "JOIN read_timepoints rt ON rt.task_id IN (a.task_a_id, a.task_b_id) "
+        "JOIN timepoints tp ON tp.id = rt.timepoint_id "
+        "WHERE a.status = 'superseded' "
+        "AND a.id = (SELECT MAX(b.id) FROM adjudications b WHERE b.subject_id = a.subject_id) "
+        "AND rt.status = 'signed' AND rt.resign_reason IS NOT NULL "
+        "AND tp.date <= through.date ORDER BY s.code, letter, tp.date")
+    return tuple((row["code"], row["letter"], row["label"], row["resign_reason"])
+                 for row in rows)
 
 
 def current_finals(store: Store) -> tuple[FinalResult, ...]:
@@ -135,13 +185,16 @@ def current_finals(store: Store) -> tuple[FinalResult, ...]:
     )
 
 
-def latest_final_task(store: Store, subject_id: int) -> tuple[int, int] | None:
-    """(task, through timepoint) of the subject's current final result, or ``None``."""
-    row = store.row("SELECT f.task_id, f.through_timepoint_id FROM final_results f "
-                    "JOIN timepoints t ON t.id = f.through_timepoint_id "
+def latest_final_task(store: Store, subject_id: int) -> tuple[int, int, int | None] | None:
+    """(task, through timepoint, adjudication or ``None``) of the subject's current final
+    result, or ``None``."""
+    row = store.row("SELECT f.task_id, f.through_timepoint_id, f.adjudication_id "
+                    "FROM final_results f JOIN timepoints t ON t.id = f.through_timepoint_id "
                     "WHERE f.subject_id = ? AND f.is_superseded = 0 "
                     "ORDER BY t.date DESC LIMIT 1", (subject_id,))
-    return (int(row["task_id"]), int(row["through_timepoint_id"])) if row else None
+    if row is None:
+        return None
+    return int(row["task_id"]), int(row["through_timepoint_id"]), row["adjudication_id"]
 
 
 def series_through(store: Store, subject_id: int,

@@ -246,6 +246,22 @@ def m005_settings_and_ledger(db: Database) -> None:
             _append_audit(db, BASELINE, entity, row["id"], recorded(table, row))
 
 
+@migrations()
+def m007_resignature(db: Database) -> None:
+    """Signatures bound to content: what each signature signed, and stale signatures.
+
+    ``signatures.content_json`` holds the canonical text a signature's digest covers
+    (``mrecist-signed/2``; NULL for signatures made before, ``mrecist-signed/1``);
+    ``read_timepoints.resign_reason`` marks a signed timepoint whose signature an
+    amendment of an earlier timepoint made stale, until it is signed again
+    (docs/signatures.md; 21 CFR 11.70). Both are NULL on existing rows.
+    """
+    _run(db, (
+        "ALTER TABLE signatures ADD COLUMN content_json TEXT",
+        "ALTER TABLE read_timepoints ADD COLUMN resign_reason TEXT",
+    ))
+
+
 def _append_audit(db: Database, action: str, entity: str, entity_id: int | None,
                   after: object) -> None:
     """Append an audit row by the application's chain rule (``core.store.chain``)."""

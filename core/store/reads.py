@@ -27,6 +27,7 @@ from core.store.rows import (
     measurement_from_row,
     measurement_to_row,
     read_timepoint_from_row,
+    signature_from_row,
 )
 
 _LESION_ORDER = ("CASE l.category WHEN 'target' THEN 0 WHEN 'non_target' THEN 1 ELSE 2 END, "
@@ -45,13 +46,20 @@ def find_task(store: Store, task_id: int) -> Task | None:
 
 
 def reader_tasks(store: Store, reader_id: int) -> tuple[Task, ...]:
-    """The tasks of one reader, in subject order."""
+    """The tasks of one reader, in subject order, with the timepoints awaiting re-signature."""
     rows = store.rows("SELECT t.id, t.slot, t.subject_id, s.code, u.login FROM tasks t "
                       "JOIN subjects s ON s.id = t.subject_id JOIN users u "
                       "ON u.id = t.reader_id WHERE t.reader_id = ? ORDER BY s.code",
                       (reader_id,))
+    stale: dict[int, list[str]] = {}
+    for row in store.rows("SELECT rt.task_id, tp.label FROM read_timepoints rt "
+                          "JOIN tasks t ON t.id = rt.task_id "
+                          "JOIN timepoints tp ON tp.id = rt.timepoint_id "
+                          "WHERE t.reader_id = ? AND rt.status = 'signed' "
+                          "AND rt.resign_reason IS NOT NULL ORDER BY tp.date", (reader_id,)):
+        stale.setdefault(row["task_id"], []).append(row["label"])
     return tuple(Task(row["id"], row["code"], row["slot"], row["login"], reader_id,
-                      row["subject_id"]) for row in rows)
+                      row["subject_id"], tuple(stale.get(row["id"], ()))) for row in rows)
 
 
 def lesion_task_id(store: Store, lesion_id: int) -> int | None:
@@ -65,7 +73,7 @@ def load_read(store: Store, task: Task) -> Read:
     task_id = task.task_id
     timepoints = store.rows(
         "SELECT t.id AS timepoint_id, t.label, t.date, t.nominal_week, rt.status, "
-        "rt.not_assessed, g.signed_utc FROM read_timepoints rt "
+        "rt.not_assessed, rt.resign_reason, g.signed_utc FROM read_timepoints rt "
         "JOIN timepoints t ON t.id = rt.timepoint_id "
         "LEFT JOIN signatures g ON g.id = rt.signature_id "
         "WHERE rt.task_id = ? ORDER BY t.date", (task_id,))
@@ -170,10 +178,12 @@ def set_not_assessed(store: Store, actor: int, task_id: int, timepoint_id: int,
 
 def sign_read_timepoint(store: Store, actor: int, signer_name: str, task_id: int,
                         timepoint_id: int, was: TimepointStatus, meaning: str,
-                        digest: str) -> Signature:
+                        digest: str, content_json: str | None = None) -> Signature:
     """Record a signature of one timepoint of a read and mark the timepoint signed.
 
-    An amendment waiting for this signature (the timepoint was re-opened) is closed by it.
+    *content_json* is the canonical text *digest* was computed from (docs/signatures.md).
+    An amendment waiting for this signature (the timepoint was re-opened) is closed by it,
+    and so is a wait for re-signature.
     """
     del was
     rt_id = _read_timepoint_id(store, task_id, timepoint_id)
@@ -181,14 +191,40 @@ def sign_read_timepoint(store: Store, actor: int, signer_name: str, task_id: int
     signature_id = ledger.insert(store, actor, "signature", {
         "user_id": actor, "signer_name": signer_name, "signed_utc": signed_utc,
         "meaning": meaning, "entity": "read_timepoint", "entity_id": rt_id,
-        "content_sha256": digest})
+        "content_sha256": digest, "content_json": content_json})
     ledger.update(store, actor, "read_timepoint", rt_id,
-                  {"status": "signed", "signature_id": signature_id}, action="sign")
+                  {"status": "signed", "signature_id": signature_id, "resign_reason": None},
+                  action="sign")
     for waiting in store.rows("SELECT id FROM amendments WHERE read_timepoint_id = ? "
                               "AND signature_id IS NULL", (rt_id,)):
         ledger.update(store, actor, "amendment", waiting["id"],
                       {"signature_id": signature_id}, action="sign")
-    return Signature(signature_id, signer_name, signed_utc, meaning, "read_timepoint", digest)
+    return Signature(signature_id, signer_name, signed_utc, meaning, "read_timepoint", digest,
+                     rt_id, actor, content_json)
+
+
+def mark_resignature(store: Store, actor: int, task_id: int, timepoint_id: int,
+                     reason: str, amendment_id: int) -> None:
+    """Record that a signed timepoint waits for a new signature, and why (docs/signatures.md)."""
+    rt_id = _read_timepoint_id(store, task_id, timepoint_id)
+    ledger.update(store, actor, "read_timepoint", rt_id, {"resign_reason": reason},
+                  action="resignature_needed", note={"amendment_id": amendment_id})
+
+
+def timepoint_signatures(store: Store, task_id: int
+                         ) -> tuple[tuple[int, int, Signature | None], ...]:
+    """(timepoint, read timepoint, current signature) of each signed timepoint of a read.
+
+    The signature is the one the timepoint points at, ``None`` if it points at none.
+    """
+    rows = store.rows("SELECT rt.id AS rt_id, rt.timepoint_id AS tp_id, g.* "
+                      "FROM read_timepoints rt "
+                      "JOIN timepoints t ON t.id = rt.timepoint_id "
+                      "LEFT JOIN signatures g ON g.id = rt.signature_id "
+                      "WHERE rt.task_id = ? AND rt.status = 'signed' ORDER BY t.date",
+                      (task_id,))
+    return tuple((row["tp_id"], row["rt_id"],
+                  None if row["id"] is None else signature_from_row(row)) for row in rows)
 
 
 def open_amendment(store: Store, actor: int, task_id: int, timepoint_id: int,

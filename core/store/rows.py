@@ -33,7 +33,8 @@ def read_timepoint_from_row(row: Row) -> ReadTimepoint:
     """A read's timepoint; *row* joins ``timepoints`` with ``read_timepoints``."""
     return ReadTimepoint(row["timepoint_id"], row["label"], dt.date.fromisoformat(row["date"]),
                          row["nominal_week"], TimepointStatus(row["status"]),
-                         bool(row["not_assessed"]), row.get("signed_utc"))
+                         bool(row["not_assessed"]), row.get("signed_utc"),
+                         row.get("resign_reason"))
 
 
 def lesion_from_row(row: Row) -> Lesion:
@@ -144,6 +145,7 @@ def series_from_row(row: Row) -> SeriesRecord:
 
 
 def signature_from_row(row: Row) -> Signature:
-    """A ``Signature``."""
+    """A ``Signature`` with the record it names, its signer and its signed text."""
     return Signature(row["id"], row["signer_name"], row["signed_utc"], row["meaning"],
-                     row["entity"], row["content_sha256"])
+                     row["entity"], row["content_sha256"], row["entity_id"], row["user_id"],
+                     row.get("content_json"))

@@ -7,13 +7,19 @@ from core.store.db import Store
 
 
 def reader_progress(store: Store) -> tuple[ReaderProgress, ...]:
-    """Per reader: subjects, timepoints signed of all, and agreement with the adjudicator."""
+    """Per reader: subjects, timepoints signed of all, and agreement with the adjudicator.
+
+    A signed timepoint waiting for re-signature is counted apart, not as signed
+    (docs/signatures.md §4).
+    """
     return tuple(ReaderProgress(row["login"], row["display_name"], row["subjects"],
                                 row["signed"], row["total"], row["adjudications"],
-                                row["chosen"])
+                                row["chosen"], row["stale"])
                  for row in store.rows(
         "SELECT u.login, u.display_name, COUNT(DISTINCT t.id) AS subjects, "
-        "COALESCE(SUM(rt.status = 'signed'), 0) AS signed, COUNT(rt.id) AS total, "
+        "COALESCE(SUM(rt.status = 'signed' AND rt.resign_reason IS NULL), 0) AS signed, "
+        "COALESCE(SUM(rt.status = 'signed' AND rt.resign_reason IS NOT NULL), 0) AS stale, "
+        "COUNT(rt.id) AS total, "
         "(SELECT COUNT(*) FROM adjudications a JOIN tasks k ON k.id IN (a.task_a_id, "
         " a.task_b_id) WHERE a.status = 'decided' AND k.reader_id = u.id) AS adjudications, "
         "(SELECT COUNT(*) FROM adjudications a JOIN tasks k ON k.id = CASE a.chosen "
@@ -34,3 +40,16 @@ def cycle_counts(store: Store) -> dict[str, int]:
         "(SELECT COUNT(*) FROM final_results WHERE is_superseded = 0 "
         " AND source = 'concordant') AS concordant")
     return dict(row) if row else {}
+
+
+def awaiting_resignature(store: Store) -> tuple[tuple[str, int, str, str], ...]:
+    """(subject, reader slot, timepoint, reason) of every signed timepoint waiting for
+    re-signature, in subject, slot and date order."""
+    rows = store.rows(
+        "SELECT s.code, t.slot, tp.label, rt.resign_reason "
+        "FROM read_timepoints rt JOIN tasks t ON t.id = rt.task_id "
+        "JOIN subjects s ON s.id = t.subject_id JOIN timepoints tp ON tp.id = rt.timepoint_id "
+        "WHERE rt.status = 'signed' AND rt.resign_reason IS NOT NULL "
+        "ORDER BY s.code, t.slot, tp.date")
+    return tuple((row["code"], row["slot"], row["label"], row["resign_reason"])
+                 for row in rows)

@@ -14,8 +14,8 @@ RULE_MODULES = (
     "core.reading.setup",
     "core.reading.signature",
 )
-CITATIONS = ("docs/reading.md", "docs/case-format.md", "RECIST 1.1", "LL2010", "21 CFR",
-             "Part 11", "PS3.")
+CITATIONS = ("docs/reading.md", "docs/case-format.md", "docs/signatures.md", "RECIST 1.1",
+             "LL2010", "21 CFR", "Part 11", "PS3.")
 # Counting and hashing: no rule of their own.
 NOT_RULES = {"signed_prefix", "content_sha256", "read_caliper_problems", "first_response",
              "first_seen_refusal"}
