@@ -81,6 +81,8 @@ class SignatureCheck:
     signed_date: dt.date | None
     state: SignatureState
     problem: str | None = None
+    # Where the content differs (paths in the canonical form), without the values.
+    parts: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -103,6 +105,18 @@ class SignatureCheck:
             else f"signed {self.signed_date.isoformat()}"
         text = f"{self.what} ({when}): {self.state.value}"
         return text if self.problem is None else f"{text}: {self.problem}"
+
+    def without_values(self) -> str:
+        """The finding for whoever checks the store (an admin, an inspector): the record,
+        the state and the parts that differ, but no measured value (docs/security.md §3)."""
+        when = "no signing date" if self.signed_date is None \
+            else f"signed {self.signed_date.isoformat()}"
+        text = f"{self.what} ({when}): {self.state.value}"
+        if self.parts:
+            return f"{text}: {', '.join(self.parts)}"
+        if self.state is SignatureState.CONTENT_CHANGED and self.problem:
+            return f"{text}: {self.problem.split(': signed ')[0].split(' (')[0]}"
+        return text
 
 
 def verify_signatures(store: Store) -> tuple[SignatureCheck, ...]:
@@ -154,6 +168,11 @@ def _summary(differences: tuple[tuple[tuple[str, ...], Any, Any], ...]) -> str:
     return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 
 
+def _paths(differences: tuple[tuple[tuple[str, ...], Any, Any], ...]) -> tuple[str, ...]:
+    """Where each difference lies, as "timepoints/Week 6/calipers/T1/total/start_xyz"."""
+    return tuple("/".join(path) or "content" for path, _, _ in differences)
+
+
 def _recorded(signature: Signature) -> dict[str, Any] | str:
     """What the signature recorded, or why that text cannot be trusted."""
     assert signature.content_json is not None
@@ -189,9 +208,10 @@ def _check_timepoint(trial: TrialInfo, task: Task, read: Read, index: int, rt_id
                               SignatureState.CONTENT_CHANGED,
                               "marked signed, but no signature is recorded for it")
 
-    def found(state: SignatureState, problem: str | None = None) -> SignatureCheck:
+    def found(state: SignatureState, problem: str | None = None,
+              parts: tuple[str, ...] = ()) -> SignatureCheck:
         return SignatureCheck(read.subject, task.slot, timepoint.label, signature.meaning,
-                              _date(signature), state, problem)
+                              _date(signature), state, problem, parts)
 
     # 21 CFR 11.70: the signature must name this record and this read's reader.
     if signature.entity != "read_timepoint" or signature.entity_id != rt_id:
@@ -210,7 +230,8 @@ def _check_timepoint(trial: TrialInfo, task: Task, read: Read, index: int, rt_id
         record = tuple(item for item in compared if item[0][0] != "result")
         evaluation = f"the read no longer evaluates ({'; '.join(map(str, problems))})"
         return found(SignatureState.CONTENT_CHANGED,
-                     f"{evaluation}; {_summary(record)}" if record else evaluation)
+                     f"{evaluation}; {_summary(record)}" if record else evaluation,
+                     _paths(record))
     # An amendment of an earlier timepoint explains changes there and in the result; the
     # signed timepoint's own record cannot change while it is signed (docs/signatures.md §5).
     own = [item for item in compared
@@ -220,7 +241,7 @@ def _check_timepoint(trial: TrialInfo, task: Task, read: Read, index: int, rt_id
         changed = f"; changed since signing: {_summary(compared)}" if compared else ""
         return found(SignatureState.RESIGNATURE_NEEDED, stale + changed)
     if compared:
-        return found(SignatureState.CONTENT_CHANGED, _summary(compared))
+        return found(SignatureState.CONTENT_CHANGED, _summary(compared), _paths(compared))
     return found(SignatureState.VALID)
 
 
@@ -247,9 +268,10 @@ def check_adjudication(adjudication: Adjudication,
         return SignatureCheck(subject, None, label, "", None, SignatureState.CONTENT_CHANGED,
                               "decided, but no signature is recorded for it")
 
-    def found(state: SignatureState, problem: str | None = None) -> SignatureCheck:
+    def found(state: SignatureState, problem: str | None = None,
+              parts: tuple[str, ...] = ()) -> SignatureCheck:
         return SignatureCheck(subject, None, label, signature.meaning, _date(signature),
-                              state, problem)
+                              state, problem, parts)
 
     if signature.entity != "adjudication" or \
             signature.entity_id != adjudication.adjudication_id:
@@ -269,5 +291,5 @@ def check_adjudication(adjudication: Adjudication,
     if isinstance(compared, str):
         return found(SignatureState.CONTENT_CHANGED, compared)
     if compared:
-        return found(SignatureState.CONTENT_CHANGED, _summary(compared))
+        return found(SignatureState.CONTENT_CHANGED, _summary(compared), _paths(compared))
     return found(SignatureState.VALID)

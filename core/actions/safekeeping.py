@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.actions._access import authorize
-from core.errors import StoreError
+from core.actions.integrity import SignatureCheck, SignatureState, verify_signatures
+from core.errors import CoreError, StoreError
 from core.model.reading import Role
 from core.model.trial import Session
 from core.store import Store, audit
@@ -53,15 +54,58 @@ def rotate_store_backups(store: Store, session: Session, folder: Path,
     return rotate_backups(store, folder, keep)
 
 
-def verify_store(store: Store, anchor_files: Sequence[Path] = ()) -> StoreCheck:
-    """Check the chain, schema, tables and anchors of *store*, and record the outcome."""
+@dataclass(frozen=True, slots=True)
+class RecordCheck:
+    """The whole check: the store file, then every signature against what it signed."""
+
+    store: StoreCheck
+    signatures: tuple[SignatureCheck, ...]
+    signatures_unchecked: str | None = None  # why they could not be checked
+
+    @property
+    def tampered_signatures(self) -> tuple[SignatureCheck, ...]:
+        """Signatures whose content changed with no amendment to explain it."""
+        return tuple(check for check in self.signatures if check.is_tampering)
+
+    @property
+    def awaiting_resignature(self) -> tuple[SignatureCheck, ...]:
+        """Signatures an amendment made stale: expected work, not a finding."""
+        return tuple(check for check in self.signatures
+                     if check.state is SignatureState.RESIGNATURE_NEEDED)
+
+    @property
+    def findings(self) -> int:
+        """How many things were found."""
+        return (len(self.store.discrepancies) + (0 if self.store.chain.is_intact else 1)
+                + len(self.tampered_signatures) + (self.signatures_unchecked is not None))
+
+    @property
+    def is_intact(self) -> bool:
+        """True when nothing was found."""
+        return self.findings == 0
+
+
+def verify_store(store: Store, anchor_files: Sequence[Path] = ()) -> RecordCheck:
+    """Check the chain, schema, tables, anchors and signatures of *store*; record the outcome.
+
+    A store changed behind the application's back may not even load: why the signatures
+    could not be checked is then a finding itself, not an error.
+    """
     result = check_store(store, anchor_files)
+    unchecked = None
+    signatures: tuple[SignatureCheck, ...] = ()
+    try:
+        signatures = verify_signatures(store)
+    except (CoreError, ValueError, LookupError, TypeError) as error:
+        unchecked = f"{type(error).__name__}: {error}"
+    check = RecordCheck(result, signatures, unchecked)
     with store.transaction():
         audit.record(store, None, "verify", "audit", None, None, {
-            "intact": result.is_intact, "audit_rows": result.audit_rows,
-            "anchors": result.anchors_checked, "discrepancies": len(result.discrepancies)
-            + (0 if result.chain.is_intact else 1)})
-    return result
+            "intact": check.is_intact, "audit_rows": result.audit_rows,
+            "anchors": result.anchors_checked, "discrepancies": check.findings,
+            "signatures": len(signatures),
+            "awaiting_resignature": len(check.awaiting_resignature)})
+    return check
 
 
 def last_check(store: Store, session: Session) -> CheckRecord | None:

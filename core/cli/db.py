@@ -95,18 +95,26 @@ def _run_init(args: argparse.Namespace) -> int:
 def _run_verify(args: argparse.Namespace) -> int:
     with open_store(args.db) as store:
         result = verify_store(store, args.anchors)
+    stored = result.store
+    for waiting in result.awaiting_resignature:
+        print(f"{args.db}: {waiting.without_values()}")
     if result.is_intact:
-        tail = (f"; {result.unanchored_rows} newest rows not yet anchored"
-                if result.unanchored_rows else "")
-        print(f"{args.db}: intact: audit chain of {result.audit_rows} rows, schema, tables "
-              f"and {result.anchors_checked} anchors{tail}")
+        tail = (f"; {stored.unanchored_rows} newest rows not yet anchored"
+                if stored.unanchored_rows else "")
+        print(f"{args.db}: intact: audit chain of {stored.audit_rows} rows, schema, tables, "
+              f"{len(result.signatures)} signatures and {stored.anchors_checked} anchors{tail}")
         return 0
-    chain = result.chain
+    chain = stored.chain
     if not chain.is_intact:
         print(f"{args.db}: audit row {chain.first_broken_id}: {chain.reason} "
               f"(rows before it are intact: {chain.rows_checked})", file=sys.stderr)
-    for found in result.discrepancies:
+    for found in stored.discrepancies:
         print(f"{args.db}: {found}", file=sys.stderr)
+    for signature in result.tampered_signatures:
+        print(f"{args.db}: signature of {signature.without_values()}", file=sys.stderr)
+    if result.signatures_unchecked is not None:
+        print(f"{args.db}: signatures could not be checked: {result.signatures_unchecked}",
+              file=sys.stderr)
     return EXIT_AUDIT_BROKEN
 
 

@@ -241,6 +241,7 @@ ATTACKS = {
 }
 
 
+@pytest.mark.tampers
 @pytest.mark.parametrize("attack", list(ATTACKS))
 def test_direct_sql_on_a_signed_read_is_named_and_stops_export_and_adjudication(demo, attack):
     table, lesion, kind, column, value, path = ATTACKS[attack]
@@ -274,6 +275,7 @@ def test_direct_sql_on_a_signed_read_is_named_and_stops_export_and_adjudication(
     assert open_adjudications(demo.store, demo.adjudicator)  # still open, nothing decided
 
 
+@pytest.mark.tampers
 def test_a_changed_result_is_named_even_when_the_record_is_intact(demo):
     read_subject(demo.store, demo.reader1, "HCC-002", upto=2)
     _tamper(demo, "UPDATE timepoints SET date = '2026-02-20' WHERE label = 'Week 6' AND "
@@ -284,6 +286,7 @@ def test_a_changed_result_is_named_even_when_the_record_is_intact(demo):
     assert "result/timepoints/Week 6/date" in check.problem
 
 
+@pytest.mark.tampers
 def test_a_garbled_signing_time_does_not_stop_the_check(demo):
     read_subject(demo.store, demo.reader1, "HCC-002", upto=1)
     _tamper(demo, "UPDATE signatures SET signed_utc = 'yesterday'")
@@ -291,6 +294,7 @@ def test_a_garbled_signing_time_does_not_stop_the_check(demo):
     assert (check.ok, check.signed_date) == (True, None)
 
 
+@pytest.mark.tampers
 @pytest.mark.parametrize("attack", ["transferred", "unlinked", "re-hashed"])
 def test_a_signature_cannot_be_moved_dropped_or_rewritten_alone(demo, attack):
     read_subject(demo.store, demo.reader1, "HCC-002", upto=1)
@@ -316,6 +320,7 @@ def test_a_signature_cannot_be_moved_dropped_or_rewritten_alone(demo, attack):
     assert expected in check.problem
 
 
+@pytest.mark.tampers
 def test_a_rewritten_adjudication_is_named_and_its_final_read_is_not_exported(demo):
     item = _discordant(demo, "HCC-001", SD_AT_WEEK_6)
     final = adjudicate(demo.store, demo.adjudicator, item.adjudication_id, "B",
@@ -423,6 +428,7 @@ def test_a_timepoint_waiting_for_re_signature_does_not_complete_a_cycle(demo):
     assert (final.through_label, final.source) == ("Week 6", "concordant")
 
 
+@pytest.mark.tampers
 def test_a_mark_does_not_excuse_a_change_to_the_marked_timepoint_itself(demo):
     read_subject(demo.store, demo.reader1, "HCC-002", upto=2)
     task = _task(demo, demo.reader1, "HCC-002")
@@ -467,6 +473,7 @@ def test_the_adjudicator_sees_signing_dates_not_times(demo):
 
 # -- signatures made before content was recorded --------------------------------------------
 
+@pytest.mark.tampers
 def test_a_signature_from_before_m007_is_still_checked(demo):
     read_subject(demo.store, demo.reader1, "HCC-002", upto=1)
     read = _read(demo, demo.reader1, "HCC-002")
@@ -482,6 +489,7 @@ def test_a_signature_from_before_m007_is_still_checked(demo):
     assert "mrecist-signed/1" in check.problem
 
 
+@pytest.mark.tampers
 def test_an_adjudication_signed_before_m007_is_still_checked(demo):
     item = _discordant(demo, "HCC-001", SD_AT_WEEK_6)
     adjudicate(demo.store, demo.adjudicator, item.adjudication_id, "B", "B", PASSWORD)

@@ -16,7 +16,7 @@ import pytest
 from sqlite_utils import Database
 from store_demo_reading import PASSWORD, read_subject
 
-from core.actions import add_subject
+from core.actions import add_subject, amend_timepoint, get_read, my_tasks, sign_timepoint
 from core.actions.safekeeping import backup_store, last_check, set_anchor_copy, verify_store
 from core.cli import main
 from core.errors import PermissionDeniedError
@@ -86,13 +86,24 @@ def test_an_untouched_store_is_intact_with_its_checkpoint_anchors(read):
 
 
 def test_a_direct_update_of_a_signed_measurement_is_named(read):
-    _sql(read.path, "UPDATE measurements SET length_mm = '11.00' WHERE rowid = "
-         "(SELECT MIN(rowid) FROM measurements)")
+    _sql(read.path, "UPDATE measurements SET length_mm = '99.00' WHERE id = (SELECT m.id "
+         "FROM measurements m JOIN lesions l ON l.id = m.lesion_id JOIN timepoints t ON "
+         "t.id = m.timepoint_id WHERE l.label = 'T1' AND m.kind = 'total' AND "
+         "t.label = 'Baseline')")
     status, _, err = _verify(read.path)
     assert status == 1
     assert "measurements row " in err
     assert "length_mm changed outside the application" in err
-    assert "11.00" not in err  # the check names columns, never a reader's values
+    # Every signature covering the baseline no longer matches, named by the part that
+    # changed.
+    lines = [line.split(": ", 1)[1] for line in err.splitlines() if ": signature of " in line]
+    assert [line.split(" (")[0] for line in lines] == [
+        "signature of HCC-001 read 1 Baseline", "signature of HCC-001 read 1 Week 6",
+        "signature of HCC-001 read 1 Week 12"]
+    assert all(line.endswith("): content changed since signing: "
+                             "timepoints/Baseline/calipers/T1/total/length_mm")
+               for line in lines)
+    assert "99.00" not in err  # the check names columns, never a reader's values
 
 
 def test_moving_a_caliper_end_or_its_image_is_named(read):
@@ -251,18 +262,39 @@ def test_each_check_is_recorded_for_the_coordinators_screen(read):
     store.close()
 
 
+def test_an_amendment_is_reported_as_awaiting_resignature_not_as_tampering(demo):
+    read_subject(demo.store, demo.reader1, "HCC-001", upto=3)
+    task = next(t for t in my_tasks(demo.store, demo.reader1) if t.subject == "HCC-001")
+    baseline = get_read(demo.store, demo.reader1, task.task_id).timepoints[0]
+    amend_timepoint(demo.store, demo.reader1, task.task_id, baseline.timepoint_id,
+                    "T1 re-measured")
+    sign_timepoint(demo.store, demo.reader1, task.task_id, baseline.timepoint_id, PASSWORD)
+    demo.store.close()
+    status, out, err = _verify(demo.path)
+    assert (status, err) == (0, "")
+    waiting = [line for line in out.splitlines() if "re-signature needed" in line]
+    assert [line.split(": ")[1].split(" (")[0] for line in waiting] == [
+        "HCC-001 read 1 Week 6", "HCC-001 read 1 Week 12"]
+
+
 def test_a_store_from_before_the_ledger_is_upgraded_with_a_baseline(tmp_path):
     path = tmp_path / "old.sqlite"
     db = Database(path)
     migrations.apply(db, stop_before="m005_settings_and_ledger")
+    db.execute("INSERT INTO trial (id, name, criteria, triggers_json, created_utc) VALUES "
+               "(1, 'OLD', 'mRECIST', '[]', '2026-01-01')")
     db.execute("INSERT INTO subjects (code) VALUES ('HCC-900')")
     # The old audit recorded only part of a row.
-    row = {"id": 1, "utc": "2026-01-01T00:00:00.000000Z", "user_id": None,
-           "action": "create", "entity": "subject", "entity_id": 1, "before_json": None,
-           "after_json": '{"code":"HCC-900"}'}
-    db.execute("INSERT INTO audit VALUES (:id, :utc, :user_id, :action, :entity, :entity_id, "
-               ":before_json, :after_json, :prev_hash, :hash)",
-               {**row, "prev_hash": GENESIS_HASH, "hash": row_hash(GENESIS_HASH, row)})
+    prev = GENESIS_HASH
+    for number, (entity, after) in enumerate((("trial", '{"name":"OLD"}'),
+                                               ("subject", '{"code":"HCC-900"}')), 1):
+        row = {"id": number, "utc": "2026-01-01T00:00:00.000000Z", "user_id": None,
+               "action": "create", "entity": entity, "entity_id": 1, "before_json": None,
+               "after_json": after}
+        db.execute("INSERT INTO audit VALUES (:id, :utc, :user_id, :action, :entity, "
+                   ":entity_id, :before_json, :after_json, :prev_hash, :hash)",
+                   {**row, "prev_hash": prev, "hash": row_hash(prev, row)})
+        prev = row_hash(prev, row)
     db.conn.commit()
     db.close()
     open_store(path).close()
