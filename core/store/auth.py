@@ -3,7 +3,8 @@
 Passwords are stored as scrypt hashes (memory-hard, RFC 7914) with a per-user random salt;
 the parameters travel inside the stored string, so they can be raised later without
 invalidating existing accounts. After ``MAX_FAILED_LOGINS`` consecutive failures an account
-is locked until an admin unlocks it. Logins and failures are audited.
+is locked until an admin unlocks it. Logins and failures are audited. Sessions are minted
+by ``login`` alone (``core.store.sessions``).
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def _failure(store: Store, row: dict[str, Any], action: str) -> bool:
 
 
 def login(store: Store, login_name: str, password: str) -> Session:
-    """Check *password* and return a ``Session`` for every later call.
+    """Check *password* and return a ``Session`` for every later call: the only way to one.
 
     Raises
     ------
@@ -156,19 +157,20 @@ def login(store: Store, login_name: str, password: str) -> Session:
             raise AccountLockedError(login_name, f"account locked after {MAX_FAILED_LOGINS} "
                                      "failed logins; an admin must unlock it")
         raise AuthenticationError(login_name, "unknown login or wrong password")
-    token = secrets.token_hex(16)
     with store.transaction():
         ledger.update(store, row["id"], "user", row["id"], {"failed_logins": 0},
                       action="login")
-    store.sessions[token] = row["id"]
+    token = store._sessions.issue(row["id"], row["password_hash"])
     return Session(token, row["id"], row["login"], row["display_name"], Role(row["role"]))
 
 
 def logout(store: Store, session: Session) -> None:
     """End *session*: the store refuses it from now on."""
-    if store.sessions.pop(session.token, None) is not None:
-        with store.transaction():
-            audit.record(store, session.user_id, "logout", "user", session.user_id)
+    if store._sessions.find(session.token, session.user_id) is None:
+        return
+    store._sessions.end(session.token)
+    with store.transaction():
+        audit.record(store, session.user_id, "logout", "user", session.user_id)
 
 
 def session_user(store: Store, session: Session) -> User:
@@ -179,14 +181,24 @@ def session_user(store: Store, session: Session) -> User:
     Raises
     ------
     PermissionDeniedError
-        If the session was not issued by this store, or the account is locked or inactive.
+        If the session was not issued by this store to this user (a ``Session`` built by
+        hand, or another session's token with another user id), or the account is locked
+        or inactive, or its password is no longer the one the session was issued under.
     """
-    user_id = store.sessions.get(getattr(session, "token", ""))
-    if user_id is None or user_id != session.user_id:
+    registry = store._sessions
+    token = getattr(session, "token", None)
+    entry = registry.find(token, getattr(session, "user_id", None))
+    if entry is None:
         raise PermissionDeniedError(store.path.name, "not logged in (session unknown)")
-    row = store.row("SELECT * FROM users WHERE id = ?", (user_id,))
+    who = f"user {session.login!r}"
+    row = store.row("SELECT * FROM users WHERE id = ?", (entry.user_id,))
     if row is None or row["is_locked"] or not row["is_active"]:
-        raise PermissionDeniedError(f"user {session.login!r}", "account locked or inactive")
+        registry.end(token)
+        raise PermissionDeniedError(who, "account locked or inactive")
+    if not registry.issued_under(entry, row["password_hash"]):
+        registry.end(token)
+        raise PermissionDeniedError(who, "the password was changed or reset since this "
+                                    "log-in; log in again")
     return user_from_row(row)
 
 
@@ -201,5 +213,5 @@ def signer_confirmed(store: Store, session: Session, password: str) -> bool:
     if row is not None and check_password(password, row["password_hash"]):
         return True
     if row is not None and _failure(store, row, "signature_failed"):
-        store.sessions.pop(session.token, None)
+        store._sessions.end(session.token)
     return False

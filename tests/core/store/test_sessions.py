@@ -1,0 +1,64 @@
+"""Sessions as an attacker tries them: forged, or a token copied onto another user."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from core.actions import my_tasks, trial_status
+from core.errors import PermissionDeniedError
+from core.model.reading import Role
+from core.model.trial import Session
+from core.store import logout, open_store
+
+
+def test_a_session_built_by_hand_is_refused(trial):
+    forged = Session("0" * 43, trial.reader1.user_id, "reader1", "Rita Reader", Role.READER)
+    with pytest.raises(PermissionDeniedError, match="not logged in"):
+        my_tasks(trial.store, forged)
+
+
+def test_a_token_copied_onto_another_user_id_is_refused(trial):
+    # Reader 2 holds reader 1's token (seen on a shared screen, say) but not the session.
+    as_reader1 = dataclasses.replace(trial.reader2, token=trial.reader1.token)
+    with pytest.raises(PermissionDeniedError, match="not logged in"):
+        my_tasks(trial.store, as_reader1)
+    # ... nor does the admin's token make a reader an admin.
+    promoted = dataclasses.replace(trial.reader1, token=trial.admin.token, role=Role.ADMIN)
+    with pytest.raises(PermissionDeniedError, match="not logged in"):
+        trial_status(trial.store, promoted)
+    assert my_tasks(trial.store, trial.reader1) == ()  # the real sessions still work
+
+
+def test_no_dict_of_the_store_grants_a_session(trial):
+    # The attack of issue #10: ``store.sessions["x"] = user_id`` used to log anyone in.
+    assert not hasattr(trial.store, "sessions")
+    trial.store.sessions = {"x": trial.admin.user_id}
+    with pytest.raises(PermissionDeniedError, match="not logged in"):
+        trial_status(trial.store, Session("x", trial.admin.user_id, "admin", "Ada Admin",
+                                          Role.ADMIN))
+
+
+def test_a_session_token_is_never_written_to_the_store(trial):
+    trial.store.close()
+    files = [trial.path, trial.path.with_name(trial.path.name + "-wal")]
+    content = b"".join(path.read_bytes() for path in files if path.exists())
+    for session in (trial.admin, trial.reader1, trial.reader2, trial.adjudicator,
+                    trial.coordinator):
+        assert session.token.encode() not in content
+
+
+def test_a_session_from_another_opening_of_the_store_is_refused(trial):
+    with (open_store(trial.path) as other,  # the same file, another process in effect
+          pytest.raises(PermissionDeniedError, match="not logged in")):
+        my_tasks(other, trial.reader1)
+
+
+def test_logout_ends_the_session(trial):
+    logout(trial.store, trial.reader1)
+    with pytest.raises(PermissionDeniedError, match="not logged in"):
+        my_tasks(trial.store, trial.reader1)
+    logout(trial.store, trial.reader1)  # twice is harmless, and audited once
+    assert trial.store.rows("SELECT COUNT(*) AS n FROM audit WHERE action = 'logout'") == [
+        {"n": 1}]
