@@ -1,16 +1,20 @@
-"""Users, roles, logins and re-authentication for signatures.
+"""Users, roles, log-ins, sessions and re-authentication for signatures.
 
 Passwords are stored as scrypt hashes (memory-hard, RFC 7914) with a per-user random salt;
 the parameters travel inside the stored string, so they can be raised later without
-invalidating existing accounts. After ``MAX_FAILED_LOGINS`` consecutive failures an account
-is locked until an admin unlocks it. Logins and failures are audited. Sessions are minted
-by ``login`` alone (``core.store.sessions``).
+invalidating existing accounts. After ``MAX_FAILED_LOGINS`` consecutive failures, counted
+inside the log-in's write transaction, an account is locked until an admin unlocks it
+(21 CFR 11.300(d)). Sessions are minted by ``login`` alone (``core.store.sessions``).
+Every log-in, failure and refusal is audited; of a login that names no account, only a
+salted scrypt digest of what was typed and its length (a password typed into the login
+field is never kept) (docs/security.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +22,7 @@ from typing import Any
 from core.errors import (
     AccountLockedError,
     AuthenticationError,
+    CoreError,
     PermissionDeniedError,
 )
 from core.model.reading import Role
@@ -29,6 +34,11 @@ from core.store.rows import user_from_row
 # Consecutive failed logins (or signature re-authentications) that lock an account.
 MAX_FAILED_LOGINS = 5
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024   # checked before hashing: scrypt's work stays bounded
+MAX_LOGIN_LENGTH = 64        # checked before anything is read or written
+# The salt and cost of the digests that stand for unknown logins in the audit.
+LOGIN_DIGEST_SETTING = "login_digest_kdf"
+LOGIN_DIGEST_HEX = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +52,8 @@ class ScryptParams:
 
 DEFAULT_KDF = ScryptParams()
 
+
+# -- password hashes ----------------------------------------------------------------------
 
 def hash_password(password: str, params: ScryptParams = DEFAULT_KDF) -> str:
     """Return ``scrypt$n$r$p$salt$hash`` for *password* with a fresh 16-byte salt."""
@@ -59,11 +71,29 @@ def _scrypt(password: str, salt: bytes, params: ScryptParams) -> bytes:
 def check_password(password: str, encoded: str) -> bool:
     """True when *password* matches the stored *encoded* hash (constant-time compare)."""
     scheme, n, r, p, salt, digest = encoded.split("$")
-    if scheme != "scrypt":
+    if scheme != "scrypt" or len(password) > MAX_PASSWORD_LENGTH:
         return False
     params = ScryptParams(int(n), int(r), int(p))
     return hmac.compare_digest(_scrypt(password, bytes.fromhex(salt), params),
                                bytes.fromhex(digest))
+
+
+# -- what a password and an account must be -----------------------------------------------
+
+def _shown(login: str) -> str:
+    """*login* for a message, or only its length when it is longer than a login can be."""
+    return login if len(login) <= MAX_LOGIN_LENGTH else f"<{len(login)} characters>"
+
+
+def login_refusal(login: str) -> str | None:
+    """Why *login* cannot name an account, or ``None``."""
+    if not login:
+        return "a login must not be empty"
+    if len(login) > MAX_LOGIN_LENGTH:
+        return f"a login has at most {MAX_LOGIN_LENGTH} characters"
+    if not login.isprintable() or any(character.isspace() for character in login):
+        return "a login has no spaces or control characters"
+    return None
 
 
 def check_new_account(login: str, display_name: str, password: str) -> None:
@@ -72,14 +102,20 @@ def check_new_account(login: str, display_name: str, password: str) -> None:
     Raises
     ------
     AuthenticationError
-        An empty login or name, or a password shorter than ``MIN_PASSWORD_LENGTH``.
+        A login or name out of bounds, or a password too short or too long.
     """
-    if not login or not display_name:
-        raise AuthenticationError(login, "login and display name must not be empty")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthenticationError(
-            login, f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    refusal = login_refusal(login)
+    if refusal is None and not display_name.strip():
+        refusal = "the display name must not be empty"
+    if refusal is None and len(password) < MIN_PASSWORD_LENGTH:
+        refusal = f"a password needs at least {MIN_PASSWORD_LENGTH} characters"
+    if refusal is None and len(password) > MAX_PASSWORD_LENGTH:
+        refusal = f"a password has at most {MAX_PASSWORD_LENGTH} characters"
+    if refusal is not None:
+        raise AuthenticationError(_shown(login), refusal)
 
+
+# -- accounts -----------------------------------------------------------------------------
 
 def insert_user(store: Store, actor_id: int | None, login: str, display_name: str,
                 role: Role | str, password: str, kdf: ScryptParams = DEFAULT_KDF) -> User:
@@ -96,8 +132,17 @@ def insert_user(store: Store, actor_id: int | None, login: str, display_name: st
 
 def find_user(store: Store, login_name: str) -> User | None:
     """The account with *login_name*, or ``None``."""
+    if len(login_name) > MAX_LOGIN_LENGTH:
+        return None
     row = store.row("SELECT * FROM users WHERE login = ?", (login_name,))
     return user_from_row(row) if row else None
+
+
+def _user_id(store: Store, login_name: str) -> int:
+    user = find_user(store, login_name)
+    if user is None:
+        raise AuthenticationError(_shown(login_name), "no such user")
+    return user.user_id
 
 
 def set_unlocked(store: Store, actor_id: int, login_name: str) -> None:
@@ -108,58 +153,139 @@ def set_unlocked(store: Store, actor_id: int, login_name: str) -> None:
     AuthenticationError
         If there is no such account.
     """
-    row = store.row("SELECT id FROM users WHERE login = ?", (login_name,))
+    ledger.update(store, actor_id, "user", _user_id(store, login_name),
+                  {"is_locked": 0, "failed_logins": 0}, action="unlock")
+
+
+# -- settings -----------------------------------------------------------------------------
+
+def setting(store: Store, key: str) -> Any:
+    """The value of setting *key*, or ``None``."""
+    row = store.row("SELECT value_json FROM settings WHERE key = ?", (key,))
+    return None if row is None else json.loads(row["value_json"])
+
+
+def put_setting(store: Store, actor_id: int | None, key: str, value: Any) -> None:
+    """Set *key* to *value* (inside the caller's transaction), audited."""
+    row = store.row("SELECT id FROM settings WHERE key = ?", (key,))
+    value_json = json.dumps(value, sort_keys=True)
     if row is None:
-        raise AuthenticationError(login_name, "no such user")
-    ledger.update(store, actor_id, "user", row["id"], {"is_locked": 0, "failed_logins": 0},
-                  action="unlock")
+        ledger.insert(store, actor_id, "setting", {"key": key, "value_json": value_json})
+    else:
+        ledger.update(store, actor_id, "setting", row["id"], {"value_json": value_json})
 
 
-def _failure(store: Store, row: dict[str, Any], action: str) -> bool:
-    """Count one failure; return True when it locked the account.
+# -- log-in -------------------------------------------------------------------------------
 
-    Commits on its own, or with the caller's transaction when one is open.
+def _login_digest_kdf(store: Store) -> tuple[bytes, ScryptParams]:
+    """The store's salt and cost for unknown-login digests, made at the first need."""
+    value = setting(store, LOGIN_DIGEST_SETTING)
+    if value is None:
+        with store.transaction():
+            value = setting(store, LOGIN_DIGEST_SETTING)
+            if value is None:
+                value = {"salt": secrets.token_hex(16), "n": DEFAULT_KDF.n,
+                         "r": DEFAULT_KDF.r, "p": DEFAULT_KDF.p}
+                put_setting(store, None, LOGIN_DIGEST_SETTING, value)
+    return bytes.fromhex(value["salt"]), ScryptParams(value["n"], value["r"], value["p"])
+
+
+def typed_login_record(store: Store, typed: str) -> dict[str, Any]:
+    """What the audit keeps of a login that names no account: never the text.
+
+    A password is sometimes typed into the login field; a fast digest of it would let
+    whoever reads the audit test guesses at SHA-256 speed, so the digest is scrypt at the
+    cost of a password hash, with a salt of this store: repeated attempts of one text share
+    an identifier, and guessing it costs what guessing a stored password costs.
     """
-    with store.transaction():
-        failures = row["failed_logins"] + 1
-        locked = failures >= MAX_FAILED_LOGINS
-        ledger.update(store, row["id"], "user", row["id"],
-                      {"failed_logins": failures, "is_locked": int(locked)}, action=action)
-    return bool(locked)
+    salt, params = _login_digest_kdf(store)
+    return {"login_digest": _scrypt(typed, salt, params).hex()[:LOGIN_DIGEST_HEX],
+            "login_length": len(typed)}
+
+
+def _refuse_unbounded(login_name: str, password: str) -> None:
+    """Refuse input no account can have, before anything is read, hashed or written."""
+    if not login_name:
+        raise AuthenticationError("", "no login given")
+    if len(login_name) > MAX_LOGIN_LENGTH:
+        raise AuthenticationError(_shown(login_name), f"a login has at most "
+                                  f"{MAX_LOGIN_LENGTH} characters; nothing was recorded")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AuthenticationError(login_name, f"a password has at most "
+                                  f"{MAX_PASSWORD_LENGTH} characters; nothing was checked")
+
+
+def _count_failure(store: Store, user_id: int, action: str) -> bool:
+    """Count one failure inside the caller's write transaction; True if it locked.
+
+    The count is re-read under the write lock (``BEGIN IMMEDIATE``), so failures of
+    processes guessing at once add up instead of overwriting each other.
+    """
+    if not store.db.conn.in_transaction:
+        raise RuntimeError("failures are counted inside Store.transaction()")
+    row = store.row("SELECT failed_logins FROM users WHERE id = ?", (user_id,))
+    assert row is not None
+    failures = int(row["failed_logins"]) + 1
+    locked = failures >= MAX_FAILED_LOGINS
+    ledger.update(store, user_id, "user", user_id,
+                  {"failed_logins": failures, "is_locked": int(locked)}, action=action)
+    return locked
+
+
+def _attempt(store: Store, login_name: str, password: str,
+             typed: dict[str, Any] | None) -> tuple[dict[str, Any] | None, CoreError | None]:
+    """One log-in attempt inside the write transaction: (the user row, or the refusal).
+
+    The password is checked only for an account that is neither locked nor deactivated,
+    and under the write lock with its count, so no more than ``MAX_FAILED_LOGINS``
+    passwords are ever checked against an account before it locks.
+    """
+    row = store.row("SELECT * FROM users WHERE login = ?", (login_name,))
+    wrong = AuthenticationError(login_name, "unknown login or wrong password")
+    if row is None:
+        audit.record(store, None, "login_failed", "user", None, None,
+                     {**(typed or typed_login_record(store, login_name)),
+                      "reason": "unknown login"})
+        return None, wrong
+    if row["is_locked"] or not row["is_active"]:
+        reason = "account locked" if row["is_locked"] else "account deactivated"
+        audit.record(store, row["id"], "login_refused", "user", row["id"], None,
+                     {"reason": reason})
+        if row["is_locked"]:
+            return None, AccountLockedError(login_name, "account locked after repeated "
+                                            "failed logins; an admin must unlock it")
+        return None, AuthenticationError(login_name, "account deactivated")
+    if not check_password(password, row["password_hash"]):
+        if _count_failure(store, row["id"], "login_failed"):
+            return None, AccountLockedError(login_name, f"account locked after "
+                                            f"{MAX_FAILED_LOGINS} failed logins; an admin "
+                                            "must unlock it")
+        return None, wrong
+    ledger.update(store, row["id"], "user", row["id"], {"failed_logins": 0}, action="login")
+    return row, None
 
 
 def login(store: Store, login_name: str, password: str) -> Session:
-    """Check *password* and return a ``Session`` for every later call: the only way to one.
+    """Check *password* and return a ``Session`` for every later call.
+
+    The only way to a session.
 
     Raises
     ------
     AuthenticationError
-        Unknown login, wrong password or deactivated account (the failure is audited).
+        Unknown login, wrong password, deactivated account (audited), or a login or
+        password longer than any account's (refused before anything is recorded).
     AccountLockedError
         The account is locked after ``MAX_FAILED_LOGINS`` failures.
     """
-    row = store.row("SELECT * FROM users WHERE login = ?", (login_name,))
-    if row is None:
-        with store.transaction():
-            audit.record(store, None, "login_failed", "user", None, None,
-                         {"login": login_name, "reason": "unknown login"})
-        raise AuthenticationError(login_name, "unknown login or wrong password")
-    if row["is_locked"]:
-        with store.transaction():
-            audit.record(store, row["id"], "login_refused", "user", row["id"], None,
-                         {"reason": "account locked"})
-        raise AccountLockedError(login_name, "account locked after repeated failed logins; "
-                                 "an admin must unlock it")
-    if not row["is_active"]:
-        raise AuthenticationError(login_name, "account deactivated")
-    if not check_password(password, row["password_hash"]):
-        if _failure(store, row, "login_failed"):
-            raise AccountLockedError(login_name, f"account locked after {MAX_FAILED_LOGINS} "
-                                     "failed logins; an admin must unlock it")
-        raise AuthenticationError(login_name, "unknown login or wrong password")
+    _refuse_unbounded(login_name, password)
+    # The digest of an unknown login costs a KDF run: made before the write lock is taken.
+    typed = None if find_user(store, login_name) else typed_login_record(store, login_name)
     with store.transaction():
-        ledger.update(store, row["id"], "user", row["id"], {"failed_logins": 0},
-                      action="login")
+        row, refusal = _attempt(store, login_name, password, typed)
+    if refusal is not None:
+        raise refusal
+    assert row is not None
     token = store._sessions.issue(row["id"], row["password_hash"])
     return Session(token, row["id"], row["login"], row["display_name"], Role(row["role"]))
 
@@ -176,14 +302,16 @@ def logout(store: Store, session: Session) -> None:
 def session_user(store: Store, session: Session) -> User:
     """The user acting through *session*, after checking the session is live.
 
-    Identity only: what the user may do is decided by the action (``core.actions``).
+    Identity only: what the user may do is decided by the action (``core.actions``). A
+    session ends when the account is locked or deactivated, and when the password is
+    changed.
 
     Raises
     ------
     PermissionDeniedError
         If the session was not issued by this store to this user (a ``Session`` built by
-        hand, or another session's token with another user id), or the account is locked
-        or inactive, or its password is no longer the one the session was issued under.
+        hand, or another session's token with another user id) or has ended, or the
+        account is locked or inactive.
     """
     registry = store._sessions
     token = getattr(session, "token", None)
@@ -202,16 +330,20 @@ def session_user(store: Store, session: Session) -> User:
     return user_from_row(row)
 
 
-def signer_confirmed(store: Store, session: Session, password: str) -> bool:
+def signer_confirmed(store: Store, session: Session, password: str,
+                     action: str = "signature_failed") -> bool:
     """Check the signer's password again for a signature (21 CFR 11.200(a)).
 
-    Call it inside the signing transaction, before anything is signed. A wrong password
-    is audited and counted toward the lock-out (a lock-out also ends the session); the
-    caller then lets its transaction commit that count, signs nothing, and refuses.
+    Call it inside the action's write transaction, before anything is changed. A wrong
+    password is audited (as *action*) and counted toward the lock-out (a lock-out also ends
+    the session); the caller then lets its transaction commit that count, changes nothing,
+    and refuses.
     """
     row = store.row("SELECT * FROM users WHERE id = ?", (session.user_id,))
-    if row is not None and check_password(password, row["password_hash"]):
+    if row is None:
+        return False
+    if check_password(password, row["password_hash"]):
         return True
-    if row is not None and _failure(store, row, "signature_failed"):
+    if _count_failure(store, row["id"], action):
         store._sessions.end(session.token)
     return False
