@@ -8,10 +8,16 @@ desktop, the CLI and scripts call these; none of them talks to the store's table
 
 Modules: ``reading`` (a reader's work), ``cycles`` (the dual-read decision inside a
 signature), ``adjudication``, ``setup`` (accounts, subjects, timepoints, series,
-assignment), ``reports`` (progress, finals, case export), ``importing`` (DICOM into the
-trial), ``demo`` (the demo trial's registration).
+assignment), ``accounts`` (passwords, resets, recovery), ``reports``
+(progress, finals, case export), ``importing`` (DICOM into the trial), ``demo`` (the demo
+trial's registration).
 """
 
+from core.actions.accounts import (
+    change_password,
+    recover_admin,
+    reset_password,
+)
 from core.actions.adjudication import (
     adjudicate,
     adjudication_series,
@@ -62,6 +68,7 @@ __all__ = [
     "amend_timepoint",
     "assign",
     "awaiting_resignature",
+    "change_password",
     "clear_finding",
     "complete_series",
     "delete_caliper",
@@ -79,6 +86,8 @@ __all__ = [
     "open_adjudications",
     "read_state",
     "record_finding",
+    "recover_admin",
+    "reset_password",
     "save_caliper",
     "set_not_assessed",
     "set_series_phase",

@@ -6,22 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CHEAP_KDF
+from conftest import CHEAP_KDF, audit_count, failed_logins
 from store_demo_reading import PASSWORD
 
 from core.actions import add_user
 from core.errors import AuthenticationError
 from core.store import login
 from core.store.auth import MAX_LOGIN_LENGTH
-
-
-def _audit_count(store):
-    return store.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"]
-
-
-def _failures(store, login_name):
-    return store.rows("SELECT failed_logins AS n FROM users WHERE login = ?",
-                      (login_name,))[0]["n"]
 
 
 def test_an_unknown_login_is_kept_only_as_a_salted_digest_and_its_length(trial):
@@ -62,7 +53,7 @@ def test_a_thousand_one_megabyte_logins_write_nothing(trial):
     def size():
         return sum(path.stat().st_size for path in files if path.exists())
 
-    before, audit_rows = size(), _audit_count(trial.store)
+    before, audit_rows = size(), audit_count(trial.store)
     for _ in range(1000):
         with pytest.raises(AuthenticationError, match=f"a login has at most "
                            f"{MAX_LOGIN_LENGTH} characters; nothing was recorded") as caught:
@@ -70,8 +61,8 @@ def test_a_thousand_one_megabyte_logins_write_nothing(trial):
         assert len(str(caught.value)) < 200  # nor is it repeated back
     with pytest.raises(AuthenticationError, match="nothing was checked"):
         login(trial.store, "reader1", huge)  # a huge password is not even hashed
-    assert (size(), _audit_count(trial.store)) == (before, audit_rows)
-    assert _failures(trial.store, "reader1") == 0
+    assert (size(), audit_count(trial.store)) == (before, audit_rows)
+    assert failed_logins(trial.store, "reader1") == 0
 
 
 @pytest.mark.parametrize(("name", "rule"), [

@@ -1,16 +1,20 @@
-"""Sessions as an attacker tries them: forged, or a token copied onto another user."""
+"""Sessions as an attacker tries them: forged, copied onto another user, kept after a
+password change."""
 
 from __future__ import annotations
 
 import dataclasses
 
 import pytest
+from store_demo_reading import PASSWORD
 
-from core.actions import my_tasks, trial_status
+from core.actions import change_password, my_tasks, trial_status
 from core.errors import PermissionDeniedError
 from core.model.reading import Role
 from core.model.trial import Session
-from core.store import logout, open_store
+from core.store import login, logout, open_store
+
+NEW_PASSWORD = "a new one for Rita only"
 
 
 def test_a_session_built_by_hand_is_refused(trial):
@@ -53,6 +57,18 @@ def test_a_session_from_another_opening_of_the_store_is_refused(trial):
     with (open_store(trial.path) as other,  # the same file, another process in effect
           pytest.raises(PermissionDeniedError, match="not logged in")):
         my_tasks(other, trial.reader1)
+
+
+def test_a_password_change_ends_the_users_other_sessions_in_every_process(trial):
+    with open_store(trial.path) as elsewhere:  # another process, in effect: its own sessions
+        there = login(elsewhere, "reader1", PASSWORD)
+        here_too = login(trial.store, "reader1", PASSWORD)
+        change_password(trial.store, trial.reader1, PASSWORD, NEW_PASSWORD)
+        assert my_tasks(trial.store, trial.reader1) == ()  # the session that changed it
+        for store, session in ((elsewhere, there), (trial.store, here_too)):
+            with pytest.raises(PermissionDeniedError, match="password was changed or reset"):
+                my_tasks(store, session)
+        assert my_tasks(trial.store, trial.reader2) == ()  # other users are not touched
 
 
 def test_logout_ends_the_session(trial):
