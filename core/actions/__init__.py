@@ -8,7 +8,7 @@ desktop, the CLI and scripts call these; none of them talks to the store's table
 
 Modules: ``reading`` (a reader's work), ``cycles`` (the dual-read decision inside a
 signature), ``adjudication``, ``setup`` (accounts, subjects, timepoints, series,
-assignment), ``accounts`` (passwords, resets, recovery), ``reports``
+assignment), ``accounts`` (passwords, resets, recovery, session idle time), ``reports``
 (progress, finals, case export), ``importing`` (DICOM into the trial), ``demo`` (the demo
 trial's registration).
 """
@@ -17,6 +17,8 @@ from core.actions.accounts import (
     change_password,
     recover_admin,
     reset_password,
+    session_idle_minutes,
+    set_session_idle_minutes,
 )
 from core.actions.adjudication import (
     adjudicate,
@@ -89,8 +91,10 @@ __all__ = [
     "recover_admin",
     "reset_password",
     "save_caliper",
+    "session_idle_minutes",
     "set_not_assessed",
     "set_series_phase",
+    "set_session_idle_minutes",
     "sign_timepoint",
     "trial_status",
     "unlock_user",

@@ -1,5 +1,5 @@
-"""Accounts once they exist: a user's own password, an admin's reset, and the file-system
-recovery of an admin account.
+"""Accounts once they exist: a user's own password, an admin's reset, the file-system
+recovery of an admin account, and how long an idle session lives.
 
 The rules (docs/security.md): an admin sets only temporary passwords (``add_user``,
 ``reset_password``), which the account must change before it may do anything else, so
@@ -12,11 +12,11 @@ log-in (11.300(d)); passwords follow NIST SP 800-63B §5.1.1.2
 from __future__ import annotations
 
 from core.actions._access import authorize
-from core.errors import AccountLockedError, AuthenticationError
+from core.errors import AccountLockedError, AuthenticationError, WorkflowError
 from core.model.reading import Role
 from core.model.trial import Session, User
 from core.store import Store, auth
-from core.store.auth import DEFAULT_KDF, MAX_FAILED_LOGINS, ScryptParams
+from core.store.auth import DEFAULT_KDF, MAX_FAILED_LOGINS, MAX_IDLE_MINUTES, ScryptParams
 
 RECOVERY_NOTE = ("file-system recovery: run by whoever can write the store file, "
                  "without a log-in")
@@ -94,3 +94,29 @@ def recover_admin(store: Store, login: str, temporary_password: str,
         return auth.set_temporary_password(store, None, login, temporary_password, kdf,
                                            action="recover_admin",
                                            note={"note": RECOVERY_NOTE})
+
+
+def session_idle_minutes(store: Store, session: Session) -> int:
+    """Minutes of inactivity after which a session ends (any logged-in user)."""
+    with store.snapshot():
+        auth.session_user(store, session)
+        return auth.idle_minutes(store)
+
+
+def set_session_idle_minutes(store: Store, session: Session, minutes: int) -> int:
+    """Set the minutes of inactivity after which a session ends (admin only), audited.
+
+    Raises
+    ------
+    WorkflowError
+        Outside 1 to ``MAX_IDLE_MINUTES`` (NIST SP 800-63B §4.2.3: at most 30 minutes).
+    """
+    entity = f"setting {auth.IDLE_SETTING}"
+    with store.transaction():
+        actor = authorize(store, session, Role.ADMIN)
+        if isinstance(minutes, bool) or not isinstance(minutes, int) \
+                or not 1 <= minutes <= MAX_IDLE_MINUTES:
+            raise WorkflowError(entity, f"a whole number of minutes from 1 to "
+                                f"{MAX_IDLE_MINUTES} (NIST SP 800-63B), not {minutes!r}")
+        auth.put_setting(store, actor.user_id, auth.IDLE_SETTING, minutes)
+    return minutes

@@ -7,7 +7,7 @@ invalidating existing accounts. What a password must be is ``password_refusal`` 
 nothing but change it (21 CFR 11.300(b)), so no one but the user knows a working password
 of theirs. After ``MAX_FAILED_LOGINS`` consecutive failures, counted inside the log-in's
 write transaction, an account is locked until an admin unlocks it (11.300(d)). Sessions
-are minted by ``login`` alone. Every log-in,
+are minted by ``login`` alone and end after ``idle_minutes`` of inactivity. Every log-in,
 failure and refusal is audited; of a login that names no account, only a salted scrypt
 digest of what was typed and its length (a password typed into the login field is never
 kept) (docs/security.md).
@@ -36,6 +36,7 @@ from core.model.trial import Session, User
 from core.store import audit, ledger
 from core.store.db import Store, utc_now
 from core.store.rows import user_from_row
+from core.store.sessions import Clock
 
 # Consecutive failed logins (or signature re-authentications) that lock an account.
 MAX_FAILED_LOGINS = 5
@@ -44,6 +45,11 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024   # checked before hashing: scrypt's work stays bounded
 MAX_LOGIN_LENGTH = 64        # checked before anything is read or written
 MAX_DISPLAY_NAME_LENGTH = 128
+# Inactivity that ends a session: 15 minutes by default (SP 800-63B §4.3.3, AAL3), at most
+# 30 (§4.2.3, AAL2); a setting an admin changes (core.actions.accounts).
+IDLE_SETTING = "session_idle_minutes"
+DEFAULT_IDLE_MINUTES = 15
+MAX_IDLE_MINUTES = 30
 # The salt and cost of the digests that stand for unknown logins in the audit.
 LOGIN_DIGEST_SETTING = "login_digest_kdf"
 LOGIN_DIGEST_HEX = 16
@@ -284,6 +290,12 @@ def put_setting(store: Store, actor_id: int | None, key: str, value: Any) -> Non
         ledger.update(store, actor_id, "setting", row["id"], {"value_json": value_json})
 
 
+def idle_minutes(store: Store) -> int:
+    """Minutes of inactivity after which a session ends (``IDLE_SETTING``)."""
+    value = setting(store, IDLE_SETTING)
+    return DEFAULT_IDLE_MINUTES if value is None else int(value)
+
+
 # -- log-in -------------------------------------------------------------------------------
 
 def _login_digest_kdf(store: Store) -> tuple[bytes, ScryptParams]:
@@ -409,19 +421,28 @@ def logout(store: Store, session: Session) -> None:
         audit.record(store, session.user_id, "logout", "user", session.user_id)
 
 
+def set_clock(store: Store, clock: Clock) -> None:
+    """Measure the inactivity of *store*'s sessions with *clock* (monotonic seconds).
+
+    For tests, which advance a clock instead of sleeping.
+    """
+    store._sessions.set_clock(clock)
+
+
 def session_user(store: Store, session: Session, *, allow_temporary: bool = False) -> User:
     """The user acting through *session*, after checking the session is live.
 
     Identity only: what the user may do is decided by the action (``core.actions``). A
-    session ends when the account is locked or deactivated, and when the password is
-    changed or reset. A session opened with a temporary password passes only with
+    session ends when it has been idle for ``idle_minutes``, when the account is locked or
+    deactivated, and when the password is changed or reset; each call that passes counts
+    as activity. A session opened with a temporary password passes only with
     *allow_temporary* (changing the password).
 
     Raises
     ------
     PermissionDeniedError
-        If the session was not issued by this store to this user or has ended, the
-        account is locked or inactive, or the temporary password is still to change.
+        If the session was not issued by this store to this user, has expired or ended,
+        the account is locked or inactive, or the temporary password is still to change.
     """
     registry = store._sessions
     token = getattr(session, "token", None)
@@ -429,6 +450,12 @@ def session_user(store: Store, session: Session, *, allow_temporary: bool = Fals
     if entry is None:
         raise PermissionDeniedError(store.path.name, "not logged in (session unknown)")
     who = f"user {session.login!r}"
+    minutes = idle_minutes(store)
+    now = registry.now()
+    if now - entry.last_used > minutes * 60:
+        registry.end(token)
+        raise PermissionDeniedError(who, f"session expired after {minutes} minutes of "
+                                    "inactivity; log in again")
     row = store.row("SELECT * FROM users WHERE id = ?", (entry.user_id,))
     if row is None or row["is_locked"] or not row["is_active"]:
         registry.end(token)
@@ -437,6 +464,7 @@ def session_user(store: Store, session: Session, *, allow_temporary: bool = Fals
         registry.end(token)
         raise PermissionDeniedError(who, "the password was changed or reset since this "
                                     "log-in; log in again")
+    entry.last_used = now
     if row["must_change_password"] and not allow_temporary:
         raise PermissionDeniedError(who, f"{TEMPORARY_PASSWORD_FIRST} (this session may "
                                     "do nothing else)")

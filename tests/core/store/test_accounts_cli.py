@@ -1,4 +1,4 @@
-"""``mrecist user add|reset|password`` and ``mrecist recover-admin``."""
+"""``mrecist user add|reset|password``, ``mrecist settings`` and ``mrecist recover-admin``."""
 
 from __future__ import annotations
 
@@ -128,3 +128,23 @@ def test_recover_admin_needs_write_access_to_the_file(db, monkeypatch, capsys):
                          "--password-stdin", stdin=RESET_PASSWORD + "\n")
     assert status == 2
     assert "recover-admin needs write access to the store file" in err
+
+
+def test_settings_show_and_set_the_idle_time(db, monkeypatch, capsys):
+    status, out, err = run(monkeypatch, capsys, "settings", "--db", db, "--user", "coord",
+                           "--password-stdin", stdin=PASSWORD + "\n")
+    assert (status, out, err) == (0, f"{db}: session_idle_minutes = 15\n", "")
+    status, out, err = run(monkeypatch, capsys, "settings", "--db", db, "--user", "admin",
+                           "--password-stdin", "--session-idle-minutes", 20,
+                           stdin=PASSWORD + "\n")
+    assert (status, out, err) == (0, f"{db}: session_idle_minutes = 20\n", "")
+    status, _, err = run(monkeypatch, capsys, "settings", "--db", db, "--user", "coord",
+                         "--password-stdin", "--session-idle-minutes", 5,
+                         stdin=PASSWORD + "\n")
+    assert status == 2
+    assert "role coordinator may not do this (needs admin)" in err
+    status, _, err = run(monkeypatch, capsys, "settings", "--db", db, "--user", "admin",
+                         "--password-stdin", "--session-idle-minutes", 45,
+                         stdin=PASSWORD + "\n")
+    assert status == 2
+    assert "a whole number of minutes from 1 to 30" in err
