@@ -8,10 +8,18 @@ desktop, the CLI and scripts call these; none of them talks to the store's table
 
 Modules: ``reading`` (a reader's work), ``cycles`` (the dual-read decision inside a
 signature), ``adjudication``, ``setup`` (accounts, subjects, timepoints, series,
-assignment), ``reports`` (progress, finals, case export), ``importing`` (DICOM into the
-trial), ``demo`` (the demo trial's registration).
+assignment), ``accounts`` (passwords, resets, recovery, session idle time), ``reports``
+(progress, finals, case export), ``importing`` (DICOM into the trial), ``demo`` (the demo
+trial's registration).
 """
 
+from core.actions.accounts import (
+    change_password,
+    recover_admin,
+    reset_password,
+    session_idle_minutes,
+    set_session_idle_minutes,
+)
 from core.actions.adjudication import (
     adjudicate,
     adjudication_series,
@@ -62,6 +70,7 @@ __all__ = [
     "amend_timepoint",
     "assign",
     "awaiting_resignature",
+    "change_password",
     "clear_finding",
     "complete_series",
     "delete_caliper",
@@ -79,9 +88,13 @@ __all__ = [
     "open_adjudications",
     "read_state",
     "record_finding",
+    "recover_admin",
+    "reset_password",
     "save_caliper",
+    "session_idle_minutes",
     "set_not_assessed",
     "set_series_phase",
+    "set_session_idle_minutes",
     "sign_timepoint",
     "trial_status",
     "unlock_user",

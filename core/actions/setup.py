@@ -30,23 +30,31 @@ SERIES_PHASES = (*(phase.value for phase in Phase), "dynamic")
 # -- accounts -----------------------------------------------------------------------------
 
 def add_user(store: Store, session: Session, login: str, display_name: str,
-             role: Role | str, password: str, kdf: ScryptParams = DEFAULT_KDF) -> User:
-    """Create a user account (admin only).
+             role: Role | str, temporary_password: str,
+             kdf: ScryptParams = DEFAULT_KDF) -> User:
+    """Create a user account with a temporary password (admin only).
+
+    The new user's first session may do nothing but change the password
+    (``core.actions.change_password``), so the admin never knows a working password of
+    theirs (21 CFR 11.300(b)).
 
     Raises
     ------
     PermissionDeniedError
         If the acting user is not an admin.
     AuthenticationError
-        If the login exists already or the password is too short.
+        If the login exists already, or the login, name or password is refused
+        (``core.store.auth.password_refusal``).
     """
     with store.transaction():
         actor = authorize(store, session, Role.ADMIN)
-        return auth.insert_user(store, actor.user_id, login, display_name, role, password, kdf)
+        return auth.insert_user(store, actor.user_id, login, display_name, role,
+                                temporary_password, kdf, temporary=True)
 
 
 def unlock_user(store: Store, session: Session, login: str) -> None:
-    """Unlock an account locked by failed logins (admin only)."""
+    """Unlock an account locked by failed logins (admin only; the only other way is
+    ``core.actions.accounts.recover_admin``, for an admin account, from the file)."""
     with store.transaction():
         actor = authorize(store, session, Role.ADMIN)
         auth.set_unlocked(store, actor.user_id, login)

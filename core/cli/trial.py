@@ -1,7 +1,9 @@
 """``mrecist user|subject|timepoint|assign|status|export-case``: administer a trial store.
 
 Every command acts as a user (``--user LOGIN``) whose password is read from standard input
-(``--password-stdin``) or asked for without echo; the store checks that user's role.
+(``--password-stdin``) or asked for without echo; the store checks that user's role. An
+admin gives accounts temporary passwords only (``user add``, ``user reset``); each user
+then chooses their own with ``user password`` before anything else works.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from core.actions import (
     add_timepoint,
     add_user,
     assign,
+    change_password,
     export_case_json,
+    reset_password,
     set_series_phase,
     trial_status,
     unlock_user,
@@ -35,17 +39,21 @@ from core.cli.evaluate import write_json
 from core.errors import CoreError
 from core.model.reading import Role
 from core.progress import print_progress
+from core.store import login, open_store
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the trial administration subcommands."""
-    user = subparsers.add_parser("user", help="add or unlock user accounts (admin)",
-                                 description="Manage the trial's user accounts.")
+    user = subparsers.add_parser(
+        "user", help="add, reset or unlock accounts (admin); change your password",
+        description="Manage the trial's user accounts.")
     user_commands = user.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = user_commands.add_parser(
-        "add", help="add a user; the new password is the next line of standard input",
-        description="Add a user account. With --password-stdin, standard input holds the "
-        "acting admin's password, then the new user's password.")
+        "add", help="add a user with a temporary password, to change at the first log-in",
+        description="Add a user account with a temporary password: the new user's first "
+        "session may do nothing but choose their own (`mrecist user password`). With "
+        "--password-stdin, standard input holds the acting admin's password, then the "
+        "temporary password.")
     add_login_arguments(add)
     add.add_argument("--login", required=True, help="the new user's login")
     add.add_argument("--name", required=True, help="the new user's display name")
@@ -55,6 +63,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_login_arguments(unlock)
     unlock.add_argument("--login", required=True)
     unlock.set_defaults(handler=guarded(_run_user_unlock))
+    reset = user_commands.add_parser(
+        "reset", help="give an account a new temporary password and unlock it",
+        description="Reset a forgotten password: the account gets a temporary password, to "
+        "change at its next log-in, and is unlocked. With --password-stdin, standard input "
+        "holds the acting admin's password, then the temporary password.")
+    add_login_arguments(reset)
+    reset.add_argument("--login", required=True, help="the account to reset")
+    reset.set_defaults(handler=guarded(_run_user_reset))
+    password = user_commands.add_parser(
+        "password", help="change your own password (a temporary one first of all)",
+        description="Change the password of --user. With --password-stdin, standard input "
+        "holds the current password, then the new one; without it both are asked for, the "
+        "new one twice.")
+    add_login_arguments(password)
+    password.set_defaults(handler=guarded(_run_user_password))
 
     subject = subparsers.add_parser("subject", help="register subjects (admin, coordinator)")
     subject_commands = subject.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -129,9 +152,40 @@ def _run_user_add(args: argparse.Namespace) -> int:
     passwords = PasswordSource(args.password_stdin)
     store, session = open_as_user(args, passwords)
     with store:
-        new_password = passwords.read(f"password for the new user {args.login}: ")
-        user = add_user(store, session, args.login, args.name, args.role, new_password)
-    print(f"{args.db}: added {user.role.value} {user.login!r} ({user.display_name})")
+        temporary = passwords.read(f"temporary password for the new user {args.login}: ")
+        user = add_user(store, session, args.login, args.name, args.role, temporary)
+    print(f"{args.db}: added {user.role.value} {user.login!r} ({user.display_name}); the "
+          "temporary password must be changed at the first log-in")
+    return 0
+
+
+def _run_user_reset(args: argparse.Namespace) -> int:
+    passwords = PasswordSource(args.password_stdin)
+    store, session = open_as_user(args, passwords)
+    with store:
+        temporary = passwords.read(f"temporary password for {args.login}: ")
+        reset_password(store, session, args.login, temporary)
+    print(f"{args.db}: {args.login!r} has a temporary password, to be changed at the next "
+          "log-in, and is unlocked")
+    return 0
+
+
+def read_new_password(passwords: PasswordSource, prompt: str) -> str:
+    """A new password: one line of standard input, or asked for twice without echo."""
+    new = passwords.read(prompt)
+    if not passwords.from_stdin and passwords.read("the same password again: ") != new:
+        raise CoreError("the two passwords differ; nothing was changed")
+    return new
+
+
+def _run_user_password(args: argparse.Namespace) -> int:
+    passwords = PasswordSource(args.password_stdin)
+    current = passwords.read(f"current password of {args.user}: ")
+    new = read_new_password(passwords, f"new password for {args.user}: ")
+    with open_store(args.db) as store:
+        session = login(store, args.user, current)
+        change_password(store, session, current, new)
+    print(f"{args.db}: changed the password of {args.user!r}")
     return 0
 
 

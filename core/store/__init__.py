@@ -7,7 +7,8 @@ leave the package. Its modules:
 
 ``db``            open a store, one transaction per user action
 ``migrations``    the schema, one step per version
-``auth``          accounts, password hashes, log-in sessions, re-authentication
+``auth``          accounts, password policy and hashes, log-in, re-authentication
+``sessions``      the sessions a store issued (only ``auth.login`` adds one)
 ``trial``         the trial, subjects, timepoints, series, images, reading tasks
 ``reads``         a read's lesions, calipers, findings, signatures, amendments
 ``adjudications`` adjudications, decisions, final results

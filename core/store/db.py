@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from core.errors import StoreError, StoreLockedError, StoreVersionError
 from core.store.anchors import Anchor, append, checkpoint_path
 from core.store.migrations import migrations, step_names
+from core.store.sessions import SessionRegistry
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,9 @@ class Store:
         self.path = path
         self.db = db
         self.busy_timeout_s = busy_timeout_s
-        # Sessions this store issued: token -> user id. A Session built by hand is refused.
-        self.sessions: dict[str, int] = {}
+        # The sessions this store issued, kept by token digest; only auth.login adds one, so
+        # a Session built by hand is refused (core.store.sessions).
+        self._sessions = SessionRegistry()
         # The audit head last written to the checkpoint file, and why the last write failed.
         self.anchoring = True
         self._anchored: tuple[int, str] | None = None
@@ -68,7 +70,7 @@ class Store:
 
     def close(self) -> None:
         """Close the connection; the file stays consistent whatever happens next."""
-        self.sessions.clear()
+        self._sessions.clear()
         self.db.close()
 
     def _locked(self, error: sqlite3.OperationalError) -> StoreLockedError:

@@ -247,6 +247,23 @@ def m005_settings_and_ledger(db: Database) -> None:
 
 
 @migrations()
+def m006_accounts(db: Database) -> None:
+    """Temporary passwords: an account whose password an admin set must change it first.
+
+    Accounts that exist already chose their own passwords (the column's default, 0). A
+    store with an audit records that value for each of them, so that the replay of the
+    ledger finds every column of every user row in the audit (``core.store.ledger``).
+    """
+    _run(db, ("ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0 "
+              "CHECK (must_change_password IN (0, 1))",))
+    if not db.execute("SELECT 1 FROM audit LIMIT 1").fetchone():
+        return
+    for (user_id,) in db.execute("SELECT id FROM users ORDER BY id").fetchall():
+        _append_audit(db, "migrate", "user", user_id,
+                      {"must_change_password": 0, "step": "m006_accounts"})
+
+
+@migrations()
 def m007_resignature(db: Database) -> None:
     """Signatures bound to content: what each signature signed, and stale signatures.
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from store_demo_reading import PASSWORD, setup_demo
+from store_demo_reading import PASSWORD, TEMPORARY_PASSWORD, setup_demo
 
-from core.actions import add_user
+from core.actions import add_user, change_password
 from core.model.trial import Session
 from core.store import Store, init_store, login, open_store
 from core.store.auth import ScryptParams
@@ -17,6 +17,17 @@ from core.store.integrity import check_store
 
 # scrypt at 1/32 of the default cost: the tests log in hundreds of times.
 CHEAP_KDF = ScryptParams(n=2**10, r=8, p=1)
+
+
+def audit_count(store: Store) -> int:
+    """How many audit rows *store* holds."""
+    return int(store.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"])
+
+
+def failed_logins(store: Store, login_name: str) -> int:
+    """The failure count of an account, as stored."""
+    return int(store.rows("SELECT failed_logins AS n FROM users WHERE login = ?",
+                          (login_name,))[0]["n"])
 
 
 @dataclass
@@ -35,8 +46,16 @@ class Trial:
         return self.store.path
 
 
+def first_login(store: Store, login_name: str) -> Session:
+    """Log in with the admin's temporary password and choose ``PASSWORD``, as a new user
+    must; the session then works."""
+    session = login(store, login_name, TEMPORARY_PASSWORD)
+    change_password(store, session, TEMPORARY_PASSWORD, PASSWORD, kdf=CHEAP_KDF)
+    return session
+
+
 def make_trial(path: Path, triggers: tuple[str, ...] | None = None) -> Trial:
-    """A new store at *path* with one user per role, all logged in."""
+    """A new store at *path* with one user per role, all logged in with ``PASSWORD``."""
     kwargs = {"triggers": triggers} if triggers else {}
     store = init_store(path, "DEMO-HCC-P2", "mRECIST", "admin", "Ada Admin", PASSWORD,
                        kdf=CHEAP_KDF, **kwargs)
@@ -45,10 +64,9 @@ def make_trial(path: Path, triggers: tuple[str, ...] | None = None) -> Trial:
                                 ("reader2", "Rolf Reader", "reader"),
                                 ("adj", "Ann Adjudicator", "adjudicator"),
                                 ("coord", "Carl Coordinator", "coordinator")):
-        add_user(store, admin, name, display, role, PASSWORD, kdf=CHEAP_KDF)
-    return Trial(store, admin, login(store, "reader1", PASSWORD),
-                 login(store, "reader2", PASSWORD), login(store, "adj", PASSWORD),
-                 login(store, "coord", PASSWORD))
+        add_user(store, admin, name, display, role, TEMPORARY_PASSWORD, kdf=CHEAP_KDF)
+    return Trial(store, admin, first_login(store, "reader1"), first_login(store, "reader2"),
+                 first_login(store, "adj"), first_login(store, "coord"))
 
 
 @pytest.fixture

@@ -39,6 +39,8 @@ from core.phantom.study import _context, _series_plan, ground_truth
 from core.store import Store
 
 PASSWORD = "correct horse battery"
+# What an admin gives a new account; its first session may only change it (to PASSWORD).
+TEMPORARY_PASSWORD = "given by the admin 4u"
 
 
 @dataclass(frozen=True)

@@ -55,5 +55,5 @@ def test_only_an_admin_creates_users_and_logins_are_unique(trial):
         add_user(trial.store, trial.coordinator, "x", "X", "reader", PASSWORD, CHEAP_KDF)
     with pytest.raises(AuthenticationError, match="already exists"):
         add_user(trial.store, trial.admin, "reader1", "R", "reader", PASSWORD, CHEAP_KDF)
-    with pytest.raises(AuthenticationError, match="at least 8 characters"):
-        add_user(trial.store, trial.admin, "short", "S", "reader", "1234567", CHEAP_KDF)
+    with pytest.raises(AuthenticationError, match="at least 12 characters"):
+        add_user(trial.store, trial.admin, "short", "S", "reader", "12345678901", CHEAP_KDF)

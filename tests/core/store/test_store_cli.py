@@ -9,14 +9,14 @@ import shutil
 import sqlite3
 
 import pytest
-from store_demo_reading import PASSWORD, demo_truth, read_subject
+from store_demo_reading import PASSWORD, TEMPORARY_PASSWORD, demo_truth, read_subject
 
 from core.actions import final_results
 from core.cli import main
 from core.store import login, open_store
 from core.store.anchors import checkpoint_path
 
-ADMIN_PASSWORD = "admin password"
+ADMIN_PASSWORD = "the site manager's own"
 
 
 def run(monkeypatch, capsys, *argv, stdin=""):
@@ -56,7 +56,11 @@ def template_store(tmp_path_factory, small_demo_trial):
         status, _, err = _run_quietly("user", "add", "--db", db, "--user", "admin",
                                       "--password-stdin", "--login", login_name, "--name",
                                       login_name.title(), "--role", role,
-                                      stdin=f"{ADMIN_PASSWORD}\n{PASSWORD}\n")
+                                      stdin=f"{ADMIN_PASSWORD}\n{TEMPORARY_PASSWORD}\n")
+        assert status == 0, err
+        status, _, err = _run_quietly("user", "password", "--db", db, "--user", login_name,
+                                      "--password-stdin",
+                                      stdin=f"{TEMPORARY_PASSWORD}\n{PASSWORD}\n")
         assert status == 0, err
     status, out, err = _run_quietly("subject", "add", "--db", db, "--user", "admin",
                                     "--password-stdin", "--demo", small_demo_trial,
@@ -227,7 +231,7 @@ def test_a_refused_password_leaves_no_file_and_the_retry_works(tmp_path, monkeyp
     status, _, err = run(monkeypatch, capsys, "db", "init", "--db", db, "--trial", "X",
                          "--criteria", "mRECIST", "--password-stdin", stdin="short\n")
     assert status == 2
-    assert "a password needs at least 8 characters" in err
+    assert "a password needs at least 12 characters" in err
     assert list(tmp_path.iterdir()) == []
     status, _, err = run(monkeypatch, capsys, "db", "init", "--db", db, "--trial", "X",
                          "--criteria", "mRECIST", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")

@@ -24,7 +24,7 @@ def test_a_failure_while_the_store_is_built_leaves_nothing(tmp_path):
         init_store(tmp_path / "t.sqlite", "T", "mRECIST", "admin", "Admin", PASSWORD,
                    kdf=ScryptParams(n=1000))
     assert _files(tmp_path) == []
-    with pytest.raises(AuthenticationError, match="at least 8 characters"):
+    with pytest.raises(AuthenticationError, match="at least 12 characters"):
         init_store(tmp_path / "t.sqlite", "T", "mRECIST", "admin", "Admin", "short")
     assert _files(tmp_path) == []
 
