@@ -104,6 +104,10 @@ def test_the_layer_contracts_hold():
      "core's layers"),
     ("widgets/_sneak.py", "from core.store import open_store",
      "widgets show core values"),
+    ("core/cli/_peek.py", "from core.store.reads import load_read",
+     "above the actions, the store is opened and logged in to"),
+    ("desktop/_peek.py", "from core.store import ledger",
+     "above the actions, the store is opened and logged in to"),
 ])
 def test_a_violating_import_breaks_a_contract(tmp_path, module, line, broken):
     # A copy of the packages with one forbidden import added: the same contracts must fail

@@ -22,8 +22,7 @@ from core.cli.common import (
 )
 from core.cli.trial import read_new_password
 from core.errors import StoreError
-from core.store import open_store
-from core.store.auth import MAX_IDLE_MINUTES
+from core.store import MAX_IDLE_MINUTES, open_store
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -19,8 +19,7 @@ from typing import BinaryIO
 from core.criteria.validation import one_line
 from core.errors import CoreError, DicomImportError, InputFileError, shortened
 from core.model.trial import Session
-from core.store import Store, login, open_store
-from core.store.db import DEFAULT_BUSY_TIMEOUT_S
+from core.store import DEFAULT_BUSY_TIMEOUT_S, Store, login, open_store
 
 EXIT_ERROR = 2
 # A password line is read up to this many characters: `--password-stdin </dev/zero` must

@@ -16,8 +16,7 @@ from core.cli.common import (
 )
 from core.errors import CoreError
 from core.model.clinical import DEFAULT_TRIGGERS, CaseOptions, Criteria, Trigger
-from core.store import init_store, open_store
-from core.store.backup import DEFAULT_KEEP
+from core.store import DEFAULT_KEEP, init_store, open_store
 
 EXIT_AUDIT_BROKEN = 1
 

@@ -18,23 +18,31 @@ leave the package. Its modules:
 """
 
 from core.store.audit import AuditVerdict, verify
-from core.store.auth import DEFAULT_KDF, MAX_FAILED_LOGINS, ScryptParams, login, logout
-from core.store.backup import backup, rotate_backups
-from core.store.db import Store, open_store
+from core.store.auth import (
+    DEFAULT_KDF,
+    MAX_FAILED_LOGINS,
+    MAX_IDLE_MINUTES,
+    ScryptParams,
+    login,
+    logout,
+)
+from core.store.backup import DEFAULT_KEEP
+from core.store.db import DEFAULT_BUSY_TIMEOUT_S, Store, open_store
 from core.store.trial import init_store, trial_info
 
 __all__ = [
+    "DEFAULT_BUSY_TIMEOUT_S",
     "DEFAULT_KDF",
+    "DEFAULT_KEEP",
     "MAX_FAILED_LOGINS",
+    "MAX_IDLE_MINUTES",
     "AuditVerdict",
     "ScryptParams",
     "Store",
-    "backup",
     "init_store",
     "login",
     "logout",
     "open_store",
-    "rotate_backups",
     "trial_info",
     "verify",
 ]

@@ -24,14 +24,14 @@ from core.store.rows import series_from_row, signature_from_row
 
 def earlier_task_a(store: Store, subject_id: int) -> int | None:
     """The task that was read A in the subject's first adjudication, or ``None``."""
-    row = store.row("SELECT task_a_id FROM adjudications WHERE subject_id = ? "
+    row = store._row("SELECT task_a_id FROM adjudications WHERE subject_id = ? "
                     "ORDER BY id LIMIT 1", (subject_id,))
     return int(row["task_a_id"]) if row else None
 
 
 def is_cycle_decided(store: Store, subject_id: int, through_timepoint_id: int) -> bool:
     """True if the cycle up to this timepoint has a current final result or adjudication."""
-    return store.row(
+    return store._row(
         "SELECT 1 FROM final_results WHERE subject_id = ? AND through_timepoint_id = ? "
         "AND is_superseded = 0 UNION ALL SELECT 1 FROM adjudications WHERE subject_id = ? "
         "AND through_timepoint_id = ? AND status != 'superseded'",
@@ -65,17 +65,17 @@ def insert_final(store: Store, actor: int, subject_id: int, through_timepoint_id
 
 def supersede_from(store: Store, actor: int, subject_id: int, index: int) -> None:
     """Supersede the subject's cycles that rest on timepoint *index* (0 = baseline) or later."""
-    timepoints = store.rows("SELECT id FROM timepoints WHERE subject_id = ? ORDER BY date",
+    timepoints = store._rows("SELECT id FROM timepoints WHERE subject_id = ? ORDER BY date",
                             (subject_id,))
     affected = tuple(tp["id"] for tp in timepoints[index:])
     if not affected:
         return
     marks = ",".join("?" * len(affected))
-    for row in store.rows(f"SELECT id FROM final_results WHERE is_superseded = 0 AND "
+    for row in store._rows(f"SELECT id FROM final_results WHERE is_superseded = 0 AND "
                           f"through_timepoint_id IN ({marks})", affected):
         ledger.update(store, actor, "final_result", row["id"], {"is_superseded": 1},
                       action="supersede")
-    for row in store.rows(f"SELECT id, status FROM adjudications WHERE status != 'superseded' "
+    for row in store._rows(f"SELECT id, status FROM adjudications WHERE status != 'superseded' "
                           f"AND through_timepoint_id IN ({marks})", affected):
         ledger.update(store, actor, "adjudication", row["id"], {"status": "superseded"},
                       action="supersede")
@@ -83,7 +83,7 @@ def supersede_from(store: Store, actor: int, subject_id: int, index: int) -> Non
 
 def open_adjudication_tasks(store: Store) -> tuple[AdjudicationTask, ...]:
     """Open adjudications, oldest first."""
-    rows = store.rows(
+    rows = store._rows(
         "SELECT a.id, s.code, t.label FROM adjudications a JOIN subjects s "
         "ON s.id = a.subject_id JOIN timepoints t ON t.id = a.through_timepoint_id "
         "WHERE a.status = 'open' ORDER BY a.id")
@@ -92,7 +92,7 @@ def open_adjudication_tasks(store: Store) -> tuple[AdjudicationTask, ...]:
 
 def find_adjudication(store: Store, adjudication_id: int) -> Adjudication | None:
     """Adjudication *adjudication_id* whatever its status, or ``None``."""
-    row = store.row("SELECT a.*, s.code, t.label FROM adjudications a JOIN subjects s "
+    row = store._row("SELECT a.*, s.code, t.label FROM adjudications a JOIN subjects s "
                     "ON s.id = a.subject_id JOIN timepoints t ON t.id = a.through_timepoint_id "
                     "WHERE a.id = ?", (adjudication_id,))
     if row is None:
@@ -129,7 +129,7 @@ def signed_adjudications(store: Store) -> tuple[tuple[Adjudication, Signature | 
 
     A decided adjudication without a signature comes with ``None``.
     """
-    rows = store.rows("SELECT id FROM adjudications WHERE status = 'decided' "
+    rows = store._rows("SELECT id FROM adjudications WHERE status = 'decided' "
                       "OR signature_id IS NOT NULL ORDER BY id")
     out = []
     for row in rows:
@@ -141,7 +141,7 @@ def signed_adjudications(store: Store) -> tuple[tuple[Adjudication, Signature | 
 
 def decision_signature(store: Store, adjudication_id: int) -> Signature | None:
     """The signature adjudication *adjudication_id* points at, or ``None``."""
-    row = store.row("SELECT g.* FROM adjudications a JOIN signatures g "
+    row = store._row("SELECT g.* FROM adjudications a JOIN signatures g "
                     "ON g.id = a.signature_id WHERE a.id = ?", (adjudication_id,))
     return None if row is None else signature_from_row(row)
 
@@ -153,7 +153,7 @@ def withdrawn_resignatures(store: Store) -> tuple[tuple[str, str, str, str], ...
     Only timepoints up to that cycle's own: the adjudicator sees nothing of a read beyond
     the cycle they adjudicate. In subject, letter and date order.
     """
-    rows = store.rows(
+    rows = store._rows(
         "SELECT s.code, CASE rt.task_id WHEN a.task_a_id THEN 'A' ELSE 'B' END AS letter, "
         "tp.label, rt.resign_reason FROM adjudications a "
         "JOIN subjects s ON s.id = a.subject_id "
@@ -170,7 +170,7 @@ def withdrawn_resignatures(store: Store) -> tuple[tuple[str, str, str, str], ...
 
 def current_finals(store: Store) -> tuple[FinalResult, ...]:
     """Each subject's current final result (its latest cycle), in subject order."""
-    rows = store.rows(
+    rows = store._rows(
         "SELECT f.*, s.code, t.label, t.date, k.slot, a.rationale FROM final_results f "
         "JOIN subjects s ON s.id = f.subject_id "
         "JOIN timepoints t ON t.id = f.through_timepoint_id "
@@ -188,7 +188,7 @@ def current_finals(store: Store) -> tuple[FinalResult, ...]:
 def latest_final_task(store: Store, subject_id: int) -> tuple[int, int, int | None] | None:
     """(task, through timepoint, adjudication or ``None``) of the subject's current final
     result, or ``None``."""
-    row = store.row("SELECT f.task_id, f.through_timepoint_id, f.adjudication_id "
+    row = store._row("SELECT f.task_id, f.through_timepoint_id, f.adjudication_id "
                     "FROM final_results f JOIN timepoints t ON t.id = f.through_timepoint_id "
                     "WHERE f.subject_id = ? AND f.is_superseded = 0 "
                     "ORDER BY t.date DESC LIMIT 1", (subject_id,))
@@ -200,7 +200,7 @@ def latest_final_task(store: Store, subject_id: int) -> tuple[int, int, int | No
 def series_through(store: Store, subject_id: int,
                    through_timepoint_id: int) -> tuple[SeriesRecord, ...]:
     """The subject's series up to and including one timepoint, by date then phase."""
-    rows = store.rows(
+    rows = store._rows(
         "SELECT s.* FROM series s JOIN timepoints t ON t.id = s.timepoint_id "
         "WHERE t.subject_id = ? AND t.date <= (SELECT date FROM timepoints WHERE id = ?) "
         "ORDER BY t.date, s.phase, s.id", (subject_id, through_timepoint_id))

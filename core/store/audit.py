@@ -29,7 +29,7 @@ def record(
     after: Any = None,
 ) -> None:
     """Append one audit row; call inside the ``Store.transaction()`` of the change."""
-    head = store.row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
+    head = store._row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
     prev_hash = head["hash"] if head else GENESIS_HASH
     row = {
         "id": (head["id"] + 1) if head else 1,
@@ -41,7 +41,7 @@ def record(
         "before_json": to_json(before),
         "after_json": to_json(after),
     }
-    store.execute(
+    store._execute(
         "INSERT INTO audit (id, utc, user_id, action, entity, entity_id, before_json, "
         "after_json, prev_hash, hash) VALUES (:id, :utc, :user_id, :action, :entity, "
         ":entity_id, :before_json, :after_json, :prev_hash, :hash)",
@@ -68,7 +68,7 @@ def verify(store: Store) -> AuditVerdict:
     prev_hash = GENESIS_HASH
     expected_id = 1
     checked = 0
-    for row in store.db.query("SELECT * FROM audit ORDER BY id"):
+    for row in store._db.query("SELECT * FROM audit ORDER BY id"):
         if row["id"] != expected_id:
             return AuditVerdict(checked, row["id"],
                                 f"row {expected_id} is missing before row {row['id']}")
@@ -84,7 +84,7 @@ def verify(store: Store) -> AuditVerdict:
 
 def latest(store: Store, action: str, entity: str) -> tuple[str, Any] | None:
     """(time, after-value) of the newest audit row of *action* on *entity*, or ``None``."""
-    row = store.row("SELECT utc, after_json FROM audit WHERE action = ? AND entity = ? "
+    row = store._row("SELECT utc, after_json FROM audit WHERE action = ? AND entity = ? "
                     "ORDER BY id DESC LIMIT 1", (action, entity))
     if row is None:
         return None

@@ -188,7 +188,7 @@ def insert_user(store: Store, actor_id: int | None, login: str, display_name: st
     """
     role = Role(role)
     check_new_account(login, display_name, password)
-    if store.row("SELECT id FROM users WHERE login = ?", (login,)):
+    if store._row("SELECT id FROM users WHERE login = ?", (login,)):
         raise AuthenticationError(login, "this login already exists")
     user_id = ledger.insert(store, actor_id, "user", {
         "login": login, "display_name": display_name, "role": role.value,
@@ -201,7 +201,7 @@ def find_user(store: Store, login_name: str) -> User | None:
     """The account with *login_name*, or ``None``."""
     if len(login_name) > MAX_LOGIN_LENGTH:
         return None
-    row = store.row("SELECT * FROM users WHERE login = ?", (login_name,))
+    row = store._row("SELECT * FROM users WHERE login = ?", (login_name,))
     return user_from_row(row) if row else None
 
 
@@ -245,7 +245,7 @@ def set_temporary_password(store: Store, actor_id: int | None, login_name: str,
     ledger.update(store, actor_id, "user", user_id, {
         "password_hash": hash_password(password, kdf), "must_change_password": 1,
         "failed_logins": 0, "is_locked": 0}, action=action, note=note)
-    row = store.row("SELECT * FROM users WHERE id = ?", (user_id,))
+    row = store._row("SELECT * FROM users WHERE id = ?", (user_id,))
     assert row is not None
     return user_from_row(row)
 
@@ -276,13 +276,13 @@ def set_own_password(store: Store, session: Session, password: str,
 
 def setting(store: Store, key: str) -> Any:
     """The value of setting *key*, or ``None``."""
-    row = store.row("SELECT value_json FROM settings WHERE key = ?", (key,))
+    row = store._row("SELECT value_json FROM settings WHERE key = ?", (key,))
     return None if row is None else json.loads(row["value_json"])
 
 
 def put_setting(store: Store, actor_id: int | None, key: str, value: Any) -> None:
     """Set *key* to *value* (inside the caller's transaction), audited."""
-    row = store.row("SELECT id FROM settings WHERE key = ?", (key,))
+    row = store._row("SELECT id FROM settings WHERE key = ?", (key,))
     value_json = json.dumps(value, sort_keys=True)
     if row is None:
         ledger.insert(store, actor_id, "setting", {"key": key, "value_json": value_json})
@@ -342,9 +342,9 @@ def _count_failure(store: Store, user_id: int, action: str) -> bool:
     The count is re-read under the write lock (``BEGIN IMMEDIATE``), so failures of
     processes guessing at once add up instead of overwriting each other.
     """
-    if not store.db.conn.in_transaction:
+    if not store._db.conn.in_transaction:
         raise RuntimeError("failures are counted inside Store.transaction()")
-    row = store.row("SELECT failed_logins FROM users WHERE id = ?", (user_id,))
+    row = store._row("SELECT failed_logins FROM users WHERE id = ?", (user_id,))
     assert row is not None
     failures = int(row["failed_logins"]) + 1
     locked = failures >= MAX_FAILED_LOGINS
@@ -361,7 +361,7 @@ def _attempt(store: Store, login_name: str, password: str,
     and under the write lock with its count, so no more than ``MAX_FAILED_LOGINS``
     passwords are ever checked against an account before it locks.
     """
-    row = store.row("SELECT * FROM users WHERE login = ?", (login_name,))
+    row = store._row("SELECT * FROM users WHERE login = ?", (login_name,))
     wrong = AuthenticationError(login_name, "unknown login or wrong password")
     if row is None:
         audit.record(store, None, "login_failed", "user", None, None,
@@ -456,7 +456,7 @@ def session_user(store: Store, session: Session, *, allow_temporary: bool = Fals
         registry.end(token)
         raise PermissionDeniedError(who, f"session expired after {minutes} minutes of "
                                     "inactivity; log in again")
-    row = store.row("SELECT * FROM users WHERE id = ?", (entry.user_id,))
+    row = store._row("SELECT * FROM users WHERE id = ?", (entry.user_id,))
     if row is None or row["is_locked"] or not row["is_active"]:
         registry.end(token)
         raise PermissionDeniedError(who, "account locked or inactive")
@@ -480,7 +480,7 @@ def signer_confirmed(store: Store, session: Session, password: str,
     the session); the caller then lets its transaction commit that count, changes nothing,
     and refuses.
     """
-    row = store.row("SELECT * FROM users WHERE id = ?", (session.user_id,))
+    row = store._row("SELECT * FROM users WHERE id = ?", (session.user_id,))
     if row is None:
         return False
     if check_password(password, row["password_hash"]):

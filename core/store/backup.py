@@ -35,7 +35,7 @@ def backup(store: Store, out: Path | str) -> Path:
     try:
         target = sqlite3.connect(str(out))
         try:
-            store.db.conn.backup(target, pages=1024)
+            store._db.conn.backup(target, pages=1024)
             verdict = target.execute("PRAGMA integrity_check").fetchone()[0]
             head = target.execute("SELECT id, hash, utc FROM audit ORDER BY id DESC "
                                   "LIMIT 1").fetchone()

@@ -48,17 +48,24 @@ def _is_lock_error(error: sqlite3.OperationalError) -> bool:
 
 
 class Store:
-    """An open trial store. Use the functions of ``core.store``; rows never leave it."""
+    """An open trial store. Use the functions of ``core.store``; rows never leave it.
+
+    Its connection and raw queries (``_db``, ``_rows``, ``_row``, ``_execute``) are for the
+    modules of ``core.store`` only: nothing above the store reads a table except through
+    them (import-linter keeps the CLI, desktop and widgets off the store's modules, and
+    ``transaction()`` and ``snapshot()`` yield nothing), so a caller holding a reader's
+    session has no raw entry point (docs/security.md §4).
+    """
 
     def __init__(self, path: Path, db: Database, busy_timeout_s: float) -> None:
         self.path = path
-        self.db = db
+        self._db = db
         self.busy_timeout_s = busy_timeout_s
         # The sessions this store issued, kept by token digest; only auth.login adds one, so
         # a Session built by hand is refused (core.store.sessions).
         self._sessions = SessionRegistry()
         # The audit head last written to the checkpoint file, and why the last write failed.
-        self.anchoring = True
+        self._anchoring = True
         self._anchored: tuple[int, str] | None = None
         self.anchor_problem: str | None = None
 
@@ -71,7 +78,7 @@ class Store:
     def close(self) -> None:
         """Close the connection; the file stays consistent whatever happens next."""
         self._sessions.clear()
-        self.db.close()
+        self._db.close()
 
     def _locked(self, error: sqlite3.OperationalError) -> StoreLockedError:
         return StoreLockedError(
@@ -81,7 +88,7 @@ class Store:
         )
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Database]:
+    def transaction(self) -> Iterator[None]:
         """One user action: everything inside commits together or not at all.
 
         Raises
@@ -89,25 +96,25 @@ class Store:
         StoreLockedError
             If another process held the write lock for longer than the busy timeout.
         """
-        if self.db.conn.in_transaction:
-            with self.db.atomic():
-                yield self.db
+        if self._db.conn.in_transaction:
+            with self._db.atomic():
+                yield
             return
         try:
-            self.db.execute("BEGIN IMMEDIATE")
+            self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             if _is_lock_error(error):
                 raise self._locked(error) from None
             raise
         try:
-            yield self.db
+            yield
         except BaseException:
-            self.db.rollback()
+            self._db.rollback()
             raise
         try:
-            self.db.execute("COMMIT")
+            self._db.execute("COMMIT")
         except sqlite3.OperationalError as error:
-            self.db.rollback()
+            self._db.rollback()
             if _is_lock_error(error):
                 raise self._locked(error) from None
             raise
@@ -115,7 +122,7 @@ class Store:
 
     def audit_head(self) -> Anchor | None:
         """The audit's row count and last hash now, or ``None`` for an empty audit."""
-        head = self.db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        head = self._db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         return Anchor(int(head[0]), str(head[1]), utc_now()) if head else None
 
     def anchor(self, by: str = "commit") -> None:
@@ -126,11 +133,11 @@ class Store:
         screen, not raised. A checkpoint file that has gone missing is started again with a
         ``restart`` line, which ``audit verify`` reports.
         """
-        if not self.anchoring:
+        if not self._anchoring:
             return
         try:
             head = self.audit_head()
-            copy = self.db.execute("SELECT value_json FROM settings WHERE key = ?",
+            copy = self._db.execute("SELECT value_json FROM settings WHERE key = ?",
                                    (ANCHOR_COPY_SETTING,)).fetchone()
         except sqlite3.Error as error:
             self.anchor_problem = f"could not read the audit head: {error}"
@@ -154,40 +161,40 @@ class Store:
         self._anchored = (head.rows, head.head)
 
     @contextlib.contextmanager
-    def snapshot(self) -> Iterator[Database]:
+    def snapshot(self) -> Iterator[None]:
         """A consistent read of several queries: nothing committed meanwhile is half seen.
 
         Under WAL a deferred transaction reads one snapshot and takes no write lock, so a
         screen loading a read never blocks a reader saving a caliper elsewhere.
         """
-        if self.db.conn.in_transaction:
-            yield self.db
+        if self._db.conn.in_transaction:
+            yield
             return
-        self.db.execute("BEGIN DEFERRED")
+        self._db.execute("BEGIN DEFERRED")
         try:
-            yield self.db
+            yield
         finally:
-            self.db.rollback()
+            self._db.rollback()
 
-    def rows(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
+    def _rows(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
         """Run a read query and return its rows as dicts (for ``core.store`` modules only)."""
         try:
-            return list(self.db.query(sql, params))
+            return list(self._db.query(sql, params))
         except sqlite3.OperationalError as error:
             if _is_lock_error(error):
                 raise self._locked(error) from None
             raise
 
-    def row(self, sql: str, params: Params = ()) -> dict[str, Any] | None:
+    def _row(self, sql: str, params: Params = ()) -> dict[str, Any] | None:
         """The first row of a read query, or ``None``."""
-        found = self.rows(sql, params)
+        found = self._rows(sql, params)
         return found[0] if found else None
 
-    def execute(self, sql: str, params: Params = ()) -> int:
+    def _execute(self, sql: str, params: Params = ()) -> int:
         """Run one write statement inside ``transaction()``; return the last row id."""
-        if not self.db.conn.in_transaction:
+        if not self._db.conn.in_transaction:
             raise RuntimeError("store writes must run inside Store.transaction()")
-        cursor = self.db.execute(sql, params)
+        cursor = self._db.execute(sql, params)
         return int(cursor.lastrowid or 0)
 
 
@@ -206,7 +213,7 @@ def _connect(path: Path, busy_timeout_s: float) -> Database:
 
 def _migrate(store: Store) -> tuple[str, ...]:
     """Apply the pending steps; return their names."""
-    db = store.db
+    db = store._db
     known = set(step_names())
     applied = {migration.name for migration in migrations.applied(db)}
     if applied - known:
@@ -216,11 +223,11 @@ def _migrate(store: Store) -> tuple[str, ...]:
         return ()
     # Two processes opening a new store at once: the write lock makes the second one wait
     # and then find nothing pending, instead of creating the tables twice.
-    store.anchoring = False  # the commit below is not an action; see open_store
+    store._anchoring = False  # the commit below is not an action; see open_store
     with store.transaction():
         pending = tuple(migration.name for migration in migrations.pending(db))
         migrations.apply(db)
-    store.anchoring = True
+    store._anchoring = True
     return pending
 
 

@@ -43,10 +43,10 @@ def anchor_discrepancies(store: Store, source: str, anchors: Sequence[Anchor]
                          ) -> list[Discrepancy]:
     """Anchors the audit no longer reaches (truncated) or no longer matches (rewritten)."""
     found = []
-    count_row = store.row("SELECT COUNT(*) AS n FROM audit")
+    count_row = store._row("SELECT COUNT(*) AS n FROM audit")
     count = int(count_row["n"]) if count_row else 0
     for anchor in anchors:
-        row = store.row("SELECT hash FROM audit WHERE id = ?", (anchor.rows,))
+        row = store._row("SELECT hash FROM audit WHERE id = ?", (anchor.rows,))
         when = f"the anchor of {anchor.utc or 'unknown time'} in {source}"
         if row is None:
             found.append(Discrepancy("audit", None, f"truncated: {when} records "

@@ -39,13 +39,13 @@ def _table(entity: str) -> str:
 def _fresh_id(store: Store, table: str) -> int:
     while True:
         candidate = secrets.randbits(_RANDOM_ID_BITS) or 1
-        if store.row(f"SELECT 1 FROM {table} WHERE id = ?", (candidate,)) is None:
+        if store._row(f"SELECT 1 FROM {table} WHERE id = ?", (candidate,)) is None:
             return candidate
 
 
 def stored_row(store: Store, table: str, row_id: int) -> dict[str, Any] | None:
     """Row *row_id* of *table* as stored, or ``None``."""
-    return store.row(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+    return store._row(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
 
 
 def insert(store: Store, actor: int | None, entity: str, values: Mapping[str, Any], *,
@@ -60,7 +60,7 @@ def insert(store: Store, actor: int | None, entity: str, values: Mapping[str, An
         columns["id"] = _fresh_id(store, table)
     names = ", ".join(columns)
     marks = ", ".join(f":{name}" for name in columns)
-    new_id = store.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", columns)
+    new_id = store._execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", columns)
     new_id = int(columns.get("id", new_id))
     row = stored_row(store, table, new_id)
     assert row is not None  # just inserted inside this transaction
@@ -84,7 +84,7 @@ def update(store: Store, actor: int | None, entity: str, row_id: int,
     if before is None:
         raise LookupError(f"{table} has no row {row_id}")
     assignments = ", ".join(f"{name} = :{name}" for name in changes)
-    store.execute(f"UPDATE {table} SET {assignments} WHERE id = :_row_id",
+    store._execute(f"UPDATE {table} SET {assignments} WHERE id = :_row_id",
                   {**changes, "_row_id": row_id})
     old = recorded(table, {name: before[name] for name in changes})
     new = recorded(table, dict(changes))
@@ -99,7 +99,7 @@ def delete(store: Store, actor: int | None, entity: str, row_id: int, *,
     before = stored_row(store, table, row_id)
     if before is None:
         return None
-    store.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+    store._execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
     audit.record(store, actor, action, entity, row_id, recorded(table, before), None)
     return before
 
@@ -108,7 +108,7 @@ def group_digest(store: Store, table: str, group_id: int) -> tuple[int, str]:
     """(count, digest) of the rows of one group of a grouped table, as stored."""
     column = GROUP_COLUMNS[table]
     rows = [recorded(table, row) for row in
-            store.rows(f"SELECT * FROM {table} WHERE {column} = ? ORDER BY id", (group_id,))]
+            store._rows(f"SELECT * FROM {table} WHERE {column} = ? ORDER BY id", (group_id,))]
     return len(rows), audit.digest(rows)
 
 
@@ -130,7 +130,7 @@ def insert_group(store: Store, actor: int | None, entity: str, group_id: int,
     for row in rows:
         if row[column] != group_id:
             raise ValueError(f"a row of {table} outside group {group_id}")
-        store.execute(sql, dict(row))
+        store._execute(sql, dict(row))
     count, sha = group_digest(store, table, group_id)
     audit.record(store, actor, "create", entity, group_id, None,
                  {**dict(note or {}), "group_column": column, "count": count, "sha256": sha})

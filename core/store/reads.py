@@ -36,7 +36,7 @@ _LESION_ORDER = ("CASE l.category WHEN 'target' THEN 0 WHEN 'non_target' THEN 1 
 
 def find_task(store: Store, task_id: int) -> Task | None:
     """The reading task *task_id* with its subject and reader, or ``None``."""
-    row = store.row("SELECT t.id, t.slot, t.reader_id, t.subject_id, s.code, u.login "
+    row = store._row("SELECT t.id, t.slot, t.reader_id, t.subject_id, s.code, u.login "
                     "FROM tasks t JOIN subjects s ON s.id = t.subject_id "
                     "JOIN users u ON u.id = t.reader_id WHERE t.id = ?", (task_id,))
     if row is None:
@@ -47,12 +47,12 @@ def find_task(store: Store, task_id: int) -> Task | None:
 
 def reader_tasks(store: Store, reader_id: int) -> tuple[Task, ...]:
     """The tasks of one reader, in subject order, with the timepoints awaiting re-signature."""
-    rows = store.rows("SELECT t.id, t.slot, t.subject_id, s.code, u.login FROM tasks t "
+    rows = store._rows("SELECT t.id, t.slot, t.subject_id, s.code, u.login FROM tasks t "
                       "JOIN subjects s ON s.id = t.subject_id JOIN users u "
                       "ON u.id = t.reader_id WHERE t.reader_id = ? ORDER BY s.code",
                       (reader_id,))
     stale: dict[int, list[str]] = {}
-    for row in store.rows("SELECT rt.task_id, tp.label FROM read_timepoints rt "
+    for row in store._rows("SELECT rt.task_id, tp.label FROM read_timepoints rt "
                           "JOIN tasks t ON t.id = rt.task_id "
                           "JOIN timepoints tp ON tp.id = rt.timepoint_id "
                           "WHERE t.reader_id = ? AND rt.status = 'signed' "
@@ -64,31 +64,31 @@ def reader_tasks(store: Store, reader_id: int) -> tuple[Task, ...]:
 
 def lesion_task_id(store: Store, lesion_id: int) -> int | None:
     """The task a lesion belongs to, or ``None`` if there is no such lesion."""
-    row = store.row("SELECT task_id FROM lesions WHERE id = ?", (lesion_id,))
+    row = store._row("SELECT task_id FROM lesions WHERE id = ?", (lesion_id,))
     return int(row["task_id"]) if row else None
 
 
 def load_read(store: Store, task: Task) -> Read:
     """The whole read of *task*: timepoints in date order, lesions, calipers, findings."""
     task_id = task.task_id
-    timepoints = store.rows(
+    timepoints = store._rows(
         "SELECT t.id AS timepoint_id, t.label, t.date, t.nominal_week, rt.status, "
         "rt.not_assessed, rt.resign_reason, g.signed_utc FROM read_timepoints rt "
         "JOIN timepoints t ON t.id = rt.timepoint_id "
         "LEFT JOIN signatures g ON g.id = rt.signature_id "
         "WHERE rt.task_id = ? ORDER BY t.date", (task_id,))
     # Ids are random (see ``ledger``): lesions come in label order, T1..T10 before N1.
-    lesions = store.rows(f"SELECT * FROM lesions l WHERE task_id = ? ORDER BY {_LESION_ORDER}",
+    lesions = store._rows(f"SELECT * FROM lesions l WHERE task_id = ? ORDER BY {_LESION_ORDER}",
                          (task_id,))
     # An image recorded as lossy marks every caliper drawn on it (LEFT JOIN: a store made
     # before images were recorded still loads).
-    measurements = store.rows(
+    measurements = store._rows(
         "SELECT m.*, COALESCE(i.is_lossy, 0) AS is_lossy FROM measurements m "
         "JOIN lesions l ON l.id = m.lesion_id "
         "LEFT JOIN images i ON i.sop_instance_uid = m.sop_instance_uid AND i.frame = m.frame "
         "JOIN timepoints t ON t.id = m.timepoint_id "
         f"WHERE l.task_id = ? ORDER BY t.date, {_LESION_ORDER}, m.kind", (task_id,))
-    findings = store.rows(
+    findings = store._rows(
         "SELECT f.*, l.category FROM findings f JOIN lesions l ON l.id = f.lesion_id "
         "JOIN timepoints t ON t.id = f.timepoint_id "
         f"WHERE l.task_id = ? ORDER BY t.date, {_LESION_ORDER}", (task_id,))
@@ -111,7 +111,7 @@ def insert_lesion(store: Store, actor: int, task_id: int, lesion: Lesion) -> Les
 def delete_lesion(store: Store, actor: int, lesion: Lesion) -> None:
     """Remove *lesion* with its calipers and findings, each with its own audit row."""
     for table, entity in (("measurements", "measurement"), ("findings", "finding")):
-        for child in store.rows(f"SELECT id FROM {table} WHERE lesion_id = ?",
+        for child in store._rows(f"SELECT id FROM {table} WHERE lesion_id = ?",
                                 (lesion.lesion_id,)):
             ledger.delete(store, actor, entity, child["id"])
     ledger.delete(store, actor, "lesion", lesion.lesion_id)
@@ -120,7 +120,7 @@ def delete_lesion(store: Store, actor: int, lesion: Lesion) -> None:
 def upsert_measurement(store: Store, actor: int, measurement: Measurement) -> None:
     """Save *measurement*, replacing the lesion's caliper of the same kind at that timepoint."""
     row = measurement_to_row(measurement)
-    before = store.row("SELECT id FROM measurements WHERE lesion_id = ? AND timepoint_id = ? "
+    before = store._row("SELECT id FROM measurements WHERE lesion_id = ? AND timepoint_id = ? "
                        "AND kind = ?", (row["lesion_id"], row["timepoint_id"], row["kind"]))
     if before is None:
         ledger.insert(store, actor, "measurement", row)
@@ -131,7 +131,7 @@ def upsert_measurement(store: Store, actor: int, measurement: Measurement) -> No
 def delete_measurement(store: Store, actor: int, lesion_id: int, timepoint_id: int,
                        kind: MeasurementKind) -> bool:
     """Remove one caliper; return False if there was none."""
-    before = store.row("SELECT id FROM measurements WHERE lesion_id = ? AND timepoint_id = ? "
+    before = store._row("SELECT id FROM measurements WHERE lesion_id = ? AND timepoint_id = ? "
                        "AND kind = ?", (lesion_id, timepoint_id, kind.value))
     if before is None:
         return False
@@ -142,7 +142,7 @@ def delete_measurement(store: Store, actor: int, lesion_id: int, timepoint_id: i
 def upsert_finding(store: Store, actor: int, finding: Finding) -> None:
     """Save what was recorded of a lesion at one timepoint, replacing what was there."""
     row = finding_to_row(finding)
-    before = store.row("SELECT id FROM findings WHERE lesion_id = ? AND timepoint_id = ?",
+    before = store._row("SELECT id FROM findings WHERE lesion_id = ? AND timepoint_id = ?",
                        (finding.lesion_id, finding.timepoint_id))
     if before is None:
         ledger.insert(store, actor, "finding", row)
@@ -152,7 +152,7 @@ def upsert_finding(store: Store, actor: int, finding: Finding) -> None:
 
 def delete_finding(store: Store, actor: int, lesion_id: int, timepoint_id: int) -> bool:
     """Remove what was recorded of a lesion at one timepoint; return False if nothing was."""
-    before = store.row("SELECT id FROM findings WHERE lesion_id = ? AND timepoint_id = ?",
+    before = store._row("SELECT id FROM findings WHERE lesion_id = ? AND timepoint_id = ?",
                        (lesion_id, timepoint_id))
     if before is None:
         return False
@@ -161,7 +161,7 @@ def delete_finding(store: Store, actor: int, lesion_id: int, timepoint_id: int) 
 
 
 def _read_timepoint_id(store: Store, task_id: int, timepoint_id: int) -> int:
-    row = store.row("SELECT id FROM read_timepoints WHERE task_id = ? AND timepoint_id = ?",
+    row = store._row("SELECT id FROM read_timepoints WHERE task_id = ? AND timepoint_id = ?",
                     (task_id, timepoint_id))
     if row is None:  # the caller found the timepoint in the loaded read
         raise LookupError(f"task {task_id} has no timepoint {timepoint_id}")
@@ -195,7 +195,7 @@ def sign_read_timepoint(store: Store, actor: int, signer_name: str, task_id: int
     ledger.update(store, actor, "read_timepoint", rt_id,
                   {"status": "signed", "signature_id": signature_id, "resign_reason": None},
                   action="sign")
-    for waiting in store.rows("SELECT id FROM amendments WHERE read_timepoint_id = ? "
+    for waiting in store._rows("SELECT id FROM amendments WHERE read_timepoint_id = ? "
                               "AND signature_id IS NULL", (rt_id,)):
         ledger.update(store, actor, "amendment", waiting["id"],
                       {"signature_id": signature_id}, action="sign")
@@ -217,7 +217,7 @@ def timepoint_signatures(store: Store, task_id: int
 
     The signature is the one the timepoint points at, ``None`` if it points at none.
     """
-    rows = store.rows("SELECT rt.id AS rt_id, rt.timepoint_id AS tp_id, g.* "
+    rows = store._rows("SELECT rt.id AS rt_id, rt.timepoint_id AS tp_id, g.* "
                       "FROM read_timepoints rt "
                       "JOIN timepoints t ON t.id = rt.timepoint_id "
                       "LEFT JOIN signatures g ON g.id = rt.signature_id "

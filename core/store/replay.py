@@ -66,7 +66,7 @@ def expected_schema() -> tuple[tuple[tuple[str, str], str], ...]:
 def schema_discrepancies(store: Store) -> list[Discrepancy]:
     """Tables, indexes and triggers missing, added or changed against the migrations'."""
     expected = dict(expected_schema())
-    actual = _objects(store.db)
+    actual = _objects(store._db)
     found = []
     for (kind, name), sql in sorted(expected.items()):
         if (kind, name) not in actual:
@@ -81,7 +81,7 @@ def schema_discrepancies(store: Store) -> list[Discrepancy]:
 # -- ledger -------------------------------------------------------------------------------
 
 def _columns(store: Store, table: str) -> frozenset[str]:
-    names = {row["name"] for row in store.rows(f"PRAGMA table_info({table})")} - {"id"}
+    names = {row["name"] for row in store._rows(f"PRAGMA table_info({table})")} - {"id"}
     secret = set(SECRET_COLUMNS.get(table, ()))
     return frozenset((names - secret) | {f"{name}_sha256" for name in secret})
 
@@ -100,7 +100,7 @@ class _Expected:
 def _apply(store: Store) -> _Expected:
     columns = {table: _columns(store, table) for table in ENTITY_TABLES.values()}
     expected = _Expected(defaultdict(dict), defaultdict(dict), [])
-    for row in store.db.query("SELECT id, action, entity, entity_id, after_json FROM audit "
+    for row in store._db.query("SELECT id, action, entity, entity_id, after_json FROM audit "
                               "ORDER BY id"):
         action = row["action"]
         if action == BASELINE_START:
@@ -142,7 +142,7 @@ def ledger_discrepancies(store: Store) -> list[Discrepancy]:
             continue
         want = expected.rows[table]
         have = {row["id"]: recorded(table, row) for row in
-                store.db.query(f"SELECT * FROM {table}")}
+                store._db.query(f"SELECT * FROM {table}")}
         for row_id in sorted(set(want) - set(have)):
             found.append(Discrepancy(table, row_id, "removed outside the application"))
         for row_id in sorted(set(have) - set(want)):
@@ -161,9 +161,9 @@ def _group_discrepancies(store: Store, table: str,
                          want: dict[int, tuple[int, str]]) -> list[Discrepancy]:
     column = GROUP_COLUMNS[table]
     found = []
-    present = {row[column] for row in store.rows(f"SELECT DISTINCT {column} FROM {table}")}
+    present = {row[column] for row in store._rows(f"SELECT DISTINCT {column} FROM {table}")}
     for group in sorted(present | set(want)):
-        rows = [recorded(table, row) for row in store.rows(
+        rows = [recorded(table, row) for row in store._rows(
             f"SELECT * FROM {table} WHERE {column} = ? ORDER BY id", (group,))]
         if group not in want:
             found.append(Discrepancy(table, None, f"rows of {column} {group} added outside "

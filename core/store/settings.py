@@ -11,14 +11,14 @@ from core.store.db import Store
 
 def get_setting(store: Store, key: str, default: Any = None) -> Any:
     """The value of setting *key*, or *default*."""
-    row = store.row("SELECT value_json FROM settings WHERE key = ?", (key,))
+    row = store._row("SELECT value_json FROM settings WHERE key = ?", (key,))
     return json.loads(row["value_json"]) if row else default
 
 
 def put_setting(store: Store, actor: int, key: str, value: Any) -> None:
     """Set *key* to *value* inside the caller's transaction."""
     text = json.dumps(value, sort_keys=True)
-    row = store.row("SELECT id FROM settings WHERE key = ?", (key,))
+    row = store._row("SELECT id FROM settings WHERE key = ?", (key,))
     if row is None:
         ledger.insert(store, actor, "setting", {"key": key, "value_json": text})
     else:

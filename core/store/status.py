@@ -15,7 +15,7 @@ def reader_progress(store: Store) -> tuple[ReaderProgress, ...]:
     return tuple(ReaderProgress(row["login"], row["display_name"], row["subjects"],
                                 row["signed"], row["total"], row["adjudications"],
                                 row["chosen"], row["stale"])
-                 for row in store.rows(
+                 for row in store._rows(
         "SELECT u.login, u.display_name, COUNT(DISTINCT t.id) AS subjects, "
         "COALESCE(SUM(rt.status = 'signed' AND rt.resign_reason IS NULL), 0) AS signed, "
         "COALESCE(SUM(rt.status = 'signed' AND rt.resign_reason IS NOT NULL), 0) AS stale, "
@@ -32,7 +32,7 @@ def reader_progress(store: Store) -> tuple[ReaderProgress, ...]:
 
 def cycle_counts(store: Store) -> dict[str, int]:
     """Subjects, open adjudications, and current final results by source."""
-    row = store.row(
+    row = store._row(
         "SELECT (SELECT COUNT(*) FROM subjects) AS subjects, "
         "(SELECT COUNT(*) FROM adjudications WHERE status = 'open') AS open, "
         "(SELECT COUNT(*) FROM final_results WHERE is_superseded = 0 "
@@ -45,7 +45,7 @@ def cycle_counts(store: Store) -> dict[str, int]:
 def awaiting_resignature(store: Store) -> tuple[tuple[str, int, str, str], ...]:
     """(subject, reader slot, timepoint, reason) of every signed timepoint waiting for
     re-signature, in subject, slot and date order."""
-    rows = store.rows(
+    rows = store._rows(
         "SELECT s.code, t.slot, tp.label, rt.resign_reason "
         "FROM read_timepoints rt JOIN tasks t ON t.id = rt.task_id "
         "JOIN subjects s ON s.id = t.subject_id JOIN timepoints tp ON tp.id = rt.timepoint_id "

@@ -72,7 +72,7 @@ def init_store(
     draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}.creating")
     try:
         store = open_store(draft, create=True)
-        store.anchoring = False  # the draft's name is not the store's
+        store._anchoring = False  # the draft's name is not the store's
         try:
             with store.transaction():
                 option_data = _options_data(options or CaseOptions())
@@ -143,7 +143,7 @@ def _remove_draft(draft: Path) -> None:
 
 def trial_info(store: Store) -> TrialInfo:
     """The trial this store holds (not blinded: every role sees the protocol settings)."""
-    row = store.row("SELECT * FROM trial WHERE id = 1")
+    row = store._row("SELECT * FROM trial WHERE id = 1")
     if row is None:
         raise StoreError(store.path, "holds no trial (create it with `mrecist db init`)")
     options = json.loads(row["options_json"])
@@ -155,14 +155,14 @@ def trial_info(store: Store) -> TrialInfo:
 
 def find_subject(store: Store, code: str) -> Subject | None:
     """The subject with trial code *code*, or ``None``."""
-    row = store.row("SELECT id, code FROM subjects WHERE code = ?", (code,))
+    row = store._row("SELECT id, code FROM subjects WHERE code = ?", (code,))
     return Subject(row["id"], row["code"]) if row else None
 
 
 def all_subjects(store: Store) -> tuple[Subject, ...]:
     """Every subject, in code order."""
     return tuple(Subject(row["id"], row["code"])
-                 for row in store.rows("SELECT id, code FROM subjects ORDER BY code"))
+                 for row in store._rows("SELECT id, code FROM subjects ORDER BY code"))
 
 
 def insert_subject(store: Store, actor: int, code: str) -> Subject:
@@ -176,14 +176,14 @@ def subject_timepoints(store: Store, subject: Subject) -> tuple[TimepointInfo, .
     return tuple(
         TimepointInfo(row["id"], subject.code, row["label"],
                       dt.date.fromisoformat(row["date"]), row["nominal_week"])
-        for row in store.rows("SELECT * FROM timepoints WHERE subject_id = ? ORDER BY date",
+        for row in store._rows("SELECT * FROM timepoints WHERE subject_id = ? ORDER BY date",
                               (subject.subject_id,))
     )
 
 
 def find_timepoint(store: Store, timepoint_id: int) -> TimepointInfo | None:
     """Timepoint *timepoint_id* with its subject's code, or ``None``."""
-    row = store.row("SELECT t.*, s.code FROM timepoints t JOIN subjects s "
+    row = store._row("SELECT t.*, s.code FROM timepoints t JOIN subjects s "
                     "ON s.id = t.subject_id WHERE t.id = ?", (timepoint_id,))
     if row is None:
         return None
@@ -197,7 +197,7 @@ def insert_timepoint(store: Store, actor: int, subject: Subject, label: str, dat
     timepoint_id = ledger.insert(store, actor, "timepoint", {
         "subject_id": subject.subject_id, "label": label, "date": date.isoformat(),
         "nominal_week": nominal_week}, note={"subject": subject.code})
-    for task in store.rows("SELECT id FROM tasks WHERE subject_id = ?", (subject.subject_id,)):
+    for task in store._rows("SELECT id FROM tasks WHERE subject_id = ?", (subject.subject_id,)):
         ledger.insert(store, actor, "read_timepoint",
                       {"task_id": task["id"], "timepoint_id": timepoint_id})
     return TimepointInfo(timepoint_id, subject.code, label, date, nominal_week)
@@ -207,7 +207,7 @@ def insert_timepoint(store: Store, actor: int, subject: Subject, label: str, dat
 
 def find_series(store: Store, series_instance_uid: str) -> SeriesRecord | None:
     """The registered series with this UID, or ``None``."""
-    row = store.row("SELECT * FROM series WHERE series_instance_uid = ?",
+    row = store._row("SELECT * FROM series WHERE series_instance_uid = ?",
                     (series_instance_uid,))
     return series_from_row(row) if row else None
 
@@ -218,7 +218,7 @@ def timepoint_series(store: Store, timepoint_ids: Iterable[int]) -> tuple[Series
     if not ids:
         return ()
     marks = ",".join("?" * len(ids))
-    rows = store.rows(f"SELECT s.* FROM series s JOIN timepoints t ON t.id = s.timepoint_id "
+    rows = store._rows(f"SELECT s.* FROM series s JOIN timepoints t ON t.id = s.timepoint_id "
                       f"WHERE s.timepoint_id IN ({marks}) ORDER BY t.date, s.phase, s.id", ids)
     return tuple(map(series_from_row, rows))
 
@@ -256,7 +256,7 @@ def insert_images(store: Store, actor: int, series: SeriesRecord,
     One audit row per call names the series, the count and a digest of what was recorded,
     rather than one row per slice.
     """
-    known = {(row["sop_instance_uid"], row["frame"]) for row in store.rows(
+    known = {(row["sop_instance_uid"], row["frame"]) for row in store._rows(
         "SELECT sop_instance_uid, frame FROM images WHERE series_id = ?", (series.series_id,))}
     new = [image for image in images if (image.sop_instance_uid, image.frame) not in known]
     rows = [{"series_id": series.series_id, **image_to_row(image)} for image in new]
@@ -268,7 +268,7 @@ def insert_images(store: Store, actor: int, series: SeriesRecord,
 def timepoint_image(store: Store, timepoint_id: int, sop_instance_uid: str,
                     frame: int) -> ImageRecord | None:
     """The registered image with this UID and frame in a series of *timepoint_id*, or None."""
-    row = store.row("SELECT i.* FROM images i JOIN series s ON s.id = i.series_id "
+    row = store._row("SELECT i.* FROM images i JOIN series s ON s.id = i.series_id "
                     "WHERE s.timepoint_id = ? AND i.sop_instance_uid = ? AND i.frame = ?",
                     (timepoint_id, sop_instance_uid, frame))
     return image_from_row(row) if row else None
@@ -282,14 +282,14 @@ def images_of(store: Store, keys: Iterable[tuple[int, str, int]]
 
 def image_owner(store: Store, sop_instance_uid: str, frame: int) -> SeriesRecord | None:
     """The series an image is registered in, whichever it is, or ``None``."""
-    row = store.row("SELECT s.* FROM series s JOIN images i ON i.series_id = s.id "
+    row = store._row("SELECT s.* FROM series s JOIN images i ON i.series_id = s.id "
                     "WHERE i.sop_instance_uid = ? AND i.frame = ?", (sop_instance_uid, frame))
     return series_from_row(row) if row else None
 
 
 def series_image_count(store: Store, series_id: int) -> int:
     """How many images of the series are recorded."""
-    row = store.row("SELECT COUNT(*) AS n FROM images WHERE series_id = ?", (series_id,))
+    row = store._row("SELECT COUNT(*) AS n FROM images WHERE series_id = ?", (series_id,))
     return int(row["n"]) if row else 0
 
 
@@ -297,7 +297,7 @@ def series_image_count(store: Store, series_id: int) -> int:
 
 def subject_tasks(store: Store, subject: Subject) -> tuple[Task, ...]:
     """The reading tasks of *subject*, by slot."""
-    rows = store.rows("SELECT t.id, t.slot, t.reader_id, u.login FROM tasks t "
+    rows = store._rows("SELECT t.id, t.slot, t.reader_id, u.login FROM tasks t "
                       "JOIN users u ON u.id = t.reader_id WHERE t.subject_id = ? "
                       "ORDER BY t.slot", (subject.subject_id,))
     return tuple(Task(row["id"], subject.code, row["slot"], row["login"], row["reader_id"],
@@ -310,7 +310,7 @@ def insert_task(store: Store, actor: int, subject: Subject, reader_id: int, read
     task_id = ledger.insert(store, actor, "task", {
         "subject_id": subject.subject_id, "reader_id": reader_id, "slot": slot},
         note={"subject": subject.code, "reader": reader_login})
-    for timepoint in store.rows("SELECT id FROM timepoints WHERE subject_id = ?",
+    for timepoint in store._rows("SELECT id FROM timepoints WHERE subject_id = ?",
                                 (subject.subject_id,)):
         ledger.insert(store, actor, "read_timepoint",
                       {"task_id": task_id, "timepoint_id": timepoint["id"]})

@@ -21,12 +21,12 @@ CHEAP_KDF = ScryptParams(n=2**10, r=8, p=1)
 
 def audit_count(store: Store) -> int:
     """How many audit rows *store* holds."""
-    return int(store.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"])
+    return int(store._rows("SELECT COUNT(*) AS n FROM audit")[0]["n"])
 
 
 def failed_logins(store: Store, login_name: str) -> int:
     """The failure count of an account, as stored."""
-    return int(store.rows("SELECT failed_logins AS n FROM users WHERE login = ?",
+    return int(store._rows("SELECT failed_logins AS n FROM users WHERE login = ?",
                           (login_name,))[0]["n"])
 
 

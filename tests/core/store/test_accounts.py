@@ -127,7 +127,7 @@ def test_an_admin_reset_gives_a_temporary_password_and_ends_the_old_sessions(tri
         my_tasks(trial.store, session)
     change_password(trial.store, session, RESET_PASSWORD, OWN_PASSWORD, CHEAP_KDF)
     assert my_tasks(trial.store, session) == ()
-    (row,) = trial.store.rows("SELECT user_id FROM audit WHERE action = 'reset_password'")
+    (row,) = trial.store._rows("SELECT user_id FROM audit WHERE action = 'reset_password'")
     assert row["user_id"] == trial.admin.user_id
 
 
@@ -152,7 +152,7 @@ def test_a_locked_out_last_admin_is_recovered_from_the_file_and_audited(trial):
     with pytest.raises(PermissionDeniedError, match="locked"):
         unlock_user(trial.store, trial.admin, "admin")  # the admin's own session ended
     recover_admin(trial.store, "admin", RESET_PASSWORD, CHEAP_KDF)
-    (row,) = trial.store.rows("SELECT user_id, entity_id, after_json FROM audit "
+    (row,) = trial.store._rows("SELECT user_id, entity_id, after_json FROM audit "
                               "WHERE action = 'recover_admin'")
     after = json.loads(row["after_json"])
     assert (row["user_id"], row["entity_id"]) == (None, trial.admin.user_id)
@@ -180,8 +180,8 @@ def test_no_password_is_ever_in_the_audit(trial):
     reset_password(trial.store, trial.admin, "nora", RESET_PASSWORD, CHEAP_KDF)
     with pytest.raises(AuthenticationError):
         login(trial.store, OWN_PASSWORD, "typed into the wrong field")
-    hashes = [row["password_hash"] for row in trial.store.rows("SELECT * FROM users")]
-    text = json.dumps(trial.store.rows("SELECT * FROM audit"))
+    hashes = [row["password_hash"] for row in trial.store._rows("SELECT * FROM users")]
+    text = json.dumps(trial.store._rows("SELECT * FROM audit"))
     for secret in (PASSWORD, TEMPORARY_PASSWORD, OWN_PASSWORD, RESET_PASSWORD, *hashes):
         assert secret not in text
 
@@ -199,10 +199,10 @@ def test_m006_records_the_new_column_of_every_existing_account(tmp_path):
     db.conn.commit()
     db.close()
     with open_store(path) as store:
-        (migrated,) = store.rows("SELECT user_id, entity_id, after_json FROM audit "
+        (migrated,) = store._rows("SELECT user_id, entity_id, after_json FROM audit "
                                  "WHERE action = 'migrate'")
         assert (migrated["user_id"], migrated["entity_id"]) == (None, user_id)
         assert json.loads(migrated["after_json"])["must_change_password"] == 0
-        assert store.rows("SELECT must_change_password FROM users") == [
+        assert store._rows("SELECT must_change_password FROM users") == [
             {"must_change_password": 0}]
         assert verify(store).is_intact

@@ -106,7 +106,7 @@ def test_the_locked_out_last_admin_is_recovered_with_file_access(db, monkeypatch
                          "--password-stdin", "--subject", "HCC-100", stdin=OWN_PASSWORD + "\n")
     assert (status, err) == (0, "")
     with open_store(db) as store:
-        (row,) = store.rows("SELECT user_id, after_json FROM audit "
+        (row,) = store._rows("SELECT user_id, after_json FROM audit "
                             "WHERE action = 'recover_admin'")
     assert row["user_id"] is None
     assert "file-system recovery" in json.loads(row["after_json"])["note"]

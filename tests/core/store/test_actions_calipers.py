@@ -173,7 +173,7 @@ def test_a_read_changed_behind_the_actions_back_cannot_be_signed(demo):
     task = next(t for t in my_tasks(demo.store, demo.reader1) if t.subject == "HCC-001")
     baseline = get_read(demo.store, demo.reader1, task.task_id).timepoints[0].timepoint_id
     with demo.store.transaction():  # what only an edit of the SQLite file could do
-        demo.store.execute("UPDATE measurements SET length_mm = '99.00' WHERE kind = 'viable'")
+        demo.store._execute("UPDATE measurements SET length_mm = '99.00' WHERE kind = 'viable'")
     with pytest.raises(WorkflowError, match=r"cannot be signed: Baseline: T1: the viable "
                                             r"diameter 99\.00 mm exceeds"):
         sign_timepoint(demo.store, demo.reader1, task.task_id, baseline, PASSWORD)
@@ -196,12 +196,12 @@ def test_a_stored_caliper_whose_length_its_ends_disown_is_not_signed(demo):
     task = next(t for t in my_tasks(demo.store, demo.reader1) if t.subject == "HCC-001")
     baseline = get_read(demo.store, demo.reader1, task.task_id).timepoints[0].timepoint_id
     with demo.store.transaction():
-        demo.store.execute("UPDATE measurements SET length_mm = '60.00' WHERE kind = 'total'")
+        demo.store._execute("UPDATE measurements SET length_mm = '60.00' WHERE kind = 'total'")
     with pytest.raises(WorkflowError, match=r"Baseline: T1 total: the caliper says 60\.00 mm "
                                             r"but its end points on the registered image "
                                             r"measure 48\.00 mm"):
         sign_timepoint(demo.store, demo.reader1, task.task_id, baseline, PASSWORD)
     with demo.store.transaction():
-        demo.store.execute("DELETE FROM images")  # a store from before images were recorded
+        demo.store._execute("DELETE FROM images")  # a store from before images were recorded
     with pytest.raises(WorkflowError, match="gets them by importing it again"):
         sign_timepoint(demo.store, demo.reader1, task.task_id, baseline, PASSWORD)

@@ -41,7 +41,7 @@ def test_a_new_lesion_added_by_mistake_during_an_amendment_can_be_removed(demo):
     sign_timepoint(demo.store, demo.reader1, task_id, week6, PASSWORD)
     (final,) = final_results(demo.store, demo.coordinator)
     assert (final.through_label, final.source) == ("Week 6", "concordant")
-    deleted = demo.store.rows("SELECT entity FROM audit WHERE action = 'delete'")
+    deleted = demo.store._rows("SELECT entity FROM audit WHERE action = 'delete'")
     assert [row["entity"] for row in deleted] == ["finding", "lesion"]
 
 
@@ -74,7 +74,7 @@ def test_a_stray_finding_is_cleared_and_the_timepoint_signs(demo):
     assert cleared.read.finding(n1.lesion_id, week6) is None
     assert cleared.is_evaluable  # a new lesion with nothing recorded is not in the case
     sign_timepoint(demo.store, demo.reader1, task_id, week6, PASSWORD)
-    (row,) = demo.store.rows("SELECT before_json FROM audit WHERE action = 'delete' "
+    (row,) = demo.store._rows("SELECT before_json FROM audit WHERE action = 'delete' "
                              "AND entity = 'finding'")
     assert '"lesion_id":' in row["before_json"]
 

@@ -43,8 +43,8 @@ def _guess(path, number, start, results):
 
 def test_eight_processes_guessing_at_once_get_at_most_the_limit(trial):
     path = trial.path
-    (reader,) = trial.store.rows("SELECT id FROM users WHERE login = 'reader1'")
-    before = trial.store.rows("SELECT MAX(id) AS id FROM audit")[0]["id"]
+    (reader,) = trial.store._rows("SELECT id FROM users WHERE login = 'reader1'")
+    before = trial.store._rows("SELECT MAX(id) AS id FROM audit")[0]["id"]
     trial.store.close()
     context = multiprocessing.get_context("fork")
     start, results = context.Barrier(GUESSERS), context.Queue()
@@ -59,12 +59,12 @@ def test_eight_processes_guessing_at_once_get_at_most_the_limit(trial):
     assert outcomes == ["locked"] * GUESSERS
 
     with open_store(path) as store:
-        rows = store.rows("SELECT action, user_id, entity_id FROM audit WHERE id > ?",
+        rows = store._rows("SELECT action, user_id, entity_id FROM audit WHERE id > ?",
                           (before,))
         checks = [row for row in rows if row["action"] in ("login", "login_failed")]
         assert len(checks) == MAX_FAILED_LOGINS  # 8 × 10 guesses, 5 passwords checked
         assert {row["entity_id"] for row in checks} == {reader["id"]}
-        assert store.rows("SELECT failed_logins, is_locked FROM users WHERE id = ?",
+        assert store._rows("SELECT failed_logins, is_locked FROM users WHERE id = ?",
                           (reader["id"],)) == [{"failed_logins": MAX_FAILED_LOGINS,
                                                 "is_locked": 1}]
         with pytest.raises(AccountLockedError):

@@ -22,7 +22,7 @@ def test_an_unknown_login_is_kept_only_as_a_salted_digest_and_its_length(trial):
             login(trial.store, typed, "anything")
     with pytest.raises(AuthenticationError):
         login(trial.store, "nobody", "anything")
-    rows = trial.store.rows("SELECT user_id, entity_id, after_json FROM audit "
+    rows = trial.store._rows("SELECT user_id, entity_id, after_json FROM audit "
                             "WHERE action = 'login_failed' AND entity_id IS NULL")
     kept = [json.loads(row["after_json"]) for row in rows]
     assert [sorted(after) for after in kept] == [["login_digest", "login_length",
@@ -39,7 +39,7 @@ def test_an_unknown_login_is_kept_only_as_a_salted_digest_and_its_length(trial):
 def test_a_wrong_password_for_a_known_login_keeps_only_the_user_id(trial):
     with pytest.raises(AuthenticationError):
         login(trial.store, "reader1", "my other password")
-    (row,) = trial.store.rows("SELECT user_id, entity_id, after_json FROM audit "
+    (row,) = trial.store._rows("SELECT user_id, entity_id, after_json FROM audit "
                               "WHERE action = 'login_failed'")
     assert (row["user_id"], row["entity_id"]) == (trial.reader1.user_id,) * 2
     assert json.loads(row["after_json"]) == {"failed_logins": 1, "is_locked": 0}
@@ -47,7 +47,7 @@ def test_a_wrong_password_for_a_known_login_keeps_only_the_user_id(trial):
 
 def test_a_thousand_one_megabyte_logins_write_nothing(trial):
     huge = "p" * 2**20
-    trial.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    trial.store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     files = [trial.path, trial.path.with_name(trial.path.name + "-wal")]
 
     def size():

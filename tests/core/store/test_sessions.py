@@ -109,7 +109,7 @@ def test_an_admin_sets_the_idle_time_and_it_is_audited(trial, clock):
     assert session_idle_minutes(trial.store, reader) == DEFAULT_IDLE_MINUTES
     assert set_session_idle_minutes(trial.store, admin, 5) == 5
     set_session_idle_minutes(trial.store, admin, 7)
-    rows = trial.store.rows("SELECT user_id, action, after_json FROM audit "
+    rows = trial.store._rows("SELECT user_id, action, after_json FROM audit "
                             "WHERE entity = 'setting'")
     assert [(row["user_id"], row["action"], json.loads(row["after_json"])) for row in rows] == [
         (admin.user_id, "create", {"key": "session_idle_minutes", "value_json": "5"}),
@@ -150,5 +150,5 @@ def test_logout_ends_the_session(trial):
     with pytest.raises(PermissionDeniedError, match="not logged in"):
         my_tasks(trial.store, trial.reader1)
     logout(trial.store, trial.reader1)  # twice is harmless, and audited once
-    assert trial.store.rows("SELECT COUNT(*) AS n FROM audit WHERE action = 'logout'") == [
+    assert trial.store._rows("SELECT COUNT(*) AS n FROM audit WHERE action = 'logout'") == [
         {"n": 1}]

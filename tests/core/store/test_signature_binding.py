@@ -52,13 +52,13 @@ def _read(demo, reader, subject):
 def _tamper(demo, sql, params=()):
     """What someone with the SQLite file can do, bypassing every action."""
     with demo.store.transaction():
-        demo.store.execute(sql, params)
+        demo.store._execute(sql, params)
 
 
 def _row(demo, subject, slot, timepoint, table, lesion, kind=None):
     """The id and row of a measurement or finding of one read, found by labels."""
     kind_clause = " AND x.kind = ?" if kind else ""
-    return demo.store.row(
+    return demo.store._row(
         f"SELECT x.* FROM {table} x JOIN lesions l ON l.id = x.lesion_id "
         "JOIN tasks t ON t.id = l.task_id JOIN subjects s ON s.id = t.subject_id "
         "JOIN timepoints tp ON tp.id = x.timepoint_id WHERE s.code = ? AND t.slot = ? "
@@ -80,7 +80,7 @@ def _discordant(demo, subject, perturb, upto=2):
 
 
 def _letter_of_reader_1(demo, subject):
-    row = demo.store.row("SELECT a.task_a_id, t.id FROM adjudications a JOIN subjects s "
+    row = demo.store._row("SELECT a.task_a_id, t.id FROM adjudications a JOIN subjects s "
                          "ON s.id = a.subject_id JOIN tasks t ON t.subject_id = s.id "
                          "AND t.slot = 1 WHERE s.code = ? ORDER BY a.id LIMIT 1", (subject,))
     return "A" if row["task_a_id"] == row["id"] else "B"
@@ -171,7 +171,7 @@ def _documented_digest(read, through):
 
 
 def _stored_digests(demo, subject, slot):
-    rows = demo.store.rows(
+    rows = demo.store._rows(
         "SELECT tp.label, g.content_sha256 FROM read_timepoints rt JOIN tasks t "
         "ON t.id = rt.task_id JOIN subjects s ON s.id = t.subject_id JOIN timepoints tp "
         "ON tp.id = rt.timepoint_id JOIN signatures g ON g.id = rt.signature_id "
@@ -207,7 +207,7 @@ def test_an_untouched_store_verifies_every_signature(demo):
     assert all(c.ok and c.problem is None for c in checks)
     assert checks[0].meaning.startswith("Author:")
     assert checks[-1].meaning.startswith("Adjudicator:")
-    signed = demo.store.row("SELECT signed_utc FROM signatures LIMIT 1")["signed_utc"]
+    signed = demo.store._row("SELECT signed_utc FROM signatures LIMIT 1")["signed_utc"]
     assert {c.signed_date.isoformat() for c in checks} == {signed[:10]}
 
 
@@ -221,7 +221,7 @@ def _moved(demo, row):
 def _other_image(demo, row):
     truth = demo_truth()["HCC-002"][0]
     series = next(s for s in truth.truth["series"] if s["phase"] == "arterial")
-    images = demo.store.rows("SELECT i.sop_instance_uid FROM images i JOIN series s "
+    images = demo.store._rows("SELECT i.sop_instance_uid FROM images i JOIN series s "
                              "ON s.id = i.series_id WHERE s.series_instance_uid = ? "
                              "AND i.sop_instance_uid != ?",
                              (series["series_instance_uid"], row["sop_instance_uid"]))
@@ -299,7 +299,7 @@ def test_a_garbled_signing_time_does_not_stop_the_check(demo):
 def test_a_signature_cannot_be_moved_dropped_or_rewritten_alone(demo, attack):
     read_subject(demo.store, demo.reader1, "HCC-002", upto=1)
     read_subject(demo.store, demo.reader2, "HCC-002", upto=1)
-    ids = demo.store.rows("SELECT rt.id, rt.signature_id, t.slot FROM read_timepoints rt "
+    ids = demo.store._rows("SELECT rt.id, rt.signature_id, t.slot FROM read_timepoints rt "
                           "JOIN tasks t ON t.id = rt.task_id WHERE rt.status = 'signed' "
                           "ORDER BY t.slot")
     mine, theirs = ids[0], ids[1]
@@ -364,7 +364,7 @@ def test_an_amended_baseline_asks_for_new_signatures_of_the_later_timepoints(dem
                     "T1 viable part re-measured")
     _remeasure_baseline(demo, "HCC-001", 31.0)
     sign_timepoint(demo.store, demo.reader1, task.task_id, baseline.timepoint_id, PASSWORD)
-    day = demo.store.row("SELECT created_utc FROM amendments")["created_utc"][:10]
+    day = demo.store._row("SELECT created_utc FROM amendments")["created_utc"][:10]
     reason = f"Baseline was amended on {day}: T1 viable part re-measured"
 
     # The reader: in the read and the worklist.
@@ -493,7 +493,7 @@ def test_a_signature_from_before_m007_is_still_checked(demo):
 def test_an_adjudication_signed_before_m007_is_still_checked(demo):
     item = _discordant(demo, "HCC-001", SD_AT_WEEK_6)
     adjudicate(demo.store, demo.adjudicator, item.adjudication_id, "B", "B", PASSWORD)
-    chosen = json.loads(demo.store.row("SELECT result_b_json FROM adjudications")
+    chosen = json.loads(demo.store._row("SELECT result_b_json FROM adjudications")
                         ["result_b_json"])
     _tamper(demo, "UPDATE signatures SET content_json = NULL, content_sha256 = ? "
                   "WHERE entity = 'adjudication'", (content_sha256(chosen),))

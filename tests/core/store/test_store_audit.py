@@ -14,7 +14,7 @@ from core.store import verify
 
 def test_every_action_is_audited_with_user_time_and_before_after(demo):
     read_subject(demo.store, demo.reader1, "HCC-001", upto=1)
-    rows = demo.store.rows("SELECT * FROM audit")
+    rows = demo.store._rows("SELECT * FROM audit")
     actions = {(row["action"], row["entity"]) for row in rows}
     assert {("create", "trial"), ("create", "user"), ("login", "user"),
             ("create", "subject"), ("create", "timepoint"), ("create", "series"),
@@ -28,10 +28,10 @@ def test_every_action_is_audited_with_user_time_and_before_after(demo):
 
 
 def test_a_refused_action_leaves_no_audit_row(demo):
-    before = len(demo.store.rows("SELECT id FROM audit"))
+    before = len(demo.store._rows("SELECT id FROM audit"))
     with pytest.raises(WorkflowError):
         add_subject(demo.store, demo.admin, "HCC-001")
-    assert len(demo.store.rows("SELECT id FROM audit")) == before
+    assert len(demo.store._rows("SELECT id FROM audit")) == before
 
 
 @pytest.mark.parametrize("statement", ["UPDATE audit SET action = 'x' WHERE id = 3",
@@ -74,7 +74,7 @@ def test_verify_finds_a_row_rehashed_after_an_edit(trial):
     # An attacker who recomputes the edited row's own hash still breaks the next link.
     from core.store.chain import row_hash as _row_hash
 
-    row = trial.store.rows("SELECT * FROM audit WHERE id = 4")[0]
+    row = trial.store._rows("SELECT * FROM audit WHERE id = 4")[0]
     row["after_json"] = "{}"
     forged = _row_hash(row["prev_hash"], row)
     _tamper(trial.path, f"UPDATE audit SET after_json = '{{}}', hash = '{forged}' WHERE id = 4")

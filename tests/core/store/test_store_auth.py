@@ -13,7 +13,7 @@ from core.store.auth import DEFAULT_KDF, check_password, hash_password
 
 
 def test_passwords_are_stored_as_salted_memory_hard_scrypt_hashes(trial):
-    (row,) = trial.store.rows("SELECT password_hash FROM users WHERE login = 'admin'")
+    (row,) = trial.store._rows("SELECT password_hash FROM users WHERE login = 'admin'")
     scheme, _n, _r, _p, salt, digest = row["password_hash"].split("$")
     assert (scheme, len(bytes.fromhex(salt)), len(digest)) == ("scrypt", 16, 64)
     assert 128 * DEFAULT_KDF.n * DEFAULT_KDF.r >= 32 * 2**20  # 32 MiB per hash by default
@@ -45,7 +45,7 @@ def test_logins_and_failed_logins_are_audited(trial):
     with pytest.raises(AuthenticationError):
         login(trial.store, "reader2", "guess")
     logout(trial.store, trial.reader1)
-    actions = [row["action"] for row in trial.store.rows("SELECT action FROM audit")]
+    actions = [row["action"] for row in trial.store._rows("SELECT action FROM audit")]
     assert actions.count("login") == 5
     assert actions[-3:] == ["login_failed", "login_failed", "logout"]
 

@@ -45,7 +45,7 @@ def test_a_reader_cannot_open_the_other_readers_read(demo):
 def test_a_reader_cannot_measure_or_annotate_the_other_readers_lesion(demo):
     read_subject(demo.store, demo.reader2, "HCC-002", upto=1)
     own = get_read(demo.store, demo.reader1, _task(demo, demo.reader1, "HCC-002").task_id)
-    other = demo.store.rows("SELECT id FROM lesions")  # a test may look at rows; the API not
+    other = demo.store._rows("SELECT id FROM lesions")  # a test may look at rows; the API not
     baseline = own.timepoints[0]
     truth = demo_truth()["HCC-002"][0]
     for row in other:
@@ -160,3 +160,13 @@ def test_series_are_listed_for_the_own_read_and_the_open_adjudication_only(demo)
     assert len(adjudication_series(demo.store, demo.adjudicator, item.adjudication_id)) == 12
     with pytest.raises(PermissionDeniedError):
         adjudication_series(demo.store, demo.reader1, item.adjudication_id)
+
+
+def test_an_open_store_offers_no_raw_entry_point(demo):
+    # A script holding a reader's session gets the Store object too: it must not offer the
+    # connection, raw queries or the session registry under public names (issue #10).
+    public = {name for name in dir(demo.store) if not name.startswith("_")}
+    assert public == {"anchor", "anchor_problem", "audit_head", "busy_timeout_s",
+                      "close", "path", "snapshot", "transaction"}
+    with demo.store.transaction() as inside, demo.store.snapshot() as read:
+        assert (inside, read) == (None, None)

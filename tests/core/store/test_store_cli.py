@@ -239,7 +239,7 @@ def test_a_refused_password_leaves_no_file_and_the_retry_works(tmp_path, monkeyp
     assert sorted(path.name for path in tmp_path.iterdir() if "-" not in path.name) == [
         "t.sqlite", "t.sqlite.anchors"]  # no draft left beside it
     with open_store(db) as store:
-        assert store.row("SELECT name FROM trial")["name"] == "X"
+        assert store._row("SELECT name FROM trial")["name"] == "X"
 
 
 def test_db_init_in_a_missing_folder_names_it(tmp_path, monkeypatch, capsys):
@@ -260,7 +260,7 @@ def test_subject_add_says_timepoint_in_the_singular(cli_store, monkeypatch, caps
 
 def test_demo_registration_records_every_image_plane(cli_store):
     with open_store(cli_store) as store:
-        counts = store.rows("SELECT s.phase, COUNT(i.id) AS n FROM series s "
+        counts = store._rows("SELECT s.phase, COUNT(i.id) AS n FROM series s "
                             "JOIN images i ON i.series_id = s.id GROUP BY s.id")
     assert len(counts) == 3 * 3 * 4
     assert {row["n"] for row in counts} == {33}  # every slice of every small demo series
@@ -279,7 +279,7 @@ def test_series_set_phase_corrects_a_registered_series(cli_store, monkeypatch, c
     assert status == 2
     assert err == "mrecist series: series 1.2.3: not registered\n"
     with open_store(cli_store) as store:
-        (row,) = store.rows("SELECT before_json, after_json FROM audit WHERE entity = 'series' "
+        (row,) = store._rows("SELECT before_json, after_json FROM audit WHERE entity = 'series' "
                             "AND action = 'update'")
     assert json.loads(row["after_json"]) == {"phase": "delayed"}
 
@@ -301,5 +301,5 @@ def test_a_damaged_demo_folder_registers_nothing(tmp_path, small_demo_trial, mon
         assert status == 2
         assert f"{damaged}: cannot read the demo's ground truth" in err
     with open_store(db) as store:
-        assert store.rows("SELECT * FROM subjects") == []
-        assert store.rows("SELECT * FROM series") == []
+        assert store._rows("SELECT * FROM subjects") == []
+        assert store._rows("SELECT * FROM series") == []

@@ -23,7 +23,8 @@ from core.actions import add_lesion, get_read, my_tasks, save_caliper
 from core.errors import StoreLockedError
 from core.geometry import measure_caliper
 from core.model.reading import LesionCategory
-from core.store import backup, login, open_store, rotate_backups, verify
+from core.store import login, open_store, verify
+from core.store.backup import backup, rotate_backups
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -151,7 +152,7 @@ def test_sigkill_while_saving_loses_no_acknowledged_save(demo, capsys):
 def test_two_processes_saving_at_once_lose_nothing_and_never_see_a_lock(demo):
     store = demo.store
     targets = [_target(store, demo.reader1), _target(store, demo.reader2)]
-    before = store.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"]
+    before = store._rows("SELECT COUNT(*) AS n FROM audit")[0]["n"]
     path = store.path
     store.close()
     children = [
@@ -169,7 +170,7 @@ def test_two_processes_saving_at_once_lose_nothing_and_never_see_a_lock(demo):
         assert _saved_lengths(path) == {*range(1, 151), *range(1001, 1151)}
         # Each save read the audit head and appended to it; with a lost update two rows
         # would share a previous hash and the chain would break.
-        assert reopened.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"] == before + 300 + 2
+        assert reopened._rows("SELECT COUNT(*) AS n FROM audit")[0]["n"] == before + 300 + 2
         assert verify(reopened).is_intact
 
 
@@ -193,7 +194,7 @@ def test_online_backup_and_rotation(demo, tmp_path):
     copy = backup(demo.store, tmp_path / "copy.sqlite")
     with open_store(copy) as restored:
         assert verify(restored).is_intact
-        assert restored.rows("SELECT COUNT(*) AS n FROM subjects")[0]["n"] == 3
+        assert restored._rows("SELECT COUNT(*) AS n FROM subjects")[0]["n"] == 3
     for _ in range(4):
         rotate_backups(demo.store, tmp_path / "rotating", keep=3)
     assert len(list((tmp_path / "rotating").glob("*.sqlite"))) == 3

@@ -62,10 +62,10 @@ def test_study_maps_by_patient_id_and_study_date_and_files_are_copied(trial, sma
 def test_reimporting_the_same_export_is_a_no_op(trial, small_ct_study):
     _register_hcc002(trial)
     import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
-    audit_rows = trial.store.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"]
+    audit_rows = trial.store._rows("SELECT COUNT(*) AS n FROM audit")[0]["n"]
     again = import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
     assert all(s.already_imported and s.n_copied == 0 for s in again.imported)
-    assert trial.store.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"] == audit_rows
+    assert trial.store._rows("SELECT COUNT(*) AS n FROM audit")[0]["n"] == audit_rows
 
 
 def test_unknown_subject_or_date_is_skipped_with_a_reason(trial, small_ct_study):
@@ -156,7 +156,7 @@ def test_an_unrecognised_phase_is_named_on_the_command_line(trial, small_ct_stud
         monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
         assert main([*base, "--phase", option]) == 2
         assert message in capsys.readouterr().err
-    assert trial.store.rows("SELECT * FROM series") == []  # nothing imported on a bad option
+    assert trial.store._rows("SELECT * FROM series") == []  # nothing imported on a bad option
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     assert main([*base, "--phase", f"{uid}=hepatobiliary", "--json"]) == 0
     imported = json.loads(capsys.readouterr().out)["imported"]
@@ -187,7 +187,7 @@ def test_an_imported_image_plane_is_the_header_s(trial, small_ct_study):
     import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
     header = pydicom.dcmread(next(small_ct_study.dicom_folder.iterdir()),
                              stop_before_pixels=True)
-    (row,) = trial.store.rows("SELECT * FROM images WHERE sop_instance_uid = ?",
+    (row,) = trial.store._rows("SELECT * FROM images WHERE sop_instance_uid = ?",
                               (header.SOPInstanceUID,))
     assert json.loads(row["origin_xyz"]) == pytest.approx(
         [float(v) for v in header.ImagePositionPatient])
@@ -212,7 +212,7 @@ def test_an_image_already_in_another_series_is_refused_by_name(trial, small_ct_s
     _register_hcc002(trial)
     import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
     uid = small_ct_study.ground_truth["series"][1]["series_instance_uid"]
-    (row,) = trial.store.rows("SELECT i.* FROM images i JOIN series s ON s.id = i.series_id "
+    (row,) = trial.store._rows("SELECT i.* FROM images i JOIN series s ON s.id = i.series_id "
                               "WHERE s.series_instance_uid = ? LIMIT 1", (uid,))
     from core.store.rows import image_from_row
 
@@ -231,14 +231,14 @@ def test_a_series_of_another_subject_is_not_moved_or_completed_by_a_reimport(
     import_studies(trial.store, trial.coordinator, [small_ct_study.folder])
     add_subject(trial.store, trial.coordinator, "HCC-001")
     add_timepoint(trial.store, trial.coordinator, "HCC-001", "Baseline", dt.date(2026, 1, 19))
-    audit_rows = trial.store.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"]
+    audit_rows = trial.store._rows("SELECT COUNT(*) AS n FROM audit")[0]["n"]
     again = import_studies(trial.store, trial.coordinator, [small_ct_study.folder],
                            subject="HCC-001", timepoint="Baseline")
     assert again.imported == ()
     assert len(again.skipped_series) == 4
     assert all("already registered to HCC-002 Baseline, not HCC-001 Baseline" in s.reason
                for s in again.skipped_series)
-    assert trial.store.rows("SELECT COUNT(*) AS n FROM audit")[0]["n"] == audit_rows
+    assert trial.store._rows("SELECT COUNT(*) AS n FROM audit")[0]["n"] == audit_rows
 
 
 def test_calipers_on_images_that_were_lossy_compressed_say_so(trial, small_ct_study, tmp_path):
@@ -253,14 +253,14 @@ def test_calipers_on_images_that_were_lossy_compressed_say_so(trial, small_ct_st
         dataset.save_as(lossy / path.name)
     _register_hcc002(trial)
     import_studies(trial.store, trial.coordinator, [lossy])
-    assert trial.store.rows("SELECT COUNT(*) AS n, SUM(is_lossy) AS lossy FROM images") == [
+    assert trial.store._rows("SELECT COUNT(*) AS n, SUM(is_lossy) AS lossy FROM images") == [
         {"n": 4 * 33, "lossy": 4 * 33}]
     assign(trial.store, trial.coordinator, "HCC-002", "reader1", 1)
     task = my_tasks(trial.store, trial.reader1)[0]
     baseline = get_read(trial.store, trial.reader1, task.task_id).timepoints[0].timepoint_id
     lesion = add_lesion(trial.store, trial.reader1, task.task_id, baseline, "target",
                         "liver").value
-    (row,) = trial.store.rows("SELECT * FROM images LIMIT 1")
+    (row,) = trial.store._rows("SELECT * FROM images LIMIT 1")
     from core.geometry import measure_caliper, plane_of_image
     from core.store.rows import image_from_row
 
@@ -327,7 +327,7 @@ def test_a_series_uid_that_would_leave_the_image_folder_is_refused(uid, trial,
         f"SeriesInstanceUID {uid!r} of {first} and 2 more file(s) is not a DICOM UID "
         f"({uid_problem(uid)}; PS3.5 §9.1); it would name the series' folder, so nothing of "
         "the series was imported")
-    assert trial.store.rows("SELECT * FROM series") == []
+    assert trial.store._rows("SELECT * FROM series") == []
     assert _written_outside(before, tmp_path, trial) == []
     assert not landing.exists()
 

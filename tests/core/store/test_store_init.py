@@ -34,8 +34,8 @@ def test_the_store_appears_complete_and_alone(tmp_path):
                kdf=CHEAP).close()
     assert [name for name in _files(tmp_path) if ".creating" in name] == []
     with open_store(tmp_path / "t.sqlite") as store:
-        assert store.row("SELECT name FROM trial")["name"] == "T"
-        assert store.row("SELECT login FROM users")["login"] == "admin"
+        assert store._row("SELECT name FROM trial")["name"] == "T"
+        assert store._row("SELECT login FROM users")["login"] == "admin"
 
 
 def test_an_empty_file_left_by_an_older_interrupted_creation_is_not_a_store(tmp_path):
@@ -43,7 +43,7 @@ def test_an_empty_file_left_by_an_older_interrupted_creation_is_not_a_store(tmp_
     init_store(tmp_path / "t.sqlite", "T", "mRECIST", "admin", "Admin", PASSWORD,
                kdf=CHEAP).close()
     with open_store(tmp_path / "t.sqlite") as store:
-        assert store.row("SELECT name FROM trial")["name"] == "T"
+        assert store._row("SELECT name FROM trial")["name"] == "T"
 
 
 def test_a_store_or_a_folder_at_the_path_is_never_replaced(tmp_path):
@@ -54,7 +54,7 @@ def test_a_store_or_a_folder_at_the_path_is_never_replaced(tmp_path):
         with pytest.raises(StoreError, match="a trial store is created only once"):
             init_store(tmp_path / name, "U", "mRECIST", "admin", "Admin", PASSWORD, kdf=CHEAP)
     with open_store(tmp_path / "t.sqlite") as store:
-        assert store.row("SELECT name FROM trial")["name"] == "T"
+        assert store._row("SELECT name FROM trial")["name"] == "T"
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
@@ -84,7 +84,7 @@ def test_without_hard_links_the_store_is_still_created_and_never_overwrites(tmp_
         init_store(tmp_path / "t.sqlite", "U", "mRECIST", "admin", "Admin", PASSWORD,
                    kdf=CHEAP)
     with open_store(tmp_path / "t.sqlite") as store:
-        assert store.row("SELECT name FROM trial")["name"] == "T"
+        assert store._row("SELECT name FROM trial")["name"] == "T"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")

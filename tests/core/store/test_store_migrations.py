@@ -35,9 +35,9 @@ def test_a_store_migrates_from_every_earlier_step(tmp_path, stop_before):
         db.conn.commit()
     db.close()
     store = open_store(old)
-    assert [m.name for m in migrations.applied(store.db)] == STEPS
+    assert [m.name for m in migrations.applied(store._db)] == STEPS
     if stop_before not in (None, STEPS[0]):
-        assert store.rows("SELECT code FROM subjects") == [{"code": "HCC-900"}]
+        assert store._rows("SELECT code FROM subjects") == [{"code": "HCC-900"}]
     store.close()
     assert _schema(old) == _schema(current)
 
@@ -55,7 +55,7 @@ def test_a_store_from_a_newer_application_is_refused(tmp_path):
 
 def test_pragmas_durable_wal_foreign_keys_busy_timeout(tmp_path):
     with open_store(tmp_path / "t.sqlite", create=True, busy_timeout_s=7) as store:
-        pragma = store.db.execute
+        pragma = store._db.execute
         assert pragma("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert pragma("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         assert pragma("PRAGMA foreign_keys").fetchone()[0] == 1

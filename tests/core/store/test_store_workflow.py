@@ -106,7 +106,7 @@ def test_a_signed_timepoint_is_immutable_until_amended_with_a_reason(demo):
     lengths = {m.length_mm for m in amended.measurements
                if m.timepoint_id == week6 and m.lesion_id == amended.lesion("T1").lesion_id}
     assert Decimal("23.0") in lengths
-    rows = demo.store.rows("SELECT reason, signature_id FROM amendments")
+    rows = demo.store._rows("SELECT reason, signature_id FROM amendments")
     assert rows == [{"reason": "T1 viable part re-measured on the late arterial series",
                      "signature_id": rows[0]["signature_id"]}]
     assert rows[0]["signature_id"] is not None
@@ -140,7 +140,7 @@ def test_a_lesion_added_by_mistake_is_removed_before_signing(demo):
     _measure(demo, demo.reader1, read, "T1", "Baseline")
     delete_lesion(demo.store, demo.reader1, lesion.lesion_id)
     assert _read(demo, demo.reader1, "HCC-001").lesions == ()
-    deleted = demo.store.rows("SELECT entity FROM audit WHERE action = 'delete'")
+    deleted = demo.store._rows("SELECT entity FROM audit WHERE action = 'delete'")
     assert [row["entity"] for row in deleted] == ["measurement", "lesion"]
 
 
