@@ -12,6 +12,7 @@ from typing import Any
 
 from core.actions._access import authorize
 from core.actions.integrity import SignatureCheck, check_adjudication, check_read
+from core.actions.safekeeping import audit_anchor, recorded_check
 from core.criteria import case_to_data
 from core.errors import PermissionDeniedError, SignatureError
 from core.model.reading import Read, Role
@@ -43,7 +44,8 @@ def trial_status(store: Store, session: Session) -> TrialStatus:
             if user.role is Role.COORDINATOR else ()
         return TrialStatus(info.name, info.criteria, counts["subjects"],
                            status.reader_progress(store), counts["open"],
-                           counts["adjudicated"], counts["concordant"], stale)
+                           counts["adjudicated"], counts["concordant"], stale,
+                           audit_anchor(store), recorded_check(store), store.anchor_problem)
 
 
 def final_results(store: Store, session: Session) -> tuple[FinalResult, ...]:
@@ -147,15 +149,23 @@ def export_case(store: Store, session: Session, subject: str,
     entity = f"subject {subject!r} read {read}"
     with store.snapshot():
         user = authorize(store, session, Role.COORDINATOR, Role.READER)
+        if read not in ("final", "1", "2"):
+            raise PermissionDeniedError(entity, "read is 'final', '1' or '2'")
+        if read == "final" and user.role is not Role.COORDINATOR:
+            raise PermissionDeniedError(entity, "final reads are the coordinator's")
+        if user.role is Role.READER:
+            # One refusal whether the subject is missing, not assigned to this reader, or
+            # theirs in the other slot: nothing about the other read is learnt by asking.
+            found_or_none = trial_store.find_subject(store, subject)
+            if found_or_none is None or not any(
+                    task.slot == int(read) and task.reader_id == user.user_id
+                    for task in trial_store.subject_tasks(store, found_or_none)):
+                raise PermissionDeniedError(entity, "not found or not yours")
         found = visible_subject(store, subject)
         if read == "final":
-            if user.role is not Role.COORDINATOR:
-                raise PermissionDeniedError(entity, "final reads are the coordinator's")
             loaded, through = _final_read(store, found, entity)
-        elif read in ("1", "2"):
-            loaded, through = _reader_read(store, user, found, int(read), entity)
         else:
-            raise PermissionDeniedError(entity, "read is 'final', '1' or '2'")
+            loaded, through = _reader_read(store, user, found, int(read), entity)
         info = trial_store.trial_info(store)
     return case_to_data(build_case(loaded, info.criteria, info.options, through))
 

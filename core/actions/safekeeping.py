@@ -17,23 +17,12 @@ from core.actions._access import authorize
 from core.actions.integrity import SignatureCheck, SignatureState, verify_signatures
 from core.errors import CoreError, StoreError
 from core.model.reading import Role
-from core.model.trial import Session
+from core.model.trial import AuditAnchor, LastCheck, Session
 from core.store import Store, audit
 from core.store.backup import DEFAULT_KEEP, backup, rotate_backups
 from core.store.db import ANCHOR_COPY_SETTING
 from core.store.integrity import StoreCheck, check_store
 from core.store.settings import put_setting
-
-
-@dataclass(frozen=True, slots=True)
-class CheckRecord:
-    """The last check of the store: when, and what it found."""
-
-    utc: str
-    is_intact: bool
-    audit_rows: int
-    anchors_checked: int
-    discrepancies: int
 
 
 def backup_store(store: Store, session: Session, out: Path) -> Path:
@@ -108,16 +97,28 @@ def verify_store(store: Store, anchor_files: Sequence[Path] = ()) -> RecordCheck
     return check
 
 
-def last_check(store: Store, session: Session) -> CheckRecord | None:
+def last_check(store: Store, session: Session) -> LastCheck | None:
     """The last recorded check of the store, for the coordinator's and admin's screens."""
     with store.snapshot():
         authorize(store, session, Role.COORDINATOR, Role.ADMIN)
-        found = audit.latest(store, "verify", "audit")
+        return recorded_check(store)
+
+
+def recorded_check(store: Store) -> LastCheck | None:
+    """The last check recorded in the audit (inside the caller's snapshot), or ``None``."""
+    found = audit.latest(store, "verify", "audit")
     if found is None:
         return None
     utc, after = found
-    return CheckRecord(utc, bool(after["intact"]), int(after["audit_rows"]),
-                       int(after["anchors"]), int(after["discrepancies"]))
+    return LastCheck(utc, bool(after["intact"]), int(after["audit_rows"]),
+                     int(after["anchors"]), int(after["discrepancies"]),
+                     int(after.get("awaiting_resignature", 0)))
+
+
+def audit_anchor(store: Store) -> AuditAnchor | None:
+    """The audit head now, as a report prints it (inside the caller's snapshot)."""
+    head = store.audit_head()
+    return None if head is None else AuditAnchor(head.rows, head.head, head.utc)
 
 
 def set_anchor_copy(store: Store, session: Session, path: Path | None) -> None:

@@ -181,6 +181,28 @@ class ResignatureNeeded:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditAnchor:
+    """The audit had *rows* rows ending in *head* (SHA-256) at *utc*: what a report prints
+    so that a later rewrite of the store can be caught against it (docs/security.md §3)."""
+
+    rows: int
+    head: str
+    utc: str
+
+
+@dataclass(frozen=True, slots=True)
+class LastCheck:
+    """The last ``audit verify`` of the store: when, and what it found."""
+
+    utc: str
+    is_intact: bool
+    audit_rows: int
+    anchors_checked: int
+    findings: int
+    awaiting_resignature: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class TrialStatus:
     """Progress of the trial as a coordinator sees it."""
 
@@ -192,6 +214,11 @@ class TrialStatus:
     adjudicated: int
     concordant: int
     awaiting_resignature: tuple[ResignatureNeeded, ...] = ()
+    # The record's own state: the audit head now (an anchor for whoever keeps this
+    # report), the last check of the store, and why the last anchor could not be written.
+    audit_anchor: AuditAnchor | None = None
+    last_check: LastCheck | None = None
+    anchor_problem: str | None = None
 
     @property
     def adjudication_rate(self) -> float | None:

@@ -9,6 +9,7 @@ from store_demo_reading import PASSWORD, caliper, demo_truth, read_subject
 
 from core.actions import (
     add_lesion,
+    add_subject,
     adjudicate,
     adjudication_series,
     export_case,
@@ -170,3 +171,15 @@ def test_an_open_store_offers_no_raw_entry_point(demo):
                       "close", "path", "snapshot", "transaction"}
     with demo.store.transaction() as inside, demo.store.snapshot() as read:
         assert (inside, read) == (None, None)
+
+
+def test_a_reader_asking_for_a_subject_learns_nothing_from_the_refusal(demo):
+    # Missing, assigned to nobody, and the other reader's slot: one message each time.
+    add_subject(demo.store, demo.admin, "HCC-050")  # exists, nobody assigned
+    refusals = set()
+    for subject, read in (("HCC-999", "1"), ("HCC-050", "1"), ("HCC-001", "2")):
+        with pytest.raises(PermissionDeniedError) as refused:
+            export_case(demo.store, demo.reader1, subject, read)
+        refusals.add(str(refused.value).replace(subject, "S"))
+    assert refusals == {"subject 'S' read 1: not found or not yours",
+                        "subject 'S' read 2: not found or not yours"}

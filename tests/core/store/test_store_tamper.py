@@ -16,7 +16,14 @@ import pytest
 from sqlite_utils import Database
 from store_demo_reading import PASSWORD, read_subject
 
-from core.actions import add_subject, amend_timepoint, get_read, my_tasks, sign_timepoint
+from core.actions import (
+    add_subject,
+    amend_timepoint,
+    get_read,
+    my_tasks,
+    sign_timepoint,
+    trial_status,
+)
 from core.actions.safekeeping import backup_store, last_check, set_anchor_copy, verify_store
 from core.cli import main
 from core.errors import PermissionDeniedError
@@ -255,8 +262,11 @@ def test_each_check_is_recorded_for_the_coordinators_screen(read):
     assert verify_store(store).is_intact
     found = last_check(store, coord)
     assert found is not None
-    assert found.is_intact
-    assert found.discrepancies == 0
+    assert (found.is_intact, found.findings) == (True, 0)
+    shown = trial_status(store, coord)
+    assert shown.last_check == found
+    assert shown.audit_anchor is not None
+    assert shown.audit_anchor.head == read_anchors(checkpoint_path(read.path))[-1].head
     with pytest.raises(PermissionDeniedError):
         last_check(store, login(store, "reader1", PASSWORD))
     store.close()
