@@ -74,8 +74,12 @@ class RecordCheck:
         return self.findings == 0
 
 
-def verify_store(store: Store, anchor_files: Sequence[Path] = ()) -> RecordCheck:
-    """Check the chain, schema, tables, anchors and signatures of *store*; record the outcome.
+def verify_store(store: Store, anchor_files: Sequence[Path] = (), *,
+                 record: bool = False) -> RecordCheck:
+    """Check the chain, schema, tables, anchors and signatures of *store*.
+
+    With *record*, the outcome is recorded in the audit (the coordinator's screen shows the
+    last one); without, nothing is written, so a backup or a copy can be checked as it is.
 
     A store changed behind the application's back may not even load: why the signatures
     could not be checked is then a finding itself, not an error.
@@ -88,6 +92,8 @@ def verify_store(store: Store, anchor_files: Sequence[Path] = ()) -> RecordCheck
     except (CoreError, ValueError, LookupError, TypeError) as error:
         unchecked = f"{type(error).__name__}: {error}"
     check = RecordCheck(result, signatures, unchecked)
+    if not record:
+        return check
     with store.transaction():
         audit.record(store, None, "verify", "audit", None, None, {
             "intact": check.is_intact, "audit_rows": result.audit_rows,

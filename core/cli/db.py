@@ -16,7 +16,7 @@ from core.cli.common import (
 )
 from core.errors import CoreError
 from core.model.clinical import DEFAULT_TRIGGERS, CaseOptions, Criteria, Trigger
-from core.store import DEFAULT_KEEP, init_store, open_store
+from core.store import DEFAULT_KEEP, init_store, open_store, open_store_read_only
 
 EXIT_AUDIT_BROKEN = 1
 
@@ -54,6 +54,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "against the checkpoint file beside the store and any other anchors given. Exit 0 "
         "when everything holds, 1 naming each discrepancy (docs/security.md).")
     add_db_argument(check)
+    check.add_argument("--record", action="store_true",
+                       help="record the outcome in the store's audit, for the coordinator's "
+                       "screen (without it the store is opened read-only and left as it is)")
     check.add_argument("--anchors", type=Path, nargs="+", default=[], metavar="FILE",
                        help="more anchors: a site's anchor copy, a backup's .anchor file, "
                        "a backup itself, an exported report")
@@ -92,8 +95,9 @@ def _run_init(args: argparse.Namespace) -> int:
 
 
 def _run_verify(args: argparse.Namespace) -> int:
-    with open_store(args.db) as store:
-        result = verify_store(store, args.anchors)
+    opened = open_store(args.db) if args.record else open_store_read_only(args.db)
+    with opened as store:
+        result = verify_store(store, args.anchors, record=args.record)
     stored = result.store
     for waiting in result.awaiting_resignature:
         print(f"{args.db}: {waiting.without_values()}")

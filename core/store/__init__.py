@@ -27,7 +27,7 @@ from core.store.auth import (
     logout,
 )
 from core.store.backup import DEFAULT_KEEP
-from core.store.db import DEFAULT_BUSY_TIMEOUT_S, Store, open_store
+from core.store.db import DEFAULT_BUSY_TIMEOUT_S, Store, open_store, open_store_read_only
 from core.store.trial import init_store, trial_info
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "login",
     "logout",
     "open_store",
+    "open_store_read_only",
     "trial_info",
     "verify",
 ]

@@ -18,10 +18,11 @@ Only the standard library: ``core.store.db`` appends after each commit.
 
 from __future__ import annotations
 
-import itertools
+import errno
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ class Anchor:
     head: str
     utc: str
     by: str = "commit"
+    start: int | None = None  # the audit's length before the action; None: not known
 
     def line(self) -> str:
         """The anchor as one JSON line."""
@@ -57,11 +59,26 @@ def checkpoint_path(store_path: Path) -> Path:
 
 
 def append(path: Path, anchor: Anchor) -> None:
-    """Append *anchor* to the anchor file at *path* and make it durable."""
-    with open(path, "a", encoding="utf-8") as out:
-        out.write(anchor.line())
-        out.flush()
-        os.fsync(out.fileno())
+    """Append *anchor* to the anchor file at *path* and make it durable.
+
+    Only to a regular file, never through a symbolic link, and never waiting: a FIFO put
+    in its place would otherwise hang every commit.
+
+    Raises
+    ------
+    OSError
+        The file cannot be written, or is not a regular file.
+    """
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) \
+        | getattr(os, "O_NONBLOCK", 0)
+    descriptor = os.open(path, flags, 0o600)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        os.write(descriptor, anchor.line().encode("utf-8"))
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _anchor_from(data: object, where: str) -> Anchor:
@@ -69,11 +86,18 @@ def _anchor_from(data: object, where: str) -> Anchor:
         data = data["audit_anchor"]  # an exported report
     if not isinstance(data, dict):
         raise StoreError(where, "not an audit anchor")
-    rows, head = data.get("rows"), data.get("head")
-    if (not isinstance(rows, int) or isinstance(rows, bool) or rows < 0
-            or not isinstance(head, str) or len(head) != 64):
+    rows, head, start = data.get("rows"), data.get("head"), data.get("start")
+    if (not _count(rows) or not isinstance(head, str) or len(head) != 64
+            or not (start is None or _count(start))):
         raise StoreError(where, "not an audit anchor (rows and head hash expected)")
-    return Anchor(rows, head, str(data.get("utc", "")), str(data.get("by", "")))
+    assert isinstance(rows, int)
+    return Anchor(rows, head, str(data.get("utc", "")), str(data.get("by", "")),
+                  start if isinstance(start, int) else None)
+
+
+def _count(value: object) -> bool:
+    """A row count SQLite can hold (a line claiming 10**30 rows is no anchor)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
 
 
 def read_anchors(path: Path) -> list[Anchor]:
@@ -85,8 +109,10 @@ def read_anchors(path: Path) -> list[Anchor]:
         Naming the file (and line) that cannot be read or holds something else.
     """
     try:
-        if not path.is_file():
+        if not path.exists():
             raise StoreError(path, "no such anchor file")
+        if not path.is_file():
+            raise StoreError(path, "not a regular file")
         if path.stat().st_size > MAX_ANCHOR_FILE_BYTES:
             raise StoreError(path, "too large for an anchor file")
         with open(path, "rb") as source:
@@ -127,19 +153,43 @@ def _backup_anchor(path: Path) -> Anchor:
     return Anchor(int(row[0]), str(row[1]), str(row[2]), "backup")
 
 
-def lines_problems(anchors: Iterable[Anchor]) -> list[str]:
-    """What is wrong with the checkpoint file's own sequence of anchors."""
-    anchors = list(anchors)
+def lines_problems(anchors: Iterable[Anchor], *, own: bool = True) -> list[str]:
+    """What is wrong with an anchor file's own sequence of anchors.
+
+    Lines of two processes may be written out of order, so the sequence is taken in audit
+    order. *own* is the checkpoint beside the store, which must start at the store's
+    creation (or upgrade); a site copy starts when the site set it.
+    """
+    anchors = sorted(anchors, key=lambda anchor: (anchor.rows, anchor.start or 0))
     if not anchors:
         return ["is empty"]
     problems = []
-    if anchors[0].by not in STARTS:
-        problems.append(f"starts at audit row {anchors[0].rows} ({anchors[0].by!r}), not at "
+    first = min(anchors, key=lambda anchor: anchor.start if anchor.start is not None
+                else anchor.rows)
+    if own and first.by not in STARTS:
+        problems.append(f"starts at audit row {first.rows} ({first.by!r}), not at "
                         "the store's creation: earlier rows are not anchored by it")
     problems += [f"was restarted at audit row {a.rows}: it had gone missing"
-                 for a in anchors[1:] if a.by == "restart"]
-    for earlier, later in itertools.pairwise(anchors):
-        if later.rows < earlier.rows:
-            problems.append(f"goes back from row {earlier.rows} to row {later.rows}")
-            break
+                 for a in anchors if a.by == "restart"]
     return problems
+
+
+def unanchored_spans(anchors: Iterable[Anchor], audit_rows: int) -> list[tuple[int, int]]:
+    """Spans of audit rows (first, last) that no anchored action wrote.
+
+    Each anchor covers the rows from its ``start`` to its ``rows``; what no anchor covers,
+    up to the audit's last row, was added outside the application — or committed just
+    before a crash, with no time left to write its anchor line.
+    """
+    spans = []
+    covered = 0
+    for anchor in sorted(anchors, key=lambda anchor: (anchor.rows, anchor.start or 0)):
+        start = anchor.rows if anchor.start is None else anchor.start
+        if anchor.by in STARTS:
+            start = min(start, covered)
+        if start > covered:
+            spans.append((covered + 1, start))
+        covered = max(covered, anchor.rows)
+    if audit_rows > covered:
+        spans.append((covered + 1, audit_rows))
+    return spans

@@ -67,6 +67,8 @@ class Store:
         # The audit head last written to the checkpoint file, and why the last write failed.
         self._anchoring = True
         self._anchored: tuple[int, str] | None = None
+        self._tx_start: int | None = None
+        self._read_only = False
         self.anchor_problem: str | None = None
 
     def __enter__(self) -> Store:
@@ -96,6 +98,8 @@ class Store:
         StoreLockedError
             If another process held the write lock for longer than the busy timeout.
         """
+        if self._read_only:
+            raise StoreError(self.path, "opened read-only, to be checked: nothing is written")
         if self._db.conn.in_transaction:
             with self._db.atomic():
                 yield
@@ -107,6 +111,9 @@ class Store:
                 raise self._locked(error) from None
             raise
         try:
+            # The audit's length before this action, under the write lock: its anchor line
+            # says which rows it added, so rows no anchored action added stand out.
+            self._tx_start = self._audit_length()
             yield
         except BaseException:
             self._db.rollback()
@@ -120,6 +127,13 @@ class Store:
             raise
         self.anchor()
 
+    def _audit_length(self) -> int | None:
+        try:
+            found = self._db.execute("SELECT MAX(id) FROM audit").fetchone()
+        except sqlite3.OperationalError:
+            return None  # a new file: the first migration creates the audit
+        return int(found[0] or 0)
+
     def audit_head(self) -> Anchor | None:
         """The audit's row count and last hash now, or ``None`` for an empty audit."""
         head = self._db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
@@ -131,7 +145,9 @@ class Store:
         Runs after the commit: the action is done whatever happens here, so a file that
         cannot be written is logged and kept in ``anchor_problem`` for the coordinator's
         screen, not raised. A checkpoint file that has gone missing is started again with a
-        ``restart`` line, which ``audit verify`` reports.
+        ``restart`` line, which ``audit verify`` reports. Each line records the audit's
+        length before the action too (``start``), so ``audit verify`` finds rows that no
+        anchored action wrote.
         """
         if not self._anchoring:
             return
@@ -153,7 +169,8 @@ class Store:
         problems = []
         for target in targets:
             try:
-                append(target, Anchor(head.rows, head.head, head.utc, by))
+                append(target, Anchor(head.rows, head.head, head.utc, by,
+                                      None if by == "upgrade" else self._tx_start))
             except OSError as error:
                 problems.append(f"{target}: {error.strerror or error}")
                 log.warning("audit anchor not written to %s: %s", target, error)
@@ -175,6 +192,17 @@ class Store:
             yield
         finally:
             self._db.rollback()
+
+    def pragma_messages(self, pragma: str) -> list[str]:
+        """The messages of a checking pragma (``integrity_check``), as text."""
+        if pragma not in ("integrity_check", "quick_check"):
+            raise ValueError(f"not a checking pragma: {pragma}")
+        return [str(row[0]) for row in self._db.execute(f"PRAGMA {pragma}").fetchall()]
+
+    def foreign_key_problems(self) -> list[tuple[str, int | None, str]]:
+        """(table, row id, parent table) of every row whose foreign key finds no row."""
+        return [(str(row[0]), row[1], str(row[2]))
+                for row in self._db.execute("PRAGMA foreign_key_check").fetchall()]
 
     def _rows(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
         """Run a read query and return its rows as dicts (for ``core.store`` modules only)."""
@@ -198,7 +226,12 @@ class Store:
         return int(cursor.lastrowid or 0)
 
 
-def _connect(path: Path, busy_timeout_s: float) -> Database:
+def _connect(path: Path, busy_timeout_s: float, read_only: bool = False) -> Database:
+    if read_only:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=busy_timeout_s)
+        conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+        return Database(conn)
     conn = sqlite3.connect(str(path), timeout=busy_timeout_s)
     db = Database(conn)
     with db.ensure_autocommit_on():
@@ -228,7 +261,46 @@ def _migrate(store: Store) -> tuple[str, ...]:
         pending = tuple(migration.name for migration in migrations.pending(db))
         migrations.apply(db)
     store._anchoring = True
+    if pending and checkpoint_path(store.path).exists():
+        store.anchor("migrate")  # the rows a step wrote (a baseline) are an action's too
     return pending
+
+
+def open_store_read_only(path: Path | str,
+                         busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Store:
+    """Open the store at *path* to check it: nothing is written to it, not even an upgrade.
+
+    ``audit verify`` opens a store this way, so checking a backup or an inspector's copy
+    leaves it byte for byte as it was.
+
+    Raises
+    ------
+    StoreError
+        No such file, not a trial store, or one an older version wrote (open it with the
+        application once to upgrade it, then check it).
+    StoreVersionError
+        A newer application wrote it.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(path, "no trial store here")
+    try:
+        db = _connect(path, busy_timeout_s, read_only=True)
+        store = Store(path, db, busy_timeout_s)
+        store._anchoring = False
+        store._read_only = True
+        applied = {migration.name for migration in migrations.applied(db)}
+    except sqlite3.DatabaseError as error:
+        raise StoreError(path, f"not a trial store: {error}") from None
+    known = set(step_names())
+    if applied - known:
+        store.close()
+        raise StoreVersionError(path, "written by a newer application")
+    if known - applied:
+        store.close()
+        raise StoreError(path, "written by an older version: open it with the application "
+                         "once to upgrade it, then check it")
+    return store
 
 
 def open_store(

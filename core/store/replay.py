@@ -50,8 +50,10 @@ class Discrepancy:
 # -- schema -------------------------------------------------------------------------------
 
 def _objects(db: Database) -> dict[tuple[str, str], str]:
-    rows = db.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE "
-                      "'sqlite_%'").fetchall()
+    # Not LIKE 'sqlite_%': "_" matches any character there, so "sqliteX_hidden" would be
+    # skipped; only SQLite's own objects (sqlite_autoindex_..., sqlite_stat1) are.
+    rows = db.execute("SELECT type, name, sql FROM sqlite_master WHERE "
+                      "substr(name, 1, 7) <> 'sqlite_'").fetchall()
     return {(kind, name): " ".join((sql or "").split()) for kind, name, sql in rows}
 
 
@@ -100,20 +102,37 @@ class _Expected:
 def _apply(store: Store) -> _Expected:
     columns = {table: _columns(store, table) for table in ENTITY_TABLES.values()}
     expected = _Expected(defaultdict(dict), defaultdict(dict), [])
+    baseline_seen = False
     for row in store._db.query("SELECT id, action, entity, entity_id, after_json FROM audit "
                               "ORDER BY id"):
         action = row["action"]
         if action == BASELINE_START:
+            # Written once, by the upgrade to the ledger (m005); another one would wipe
+            # what the replay knows, so it is a finding, not a restart.
+            if baseline_seen:
+                expected.problems.append(Discrepancy("audit", row["id"], "a second ledger "
+                                                     "baseline: not the application's"))
+                continue
+            baseline_seen = True
             expected = _Expected(defaultdict(dict), defaultdict(dict), [])
             continue
         table = ENTITY_TABLES.get(row["entity"])
         row_id = row["entity_id"]
         if table is None or row_id is None:
             continue  # a log-in of an unknown name, a check: no row of a table
-        after = json.loads(row["after_json"]) if row["after_json"] else None
+        try:
+            after = json.loads(row["after_json"]) if row["after_json"] else None
+        except (ValueError, RecursionError):
+            after = "unreadable"
+        if after is not None and not isinstance(after, dict):
+            expected.problems.append(Discrepancy("audit", row["id"], "its after-value is "
+                                                 "not what the application writes"))
+            continue
         if table in GROUP_COLUMNS:
             if after is not None and "sha256" in after:
-                expected.groups[table][row_id] = (after["count"], after["sha256"])
+                count = after.get("count")
+                expected.groups[table][row_id] = (count if isinstance(count, int) else -1,
+                                                  str(after["sha256"]))
             continue
         rows = expected.rows[table]
         if action == "delete":

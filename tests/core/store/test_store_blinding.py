@@ -168,6 +168,7 @@ def test_an_open_store_offers_no_raw_entry_point(demo):
     # connection, raw queries or the session registry under public names (issue #10).
     public = {name for name in dir(demo.store) if not name.startswith("_")}
     assert public == {"anchor", "anchor_problem", "audit_head", "busy_timeout_s",
+                      "foreign_key_problems", "pragma_messages",
                       "close", "path", "snapshot", "transaction"}
     with demo.store.transaction() as inside, demo.store.snapshot() as read:
         assert (inside, read) == (None, None)

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import sys
@@ -25,6 +26,7 @@ from core.geometry import measure_caliper
 from core.model.reading import LesionCategory
 from core.store import login, open_store, verify
 from core.store.backup import backup, rotate_backups
+from core.store.integrity import check_store
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -111,6 +113,7 @@ def _saved_lengths(path):
                 for (after,) in rows}
 
 
+@pytest.mark.tampers  # a SIGKILL is not tampering, but its findings are checked here
 def test_sigkill_while_saving_loses_no_acknowledged_save(demo, capsys):
     store = demo.store
     lesion_id, timepoint_id = _target(store, demo.reader1)
@@ -137,6 +140,14 @@ def test_sigkill_while_saving_loses_no_acknowledged_save(demo, capsys):
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     with open_store(path) as reopened:
         assert verify(reopened).is_intact
+        checked = check_store(reopened)
+    # A kill between a commit and its anchor line leaves that one action's audit row
+    # unanchored, and audit verify says so; nothing else may be found.
+    spans = [re.fullmatch(r"rows (\d+)–(\d+) were written by no anchored action: .*",
+                          finding.reason) for finding in checked.discrepancies]
+    assert all(spans), [str(finding) for finding in checked.discrepancies]
+    assert all(span[1] == span[2] for span in spans if span)  # one save's row each
+    assert len(spans) <= KILLS
     found = _saved_lengths(path)
     missing = sorted(set(acknowledged) - found)
     with capsys.disabled():

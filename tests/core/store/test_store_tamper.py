@@ -8,9 +8,13 @@ then runs the real ``mrecist audit verify``: exit 1 and a line naming what was f
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import json
+import os
 import shutil
 import sqlite3
+import threading
 
 import pytest
 from sqlite_utils import Database
@@ -30,6 +34,8 @@ from core.errors import PermissionDeniedError
 from core.store import login, open_store
 from core.store.anchors import checkpoint_path, read_anchors
 from core.store.audit import verify
+from core.store.audited import secret_digest
+from core.store.auth import ScryptParams, hash_password
 from core.store.chain import GENESIS_HASH, row_hash
 from core.store.migrations import migrations
 
@@ -259,7 +265,7 @@ def test_each_check_is_recorded_for_the_coordinators_screen(read):
     store = open_store(read.path)
     coord = login(store, "coord", PASSWORD)
     assert last_check(store, coord) is None
-    assert verify_store(store).is_intact
+    assert verify_store(store, record=True).is_intact
     found = last_check(store, coord)
     assert found is not None
     assert (found.is_intact, found.findings) == (True, 0)
@@ -322,3 +328,151 @@ def test_a_copied_store_without_its_checkpoint_is_not_called_intact(read, tmp_pa
     status, _, err = _verify(copy)
     assert status == 1
     assert "no such anchor file" in err
+
+
+def _append_forged_row(path, action, entity, entity_id, before, after):
+    """Append an audit row whose hash links correctly: the chain has no key."""
+    conn = sqlite3.connect(path)
+    last_id, prev, utc = conn.execute(
+        "SELECT id, hash, utc FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    row = {"id": last_id + 1, "utc": utc, "user_id": entity_id, "action": action,
+           "entity": entity, "entity_id": entity_id,
+           "before_json": json.dumps(before, sort_keys=True, separators=(",", ":")),
+           "after_json": json.dumps(after, sort_keys=True, separators=(",", ":"))}
+    conn.execute("INSERT INTO audit VALUES (:id, :utc, :user_id, :action, :entity, "
+                 ":entity_id, :before_json, :after_json, :prev, :hash)",
+                 {**row, "prev": prev, "hash": row_hash(prev, row)})
+    conn.commit()
+    conn.close()
+    return last_id + 1
+
+
+def test_forged_rows_appended_to_the_audit_are_found_even_after_later_actions(read):
+    # The attacker swaps reader2's password hash and appends a matching, correctly chained
+    # "change_password" row: chain and replay agree. No anchored action wrote that row.
+    conn = sqlite3.connect(read.path)
+    user_id, old = conn.execute(
+        "SELECT id, password_hash FROM users WHERE login = 'reader2'").fetchone()
+    new = hash_password("attacker chosen pw 9", ScryptParams(n=2**10))
+    conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (new, user_id))
+    conn.commit()
+    conn.close()
+    forged = _append_forged_row(read.path, "change_password", "user", user_id,
+                                {"password_hash_sha256": secret_digest(old)},
+                                {"password_hash_sha256": secret_digest(new)})
+    for _ in range(2):  # a later action (here a recorded check) must not seal it
+        status, _, err = _verify(read.path, "--record")
+        assert status == 1
+        assert f"audit: rows {forged}–{forged} were written by no anchored action" in err
+    with open_store(read.path) as store:
+        add_subject(store, login(store, "admin", PASSWORD), "HCC-779")
+    status, _, err = _verify(read.path)
+    assert status == 1
+    assert f"rows {forged}–{forged} were written by no anchored action" in err
+
+
+def test_a_second_ledger_baseline_cannot_wipe_what_the_replay_knows(read):
+    _sql(read.path, "UPDATE subjects SET code = 'HCC-666' WHERE code = 'HCC-001'")
+    forged = _append_forged_row(read.path, "ledger_baseline", "audit", None, None, None)
+    status, _, err = _verify(read.path)
+    assert status == 1
+    # In a store that never needed one, the forged baseline resets the replay (every row is
+    # then "added outside the application"), and no anchored action wrote it.
+    assert f"rows {forged}–{forged} were written by no anchored action" in err
+
+
+def test_an_object_named_like_sqlites_own_is_still_seen(read):
+    # LIKE 'sqlite_%' would skip "sqliteX_rewrite": "_" matches any character there.
+    _sql(read.path, "CREATE TRIGGER sqliteX_rewrite AFTER INSERT ON findings BEGIN "
+         "UPDATE findings SET state = 'progressed' WHERE id = new.id; END",
+         "CREATE VIEW sqlitey_peek AS SELECT * FROM measurements")
+    status, _, err = _verify(read.path)
+    assert status == 1
+    assert "schema: trigger sqliteX_rewrite is not the application's" in err
+    assert "schema: view sqlitey_peek is not the application's" in err
+
+
+def test_an_index_rebuilt_behind_the_schema_is_found_by_sqlites_own_check(demo):
+    for reader in (demo.reader1, demo.reader2):  # a concordant subject: a final result
+        read_subject(demo.store, reader, "HCC-002")
+    demo.store.close()
+    read = demo
+    conn = sqlite3.connect(read.path)
+    original = conn.execute("SELECT sql FROM sqlite_master WHERE name = "
+                            "'final_results_subject'").fetchone()[0]
+    conn.close()
+
+    def patch(sql):
+        _sql(read.path, "PRAGMA writable_schema = ON",
+             f"UPDATE sqlite_master SET sql = '{sql}' WHERE name = 'final_results_subject'")
+
+    patch(original + " WHERE 0")
+    _sql(read.path, "REINDEX final_results_subject")
+    patch(original)
+    status, _, err = _verify(read.path)
+    assert status == 1
+    assert "file: integrity check: " in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_in_place_of_the_checkpoint_neither_hangs_nor_passes(read, tmp_path):
+    checkpoint = checkpoint_path(read.path)
+    checkpoint.unlink()
+    os.mkfifo(checkpoint)
+    done = {}
+
+    def act():
+        with open_store(read.path) as store:
+            add_subject(store, login(store, "admin", PASSWORD), "HCC-780")
+            done["problem"] = store.anchor_problem
+
+    worker = threading.Thread(target=act, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "a commit hung on a FIFO checkpoint"
+    # Opened without waiting: no reader on the FIFO is an error now, not a hang.
+    assert str(checkpoint) in done["problem"]
+    status, _, err = _verify(read.path)
+    assert status == 1
+    assert "checkpoint file trial.sqlite.anchors: not a regular file" in err
+
+
+@pytest.mark.parametrize("after", ["not json", "[1, 2]"])
+def test_an_audit_row_that_is_not_the_applications_is_a_finding_not_a_crash(read, after):
+    conn = sqlite3.connect(read.path)
+    target = conn.execute("SELECT MAX(id) FROM audit WHERE entity = 'subject'").fetchone()[0]
+    conn.close()
+    _sql(read.path, *DROP_TRIGGERS,
+         f"UPDATE audit SET after_json = '{after}' WHERE id = {target}", *RESTORE_TRIGGERS)
+    status, _, err = _verify(read.path)
+    assert status == 1
+    assert "internal error" not in err
+    assert f"audit row {target}: its after-value is not what the application writes" in err
+
+
+def test_the_site_copy_that_stopped_being_written_is_a_finding(read, tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    with open_store(read.path) as store:
+        admin = login(store, "admin", PASSWORD)
+        set_anchor_copy(store, admin, share / "trial.anchors")
+        add_subject(store, admin, "HCC-781")
+    assert _verify(read.path)[0] == 0  # the copy is checked by default, and matches
+    shutil.rmtree(share)  # the share is unmounted
+    with open_store(read.path) as store:
+        add_subject(store, login(store, "admin", PASSWORD), "HCC-782")
+        coord = login(store, "coord", PASSWORD)
+        assert "share" in (trial_status(store, coord).anchor_problem or "")
+    status, _, err = _verify(read.path)
+    assert status == 1
+    assert "the site's anchor copy trial.anchors: no such anchor file" in err
+
+
+def test_checking_a_backup_leaves_it_byte_for_byte_as_it_was(read, tmp_path):
+    with open_store(read.path) as store:
+        copy = backup_store(store, login(store, "coord", PASSWORD), tmp_path / "b.sqlite")
+    before = hashlib.sha256(copy.read_bytes()).hexdigest()
+    status, out, _ = _verify(copy, "--anchors", copy.with_name("b.sqlite.anchor"))
+    assert "intact" not in out or status == 0
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+    assert not checkpoint_path(copy).exists()  # no checkpoint started beside a backup
