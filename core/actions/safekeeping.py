@@ -22,7 +22,7 @@ from core.store import Store, audit
 from core.store.backup import DEFAULT_KEEP, backup, rotate_backups
 from core.store.db import ANCHOR_COPY_SETTING
 from core.store.integrity import StoreCheck, check_store
-from core.store.settings import put_setting
+from core.store.settings import get_setting, put_setting
 
 
 def backup_store(store: Store, session: Session, out: Path) -> Path:
@@ -143,3 +143,11 @@ def set_anchor_copy(store: Store, session: Session, path: Path | None) -> None:
     with store.transaction():
         put_setting(store, user.user_id, ANCHOR_COPY_SETTING,
                     None if path is None else str(path.resolve()))
+
+
+def anchor_copy(store: Store, session: Session) -> str | None:
+    """Where the site keeps its copy of the checkpoint file, if anywhere (admin, coordinator)."""
+    with store.snapshot():
+        authorize(store, session, Role.ADMIN, Role.COORDINATOR)
+        value = get_setting(store, ANCHOR_COPY_SETTING)
+    return str(value) if value else None

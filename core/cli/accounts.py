@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 from core.actions import recover_admin, session_idle_minutes, set_session_idle_minutes
+from core.actions.safekeeping import anchor_copy, set_anchor_copy
 from core.cli.common import (
     PasswordSource,
     add_db_argument,
@@ -28,12 +30,19 @@ from core.store import MAX_IDLE_MINUTES, open_store
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``settings`` and ``recover-admin`` subcommands."""
     settings = subparsers.add_parser(
-        "settings", help="show or set how long an idle session lives (admin sets)",
-        description="Print the store's session settings; with --session-idle-minutes, set "
-        "the inactivity after which a session ends (admin only, audited).")
+        "settings", help="show or set the session idle time and the site's anchor copy",
+        description="Print the store's settings; with --session-idle-minutes, set the "
+        "inactivity after which a session ends; with --anchor-copy, a second file every "
+        "audit anchor is appended to (admin only, audited).")
     add_login_arguments(settings)
     settings.add_argument("--session-idle-minutes", type=int, metavar="N",
                           help=f"end sessions idle for N minutes (1 to {MAX_IDLE_MINUTES})")
+    copy = settings.add_mutually_exclusive_group()
+    copy.add_argument("--anchor-copy", type=Path, metavar="FILE",
+                      help="also append every audit anchor to FILE, e.g. on an append-only "
+                      "share the readers cannot write (admin; docs/security.md §3)")
+    copy.add_argument("--no-anchor-copy", action="store_true",
+                      help="stop keeping the site's anchor copy (admin)")
     settings.set_defaults(handler=guarded(_run_settings))
 
     recover = subparsers.add_parser(
@@ -55,8 +64,14 @@ def _run_settings(args: argparse.Namespace) -> int:
     with store:
         if args.session_idle_minutes is not None:
             set_session_idle_minutes(store, session, args.session_idle_minutes)
+        if args.anchor_copy is not None or args.no_anchor_copy:
+            set_anchor_copy(store, session, None if args.no_anchor_copy else args.anchor_copy)
         minutes = session_idle_minutes(store, session)
+        copy = anchor_copy(store, session) if session.role.value in ("admin", "coordinator") \
+            else None
     print(f"{args.db}: session_idle_minutes = {minutes}")
+    if copy is not None:
+        print(f"{args.db}: anchor_copy = {copy}")
     return 0
 
 

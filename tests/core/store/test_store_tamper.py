@@ -476,3 +476,17 @@ def test_checking_a_backup_leaves_it_byte_for_byte_as_it_was(read, tmp_path):
     assert "intact" not in out or status == 0
     assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
     assert not checkpoint_path(copy).exists()  # no checkpoint started beside a backup
+
+
+def test_the_admin_sets_the_anchor_copy_from_the_command_line(read, tmp_path, monkeypatch):
+    copy = tmp_path / "share.anchors"
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["settings", "--db", str(read.path), "--user", "admin",
+                       "--password-stdin", "--anchor-copy", str(copy)])
+    assert status == 0
+    assert f"anchor_copy = {copy.resolve()}" in out.getvalue()
+    # The setting's own commit is the copy's first line, at the checkpoint's head.
+    assert read_anchors(copy)[-1] == read_anchors(checkpoint_path(read.path))[-1]
+    assert _verify(read.path)[0] == 0
