@@ -13,8 +13,18 @@ leave the package. Its modules:
 ``reads``         a read's lesions, calipers, findings, signatures, amendments
 ``adjudications`` adjudications, decisions, final results
 ``status``        progress counts for the coordinator
+``ledger``        the only writer of audited tables (each write with its audit row)
+``audited``       which tables the audit covers; ``chain`` the audit's hash link
 ``audit``         the append-only, hash-chained audit trail
+``replay``        the audit replayed against the tables; the schema against the migrations'
+``anchors``       anchors of the audit outside the file (checkpoint, backups, reports)
+``integrity``     every check of a store file in one report
+``settings``      site settings
 ``backup``        online backups
+
+Blinding and roles hold for callers of ``core.actions``; anyone who can read this file reads
+both reads, and anyone who can write it can change it, which ``mrecist audit verify`` then
+names (docs/security.md).
 """
 
 from core.store.audit import AuditVerdict, verify
