@@ -58,8 +58,8 @@ def checkpoint_path(store_path: Path) -> Path:
     return store_path.with_name(store_path.name + CHECKPOINT_SUFFIX)
 
 
-def append(path: Path, anchor: Anchor) -> None:
-    """Append *anchor* to the anchor file at *path* and make it durable.
+def append(path: Path, anchor: Anchor, *, durable: bool = True) -> None:
+    """Append *anchor* to the anchor file at *path*; with *durable*, sync it to disk.
 
     Only to a regular file, never through a symbolic link, and never waiting: a FIFO put
     in its place would otherwise hang every commit.
@@ -76,7 +76,8 @@ def append(path: Path, anchor: Anchor) -> None:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
         os.write(descriptor, anchor.line().encode("utf-8"))
-        os.fsync(descriptor)
+        if durable:
+            os.fsync(descriptor)
     finally:
         os.close(descriptor)
 

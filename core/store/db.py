@@ -169,8 +169,13 @@ class Store:
         problems = []
         for target in targets:
             try:
+                # Not synced after every action: a killed process loses nothing the kernel
+                # was given, and what a power cut loses is reported by verify as the last
+                # actions' rows without an anchor, for review (docs/security.md §3). The
+                # commit itself is synced (synchronous=FULL).
                 append(target, Anchor(head.rows, head.head, head.utc, by,
-                                      None if by == "upgrade" else self._tx_start))
+                                      None if by == "upgrade" else self._tx_start),
+                       durable=by != "commit")
             except OSError as error:
                 problems.append(f"{target}: {error.strerror or error}")
                 log.warning("audit anchor not written to %s: %s", target, error)
