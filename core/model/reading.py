@@ -167,6 +167,18 @@ class Measurement:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyImage:
+    """The rendered key image of one caliper: a PNG named by its SHA-256, beside the
+    store's images, and the digest of the caliper it shows (a moved caliper's old image is
+    stale until rendered again)."""
+
+    png_sha256: str
+    path: str  # relative to the store's folder
+    caliper_sha256: str
+    created_utc: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """What the reader recorded about a lesion at one timepoint besides its calipers.
 

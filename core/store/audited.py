@@ -27,6 +27,7 @@ ENTITY_TABLES: dict[str, str] = {
     "amendment": "amendments",
     "adjudication": "adjudications",
     "final_result": "final_results",
+    "key_image": "key_images",
 }
 TABLE_ENTITIES = {table: entity for entity, table in ENTITY_TABLES.items()}
 
@@ -35,7 +36,7 @@ SECRET_COLUMNS: dict[str, tuple[str, ...]] = {"users": ("password_hash",)}
 
 # Rows created by a reader's or adjudicator's work get random ids (see ``ledger``).
 RANDOM_ID_TABLES = frozenset({"lesions", "measurements", "findings", "signatures",
-                              "amendments"})
+                              "amendments", "key_images"})
 
 # Recorded per group (the images of one series), as a count and a digest.
 GROUP_COLUMNS: dict[str, str] = {"images": "series_id"}

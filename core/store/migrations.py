@@ -230,7 +230,12 @@ def m005_settings_and_ledger(db: Database) -> None:
     if not db.execute("SELECT 1 FROM audit LIMIT 1").fetchone():
         return  # a new store: its ledger starts with its first row
     _append_audit(db, BASELINE_START, "audit", None, None)
+    # Tables a later step creates are not there yet (and hold nothing to baseline).
+    present = {row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
     for entity, table in ENTITY_TABLES.items():
+        if table not in present:
+            continue
         if table in GROUP_COLUMNS:
             column = GROUP_COLUMNS[table]
             groups = [row[0] for row in db.execute(
@@ -276,6 +281,22 @@ def m007_resignature(db: Database) -> None:
     _run(db, (
         "ALTER TABLE signatures ADD COLUMN content_json TEXT",
         "ALTER TABLE read_timepoints ADD COLUMN resign_reason TEXT",
+    ))
+
+
+@migrations()
+def m008_key_images(db: Database) -> None:
+    """A rendered key image per caliper, for the reports: the PNG's digest, its file (named
+    by that digest next to the store's images) and the digest of the caliper it shows, so
+    an image of an older version of a moved caliper is known to be stale."""
+    _run(db, (
+        """CREATE TABLE key_images (
+            id INTEGER PRIMARY KEY,
+            measurement_id INTEGER NOT NULL UNIQUE REFERENCES measurements(id),
+            caliper_sha256 TEXT NOT NULL,
+            png_sha256 TEXT NOT NULL,
+            path TEXT NOT NULL,
+            created_utc TEXT NOT NULL)""",
     ))
 
 

@@ -17,7 +17,7 @@ from core.model.reading import (
     TimepointStatus,
 )
 from core.model.trial import Signature, Task
-from core.store import ledger
+from core.store import key_images, ledger
 from core.store.db import Store, utc_now
 from core.store.rows import (
     finding_from_row,
@@ -113,6 +113,8 @@ def delete_lesion(store: Store, actor: int, lesion: Lesion) -> None:
     for table, entity in (("measurements", "measurement"), ("findings", "finding")):
         for child in store._rows(f"SELECT id FROM {table} WHERE lesion_id = ?",
                                 (lesion.lesion_id,)):
+            if entity == "measurement":
+                key_images.delete_key_image(store, actor, child["id"])
             ledger.delete(store, actor, entity, child["id"])
     ledger.delete(store, actor, "lesion", lesion.lesion_id)
 
@@ -135,6 +137,7 @@ def delete_measurement(store: Store, actor: int, lesion_id: int, timepoint_id: i
                        "AND kind = ?", (lesion_id, timepoint_id, kind.value))
     if before is None:
         return False
+    key_images.delete_key_image(store, actor, before["id"])
     ledger.delete(store, actor, "measurement", before["id"])
     return True
 
