@@ -1,4 +1,5 @@
-"""Start the workstation: ``mrecist-workstation [--demo] [--screenshot FILE] [FOLDER]``."""
+"""Start the workstation: ``mrecist-workstation [--db FILE | --demo | --demo-studies]
+[--screenshot FILE] [FOLDER]``."""
 
 from __future__ import annotations
 
@@ -15,11 +16,18 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from core.progress import Progress, print_progress
-from desktop.demo_data import data_dir, demo_studies, ensure_demo_trial, first_target_level_mm
-from desktop.errors import install_excepthook
+from desktop.demo_data import (
+    data_dir,
+    demo_studies,
+    ensure_demo_store,
+    ensure_demo_trial,
+    first_target_level_mm,
+)
+from desktop.errors import install_excepthook, reported_errors
 from desktop.main_window import MainWindow
 from desktop.presets import load_window_presets
 from desktop.progress import progress_dialog
+from desktop.trial_session import TrialSession
 
 ORGANISATION = "mRECIST"
 APPLICATION = "mrecist-workstation"
@@ -30,9 +38,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Command-line options of the GUI."""
     parser = argparse.ArgumentParser(prog="mrecist-workstation",
                                      description="mRECIST Workstation: the reading station.")
-    parser.add_argument("folder", nargs="?", type=Path, help="a study folder to open")
-    parser.add_argument("--demo", action="store_true",
-                        help="open the demo trial (written to the data folder on first use)")
+    parser.add_argument("folder", nargs="?", type=Path,
+                        help="a study folder to open, outside any trial")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--db", type=Path, metavar="FILE",
+                      help="open a trial store (made by `mrecist db init`) and log in")
+    what.add_argument("--demo", action="store_true",
+                      help="open the demo trial store (built in the data folder on first "
+                           "use) at its log-in screen, which lists the demo log-ins")
+    what.add_argument("--demo-studies", action="store_true",
+                      help="show the demo's phantom studies in the viewer, outside any trial")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="data folder (default: $MRECIST_DATA_DIR or the OS location)")
     parser.add_argument("--screenshot", type=Path, metavar="FILE.png",
@@ -44,10 +59,18 @@ def build_window(args: argparse.Namespace) -> MainWindow:
     """Create the main window and open what the options ask for."""
     interactive = args.screenshot is None
     window = MainWindow(load_window_presets(), interactive=interactive)
-    if args.demo:
-        # Written once (about half a minute on two cores): the reader sees a progress
-        # bar, a terminal or a CI log the progress on stderr.
-        progress = (progress_dialog(None, "Preparing the demo trial") if interactive
+    # The demo is written once (about half a minute on two cores): the reader sees a
+    # progress bar, a terminal or a CI log the progress on stderr.
+    if args.demo or args.db is not None:
+        path = args.db
+        if args.demo:
+            progress = (progress_dialog(None, "Preparing the demo trial") if interactive
+                        else terminal_progress())
+            path = ensure_demo_store(data_dir(args.data_dir), progress)
+        with reported_errors(window, "Open trial", interactive=interactive):
+            window.open_trial(TrialSession.open(path, demo=args.demo))
+    elif args.demo_studies:
+        progress = (progress_dialog(None, "Preparing the demo studies") if interactive
                     else terminal_progress())
         folder = ensure_demo_trial(data_dir(args.data_dir), progress)
         studies = demo_studies(folder)

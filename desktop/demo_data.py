@@ -1,4 +1,9 @@
-"""The demo trial in the user's data folder: created once, then reused."""
+"""The demo trial in the user's data folder: created once, then reused.
+
+``ensure_demo_store`` is what ``--demo`` opens: the complete demo trial store
+(``core.actions.demo.build_demo_store``). ``ensure_demo_trial`` is the phantom studies alone,
+for the viewer outside any trial (``--demo-studies``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 
+from core.actions.demo import build_demo_store
 from core.model.imaging import StudyRef
 from core.phantom import PhantomSize, read_manifest, write_demo_trial
 from core.phantom.study import GROUND_TRUTH_NAME
@@ -16,6 +22,7 @@ from core.progress import Progress
 
 DATA_DIR_ENV = "MRECIST_DATA_DIR"
 DEMO_FOLDER = "demo-trial"
+DEMO_STORE_FOLDER = "demo-store"
 
 
 def data_dir(override: Path | None = None) -> Path:
@@ -34,6 +41,12 @@ def ensure_demo_trial(root: Path, progress: Progress | None = None) -> Path:
     if read_manifest(folder) is None:
         write_demo_trial(folder, PhantomSize.DEMO, progress)
     return folder
+
+
+def ensure_demo_store(root: Path, progress: Progress | None = None,
+                      size: PhantomSize = PhantomSize.DEMO) -> Path:
+    """The demo trial store's file under *root*, built first if absent or incomplete."""
+    return build_demo_store(root / DEMO_STORE_FOLDER, size, progress)
 
 
 def first_target_level_mm(ref: StudyRef) -> float | None:

@@ -1,4 +1,9 @@
-"""The main window: worklist on the left, the study's phases side by side in the centre."""
+"""The main window: worklist on the left, the study's phases side by side in the centre.
+
+Two ways in: a trial store (File ▸ Open trial…, ``--db``, ``--demo``), where the reader logs
+in and reads from their worklist, and a study folder outside any trial (File ▸ Open study
+folder…), shown in the viewer alone.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -19,23 +26,32 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressBar,
+    QStackedWidget,
     QToolBar,
 )
 
+from core.actions.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from core.dicom.headers import ImageHeader
-from core.dicom.scan import ScanResult
-from core.dicom.study import FirstSlice, load_phases, load_study_phases
+from core.dicom.scan import ScanResult, scan
+from core.dicom.study import ArterialPreview, FirstSlice, load_phases, load_study_phases
 from core.dicom.volume import preview_volume
 from core.dicom.workers import DecodeWorkers
+from core.errors import CoreError, DicomImportError
 from core.model.display import WindowPreset
 from core.model.imaging import DISPLAY_ORDER, StudyRef
+from core.model.reading import Role
 from core.model.volume import Volume
+from core.model.worklist import WorklistEntry, WorklistTimepoint
 from core.progress import Progress
+from core.store import trial_info
 from desktop.background_load import BackgroundLoad, Job, LoadCancelled
 from desktop.errors import reported_errors
 from desktop.import_dialog import ImportDialog
+from desktop.login_dialog import ChangePasswordDialog, LoginDialog
+from desktop.trial_session import TrialSession
 from widgets.phase_grid import PhaseGrid
 from widgets.study_browser import StudyBrowser
+from widgets.worklist import WorklistView
 
 APP_TITLE = "mRECIST Workstation"
 
@@ -100,12 +116,22 @@ class MainWindow(QMainWindow):
 
         self.browser = StudyBrowser()
         self.browser.study_selected.connect(self.open_study)
+        # A trial's worklist (after log-in) or the studies of folders opened outside a trial.
+        self.worklist = WorklistView()
+        self.worklist.timepoint_chosen.connect(self.open_worklist_timepoint)
+        self._lists = QStackedWidget()
+        self._lists.addWidget(self.browser)
+        self._lists.addWidget(self.worklist)
+        self.trial: TrialSession | None = None
+        self.login_dialog: LoginDialog | None = None
+        self.password_dialog: ChangePasswordDialog | None = None
         dock = QDockWidget("Worklist", self)
         dock.setObjectName("worklist")
-        dock.setWidget(self.browser)
+        dock.setWidget(self._lists)
+        self._dock = dock
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.resizeDocks([dock], [230], Qt.Orientation.Horizontal)
+        self.resizeDocks([dock], [330], Qt.Orientation.Horizontal)
 
         self._status = QLabel()
         self.statusBar().addWidget(self._status, 1)
@@ -125,6 +151,7 @@ class MainWindow(QMainWindow):
             self._loading.load.cancel()
         self._loading = None
         self._decode_workers.close()
+        self.close_trial()
         super().closeEvent(event)
 
     # -- studies ----------------------------------------------------------------------
@@ -177,6 +204,187 @@ class MainWindow(QMainWindow):
 
         return self._load(job, caption, "Open study", shown, at_z_mm)
 
+    # -- the trial --------------------------------------------------------------------
+    def open_trial(self, trial: TrialSession) -> None:
+        """Make *trial* the open store (closing any other) and ask for a log-in."""
+        self.close_trial()
+        self.trial = trial
+        trial.setParent(self)
+        trial.locked.connect(self._on_locked)
+        trial.logged_out.connect(self._on_logged_out)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(trial)  # every input event counts as presence
+        self._clear_study()
+        self.show_login()
+
+    def close_trial(self) -> None:
+        """Log out of the open trial and close its store."""
+        trial, self.trial = self.trial, None
+        if trial is None:
+            return
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(trial)
+        trial.logged_out.disconnect(self._on_logged_out)
+        trial.close()
+        self._close_dialogs()
+        self.worklist.set_entries(())
+        self._lists.setCurrentWidget(self.browser)
+        self.log_out_action.setEnabled(False)
+
+    def show_login(self) -> None:
+        """The log-in dialog of the open trial (the demo's log-ins in demo mode only)."""
+        trial = self._trial()
+        demo = [(a.login, a.display_name) for a in DEMO_ACCOUNTS] if trial.is_demo else []
+        self._close_dialogs()
+        self.login_dialog = LoginDialog(
+            self._trial_name(), trial.log_in, demo_logins=demo,
+            demo_password=DEMO_PASSWORD if trial.is_demo else "", parent=self)
+        self.login_dialog.accepted.connect(self._after_login)
+        self.login_dialog.rejected.connect(self._status_logged_out)
+        self.login_dialog.open()
+
+    def log_out(self) -> None:
+        """End the session (File ▸ Log out); the log-in dialog comes back."""
+        if self.trial is not None:
+            self.trial.log_out()
+
+    def _after_login(self) -> None:
+        trial = self._trial()
+        self.login_dialog = None
+        if trial.must_change_password():
+            assert trial.session is not None
+            self.password_dialog = ChangePasswordDialog(trial.session.login,
+                                                        trial.change_password, parent=self)
+            self.password_dialog.accepted.connect(self._show_home)
+            self.password_dialog.rejected.connect(self.log_out)
+            self.password_dialog.open()
+            return
+        self._show_home()
+
+    def _show_home(self) -> None:
+        """After the log-in: a reader's worklist; other roles' screens come later."""
+        trial = self._trial()
+        session = trial.session
+        assert session is not None
+        self.login_dialog = self.password_dialog = None
+        self.log_out_action.setEnabled(True)
+        self._lists.setCurrentWidget(self.worklist)
+        self._set_trial_visible(True)
+        who = f"{session.display_name} ({session.login}, {session.role.value})"
+        self.setWindowTitle(f"{APP_TITLE} — {self._trial_name()} — {session.login}")
+        if session.role is Role.READER:
+            self.refresh_worklist()
+            self._status.setText(f"Logged in as {who}")
+        else:
+            self.worklist.set_entries(())
+            self._status.setText(f"Logged in as {who}: this role's screens are not in the "
+                                 "application yet; use the mrecist command line")
+
+    def refresh_worklist(self) -> None:
+        """Show the reader's worklist as the store has it now."""
+        with reported_errors(self, "Worklist", interactive=self._interactive):
+            self.worklist.set_entries(self._trial().worklist())
+
+    def open_worklist_timepoint(self, entry: WorklistEntry,
+                                timepoint: WorklistTimepoint) -> bool:
+        """Show the phases of one timepoint of the reader's own task (see :meth:`open_study`).
+
+        The reading view with calipers replaces this viewer next (issue #11, item 3).
+        """
+        folders: list[Path] = []
+        with reported_errors(self, "Open timepoint", interactive=self._interactive):
+            folders = self._trial().timepoint_folders(entry.task_id, timepoint.timepoint_id)
+        if not folders:
+            return False
+        caption = study_caption(entry.subject, timepoint.label, timepoint.date)
+
+        def job(progress: Progress, first: FirstSlice, on_volume: OnVolume) -> list[Volume]:
+            preview = ArterialPreview(first)
+            result = scan(folders, on_header=preview)
+            if not result.studies:
+                raise DicomImportError(folders[0], "no DICOM image series found")
+            return load_phases(result, progress, None if preview.is_shown else first,
+                               on_volume=on_volume, decode_workers=self._decode_workers)
+
+        def shown(loaded: list[Volume]) -> None:
+            self._current = None
+            self.setWindowTitle(f"{APP_TITLE} — {entry.subject} — {timepoint.label}")
+            phases = ", ".join(v.phase.label for v in loaded)
+            self._status.setText(f"{entry.subject} {timepoint.label}: {phases}")
+
+        return self._load(job, lambda _first_image: caption, "Open timepoint", shown)
+
+    def _on_locked(self, login: str) -> None:
+        # Nothing of the trial stays on screen while the station is unattended.
+        self._set_trial_visible(False)
+        self._close_dialogs()
+        self.login_dialog = LoginDialog(self._trial_name(),
+                                        lambda _login, password: self._trial().unlock(password),
+                                        locked_login=login, parent=self)
+        self.login_dialog.accepted.connect(self._show_home)
+        self.login_dialog.finished.connect(self._on_unlock_finished)
+        self.login_dialog.open()
+        self._status.setText(f"Locked: {login}")
+
+    def _on_unlock_finished(self, code: int) -> None:
+        if code != QDialog.DialogCode.Accepted:  # Log out, Esc or the window's close box
+            self.log_out()
+
+    def _on_logged_out(self) -> None:
+        self._close_dialogs()
+        self._clear_study()
+        self.worklist.set_entries(())
+        self.log_out_action.setEnabled(False)
+        self._set_trial_visible(True)
+        self._status_logged_out()
+        self.show_login()
+
+    def _status_logged_out(self) -> None:
+        self.setWindowTitle(f"{APP_TITLE} — {self._trial_name()}" if self.trial else APP_TITLE)
+        self._status.setText("Not logged in")
+
+    def _set_trial_visible(self, visible: bool) -> None:
+        self.grid.setVisible(visible)
+        self._dock.setVisible(visible)
+
+    def _clear_study(self) -> None:
+        if self._loading is not None:
+            self._loading.load.cancel()
+            self._end_load()
+        self._current = None
+        self.grid.set_volumes([], "")
+
+    def _close_dialogs(self) -> None:
+        for dialog in (self.login_dialog, self.password_dialog):
+            if dialog is not None:
+                dialog.blockSignals(True)
+                dialog.close()
+                dialog.deleteLater()
+        self.login_dialog = self.password_dialog = None
+
+    def _trial(self) -> TrialSession:
+        if self.trial is None:
+            raise RuntimeError("no trial is open")
+        return self.trial
+
+    def _trial_name(self) -> str:
+        if self.trial is None:
+            return ""
+        try:
+            return trial_info(self.trial.store).name
+        except CoreError:
+            return self.trial.path.name
+
+    def _choose_trial(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, "Open trial",
+                                                    filter="Trial store (*.sqlite *.db);;"
+                                                           "All files (*)")
+        if path:
+            with reported_errors(self, "Open trial", interactive=self._interactive):
+                self.open_trial(TrialSession.open(Path(path)))
+
     # -- actions ----------------------------------------------------------------------
     def _action(self, text: str, slot: Callable[[], object], shortcut: str = "",
                 context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
@@ -189,6 +397,11 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self._action("Open &trial…", self._choose_trial, "Ctrl+Shift+O"))
+        self.log_out_action = self._action("&Log out", self.log_out, "Ctrl+Shift+L")
+        self.log_out_action.setEnabled(False)
+        file_menu.addAction(self.log_out_action)
+        file_menu.addSeparator()
         file_menu.addAction(self._action("&Open study folder…", self._choose_folder, "Ctrl+O"))
         file_menu.addAction(self._action("&Import DICOM…", self._choose_import, "Ctrl+I"))
         file_menu.addSeparator()

@@ -10,11 +10,12 @@ Modules: ``reading`` (a reader's work), ``cycles`` (the dual-read decision insid
 signature), ``adjudication``, ``setup`` (accounts, subjects, timepoints, series,
 assignment), ``accounts`` (passwords, resets, recovery, session idle time), ``reports``
 (progress, finals, case export), ``importing`` (DICOM into the trial), ``demo`` (the demo
-trial's registration).
+trial's registration and the complete demo store), ``worklist`` (a reader's worklist).
 """
 
 from core.actions.accounts import (
     change_password,
+    must_change_password,
     recover_admin,
     reset_password,
     session_idle_minutes,
@@ -57,6 +58,7 @@ from core.actions.setup import (
     set_series_phase,
     unlock_user,
 )
+from core.actions.worklist import worklist
 
 __all__ = [
     "ReadUpdate",
@@ -84,6 +86,7 @@ __all__ = [
     "list_series",
     "list_subjects",
     "list_timepoints",
+    "must_change_password",
     "my_tasks",
     "open_adjudications",
     "read_state",
@@ -98,4 +101,5 @@ __all__ = [
     "sign_timepoint",
     "trial_status",
     "unlock_user",
+    "worklist",
 ]

@@ -12,7 +12,12 @@ log-in (11.300(d)); passwords follow NIST SP 800-63B §5.1.1.2
 from __future__ import annotations
 
 from core.actions._access import authorize
-from core.errors import AccountLockedError, AuthenticationError, WorkflowError
+from core.errors import (
+    AccountLockedError,
+    AuthenticationError,
+    PermissionDeniedError,
+    WorkflowError,
+)
 from core.model.reading import Role
 from core.model.trial import Session, User
 from core.store import Store, auth
@@ -94,6 +99,23 @@ def recover_admin(store: Store, login: str, temporary_password: str,
         return auth.set_temporary_password(store, None, login, temporary_password, kdf,
                                            action="recover_admin",
                                            note={"note": RECOVERY_NOTE})
+
+
+def must_change_password(store: Store, session: Session) -> bool:
+    """True when *session* was opened with a temporary password: it may only change it.
+
+    Raises
+    ------
+    PermissionDeniedError
+        The session is not live.
+    """
+    with store.snapshot():
+        auth.session_user(store, session, allow_temporary=True)
+        try:
+            auth.session_user(store, session)
+        except PermissionDeniedError:
+            return True
+        return False
 
 
 def session_idle_minutes(store: Store, session: Session) -> int:

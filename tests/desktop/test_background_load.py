@@ -103,7 +103,7 @@ def test_a_study_that_cannot_load_says_why_and_leaves_the_window_usable(
 
 
 def test_the_demo_opens_in_the_background_at_the_first_target_lesion(qtbot, demo_trial):
-    window = build_window(parse_args(["--demo", "--data-dir", str(demo_trial.parent)]))
+    window = build_window(parse_args(["--demo-studies", "--data-dir", str(demo_trial.parent)]))
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: not window.is_loading, timeout=LOAD_TIMEOUT_MS)
     assert len(window.grid.viewers) == 4

@@ -22,7 +22,7 @@ from desktop.presets import load_window_presets
 
 @pytest.fixture
 def window(qtbot, demo_trial: Path):
-    args = parse_args(["--demo", "--data-dir", str(demo_trial.parent),
+    args = parse_args(["--demo-studies", "--data-dir", str(demo_trial.parent),
                        "--screenshot", "unused.png"])  # non-interactive: no dialogs
     win = build_window(args)
     qtbot.addWidget(win)
@@ -72,7 +72,7 @@ def test_screenshot_command_writes_a_picture_of_the_images(tmp_path, demo_trial:
     out = tmp_path / "shot.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     run = subprocess.run(
-        [sys.executable, "-m", "desktop", "--demo", "--data-dir", str(demo_trial.parent),
+        [sys.executable, "-m", "desktop", "--demo-studies", "--data-dir", str(demo_trial.parent),
          "--screenshot", str(out)],
         capture_output=True, text=True, timeout=300, env=env,
     )
