@@ -83,6 +83,10 @@ class WorkflowError(CoreError):
         self.reason = reason
 
 
+class StaleKeyImageError(WorkflowError):
+    """A key image rendered for a caliper that has moved (or gone) since: not filed."""
+
+
 # What an error message quotes of a value: enough to recognise it, never a megabyte.
 _QUOTED_MAX = 80
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from core.actions._access import authorize, own_lesion_task
 from core.actions.importing import image_folder
-from core.errors import PermissionDeniedError, StoreError, WorkflowError
+from core.errors import PermissionDeniedError, StaleKeyImageError, StoreError
 from core.model.reading import Caliper, KeyImage, MeasurementKind, Role
 from core.model.trial import Session
 from core.store import Store
@@ -48,8 +48,8 @@ def save_key_image(store: Store, session: Session, lesion_id: int, timepoint_id:
     ------
     PermissionDeniedError
         Not the caller's lesion (one message whether or not it exists).
-    WorkflowError
-        No such caliper any more, or it has moved since *png* was rendered (stale).
+    StaleKeyImageError
+        No such caliper any more, or it has moved since *png* was rendered.
     StoreError
         *png* is not a PNG, is too large, or cannot be written.
     """
@@ -64,11 +64,12 @@ def save_key_image(store: Store, session: Session, lesion_id: int, timepoint_id:
         measurement = key_image_store.measurement_id(store, lesion_id, timepoint_id,
                                                      MeasurementKind(kind).value)
         if measurement is None:
-            raise WorkflowError(f"lesion {lesion_id}", f"has no {kind} caliper here any more")
+            raise StaleKeyImageError(f"lesion {lesion_id}",
+                                     f"has no {kind} caliper here any more")
         stored = store_caliper_digest(store, measurement)
         if stored != caliper_sha256(caliper):
-            raise WorkflowError(f"lesion {lesion_id}", "the caliper moved after this key "
-                                "image was rendered; it is rendered again")
+            raise StaleKeyImageError(f"lesion {lesion_id}", "the caliper moved after this key "
+                                     "image was rendered; it is rendered again")
         _write(folder / f"{digest}.png", png)
         key_image_store.put_key_image(store, user.user_id, measurement, stored, digest,
                                       relative)
