@@ -135,6 +135,10 @@ class MainWindow(QMainWindow):
 
         self._status = QLabel()
         self.statusBar().addWidget(self._status, 1)
+        # Who is logged in stays in view whatever the status line says next (a reader at
+        # a shared workstation must see whose read they are editing).
+        self.user_label = QLabel()
+        self.statusBar().addPermanentWidget(self.user_label)
         self._progress = QProgressBar()
         self._progress.setRange(0, 1000)
         self._progress.setMaximumWidth(200)
@@ -273,6 +277,7 @@ class MainWindow(QMainWindow):
         self._lists.setCurrentWidget(self.worklist)
         self._set_trial_visible(True)
         who = f"{session.display_name} ({session.login}, {session.role.value})"
+        self.user_label.setText(who)
         self.setWindowTitle(f"{APP_TITLE} — {self._trial_name()} — {session.login}")
         if session.role is Role.READER:
             self.refresh_worklist()
@@ -327,6 +332,7 @@ class MainWindow(QMainWindow):
         self.login_dialog.finished.connect(self._on_unlock_finished)
         self.login_dialog.open()
         self._status.setText(f"Locked: {login}")
+        self.user_label.setText(f"locked: {login}")
 
     def _on_unlock_finished(self, code: int) -> None:
         if code != QDialog.DialogCode.Accepted:  # Log out, Esc or the window's close box
@@ -344,6 +350,7 @@ class MainWindow(QMainWindow):
     def _status_logged_out(self) -> None:
         self.setWindowTitle(f"{APP_TITLE} — {self._trial_name()}" if self.trial else APP_TITLE)
         self._status.setText("Not logged in")
+        self.user_label.setText("")
 
     def _set_trial_visible(self, visible: bool) -> None:
         self.grid.setVisible(visible)

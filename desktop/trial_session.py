@@ -27,7 +27,7 @@ Clock = Callable[[], float]
 
 # How often the idle time is checked, and the least time between two keep-alive calls.
 CHECK_INTERVAL_MS = 5_000
-KEEP_ALIVE_S = 60.0
+KEEP_ALIVE_S = 15.0
 DEFAULT_IDLE_MINUTES = 15
 
 # What counts as the user's presence at the station.
@@ -128,9 +128,15 @@ class TrialSession(QObject):
             self.log_out()
 
     def check_idle(self) -> bool:
-        """Lock if the user has been idle for ``idle_minutes``; True if now locked."""
+        """Lock if the user has been idle for ``idle_minutes``; True if now locked.
+
+        The store last heard of the user at the last keep-alive, up to ``KEEP_ALIVE_S``
+        before the last input, and ends the session ``idle_minutes`` after that: the
+        station locks that much earlier, so a reader meets the lock screen, never an
+        "expired session" error.
+        """
         if self.session is not None and \
-                self._clock() - self._last_input >= self.idle_minutes * 60:
+                self._clock() - self._last_input >= self.idle_minutes * 60 - KEEP_ALIVE_S:
             self.lock()
         return self.is_locked
 

@@ -21,7 +21,7 @@ from desktop.app import build_window, parse_args
 from desktop.demo_data import DEMO_STORE_FOLDER
 from desktop.login_dialog import LoginDialog
 from desktop.main_window import MainWindow
-from desktop.trial_session import TrialSession
+from desktop.trial_session import KEEP_ALIVE_S, TrialSession
 
 # The documentation's pictures are rewritten only when asked (MRECIST_WRITE_SCREENSHOTS=1),
 # so a test run leaves the working tree as it was; otherwise they go to a temporary folder.
@@ -111,6 +111,7 @@ def test_a_demo_reader_logs_in_without_a_password_change_and_sees_the_worklist(
     assert current is not None
     assert current[1].label == "Baseline"
     assert "reader1" in window.windowTitle()
+    assert window.user_label.text() == "Rita Reader (reader1, reader)"
     assert window.log_out_action.isEnabled()
 
 
@@ -177,6 +178,7 @@ def test_log_out_ends_the_session_in_the_store_and_asks_for_a_log_in(qtbot, demo
     with pytest.raises(PermissionDeniedError):
         actions.worklist(trial.store, session)
     assert window.worklist.entries == ()
+    assert window.user_label.text() == ""
     assert not window.log_out_action.isEnabled()
     assert window.login_dialog is not None
     assert window.login_dialog.isVisible()
@@ -198,7 +200,10 @@ def test_the_idle_lock_hides_the_trial_and_asks_the_same_user_s_password(qtbot,
         qtbot.keyClick(window.worklist, Qt.Key.Key_Down)
         assert not trial.check_idle()
     old = trial.session
-    clock.now += 15 * 60
+    # Locked a keep-alive interval before the store would end the session itself.
+    clock.now += 15 * 60 - KEEP_ALIVE_S - 1
+    assert not trial.check_idle()
+    clock.now += 1
     assert trial.check_idle()
     with pytest.raises(PermissionDeniedError):  # ended in the store, not only on screen
         actions.worklist(trial.store, old)
