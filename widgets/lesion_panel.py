@@ -5,7 +5,8 @@ timepoint its viable and total diameters (or a lymph node's short axis), or a no
 state. Choosing a row and a tool (V viable, T total, S short axis — the keys work in the
 list) asks the reading view to measure that lesion with that caliper, and Delete asks to
 remove it; the view draws, the session saves, and the panel is shown the read again. The
-panel holds no state of its own beyond the selection: it shows ``core.model`` values and emits requests.
+panel holds no state of its own beyond the selection: it shows ``core.model`` values and
+emits requests.
 """
 
 from __future__ import annotations
