@@ -58,9 +58,11 @@ class LesionPanel(QWidget):
         Remove lesion *id* (the session's undo brings it back).
     """
 
-    measure_requested = Signal(int, object)
+    # Lesion ids are 53-bit (random, docs/security.md §4): a Qt ``int`` (32 bits) would
+    # cut them, so they travel as Python objects.
+    measure_requested = Signal(object, object)
     add_requested = Signal(object)
-    delete_requested = Signal(int)
+    delete_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -83,3 +83,20 @@ def test_delete_asks_to_remove_the_selected_lesion(qtbot):
     with qtbot.waitSignal(panel.delete_requested) as asked:
         qtbot.keyClick(panel.tree, Qt.Key.Key_Delete)
     assert asked.args == [102]
+
+
+def test_a_53_bit_lesion_id_arrives_whole(qtbot):
+    # Store ids are random 53-bit integers: a Qt int signal would cut them to 32 bits.
+    big = 2**52 + 12345
+    read = _read()
+    lesions = (Lesion(big, "T1", LesionCategory.TARGET, "liver", 11),)
+    panel = LesionPanel()
+    qtbot.addWidget(panel)
+    panel.set_read(Read(1, "HCC-001", read.timepoints, lesions), 11)
+    panel.select(big)
+    with qtbot.waitSignal(panel.measure_requested) as asked:
+        qtbot.keyClick(panel.tree, Qt.Key.Key_V)
+    assert asked.args == [big, MeasurementKind.VIABLE]
+    with qtbot.waitSignal(panel.delete_requested) as asked:
+        qtbot.keyClick(panel.tree, Qt.Key.Key_Delete)
+    assert asked.args == [big]
