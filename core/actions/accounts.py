@@ -20,7 +20,7 @@ from core.errors import (
 )
 from core.model.reading import Role
 from core.model.trial import Session, User
-from core.store import Store, auth
+from core.store import Store, auth, settings
 from core.store.auth import DEFAULT_KDF, MAX_FAILED_LOGINS, MAX_IDLE_MINUTES, ScryptParams
 
 RECOVERY_NOTE = ("file-system recovery: run by whoever can write the store file, "
@@ -140,5 +140,5 @@ def set_session_idle_minutes(store: Store, session: Session, minutes: int) -> in
                 or not 1 <= minutes <= MAX_IDLE_MINUTES:
             raise WorkflowError(entity, f"a whole number of minutes from 1 to "
                                 f"{MAX_IDLE_MINUTES} (NIST SP 800-63B), not {minutes!r}")
-        auth.put_setting(store, actor.user_id, auth.IDLE_SETTING, minutes)
+        settings.put_setting(store, actor.user_id, auth.IDLE_SETTING, minutes)
     return minutes

@@ -19,7 +19,6 @@ import functools
 import hashlib
 import hmac
 import itertools
-import json
 import secrets
 from dataclasses import dataclass
 from importlib import resources
@@ -37,6 +36,7 @@ from core.store import audit, ledger
 from core.store.db import Store, utc_now
 from core.store.rows import user_from_row
 from core.store.sessions import Clock
+from core.store.settings import get_setting, put_setting
 
 # Consecutive failed logins (or signature re-authentications) that lock an account.
 MAX_FAILED_LOGINS = 5
@@ -272,27 +272,11 @@ def set_own_password(store: Store, session: Session, password: str,
     store._sessions.rebind(session.token, new_hash)
 
 
-# -- settings -----------------------------------------------------------------------------
-
-def setting(store: Store, key: str) -> Any:
-    """The value of setting *key*, or ``None``."""
-    row = store._row("SELECT value_json FROM settings WHERE key = ?", (key,))
-    return None if row is None else json.loads(row["value_json"])
-
-
-def put_setting(store: Store, actor_id: int | None, key: str, value: Any) -> None:
-    """Set *key* to *value* (inside the caller's transaction), audited."""
-    row = store._row("SELECT id FROM settings WHERE key = ?", (key,))
-    value_json = json.dumps(value, sort_keys=True)
-    if row is None:
-        ledger.insert(store, actor_id, "setting", {"key": key, "value_json": value_json})
-    else:
-        ledger.update(store, actor_id, "setting", row["id"], {"value_json": value_json})
-
+# -- settings (core.store.settings) ---------------------------------------------------------
 
 def idle_minutes(store: Store) -> int:
     """Minutes of inactivity after which a session ends (``IDLE_SETTING``)."""
-    value = setting(store, IDLE_SETTING)
+    value = get_setting(store, IDLE_SETTING)
     return DEFAULT_IDLE_MINUTES if value is None else int(value)
 
 
@@ -300,10 +284,10 @@ def idle_minutes(store: Store) -> int:
 
 def _login_digest_kdf(store: Store) -> tuple[bytes, ScryptParams]:
     """The store's salt and cost for unknown-login digests, made at the first need."""
-    value = setting(store, LOGIN_DIGEST_SETTING)
+    value = get_setting(store, LOGIN_DIGEST_SETTING)
     if value is None:
         with store.transaction():
-            value = setting(store, LOGIN_DIGEST_SETTING)
+            value = get_setting(store, LOGIN_DIGEST_SETTING)
             if value is None:
                 value = {"salt": secrets.token_hex(16), "n": DEFAULT_KDF.n,
                          "r": DEFAULT_KDF.r, "p": DEFAULT_KDF.p}

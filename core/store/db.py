@@ -153,6 +153,8 @@ class Store:
             return
         try:
             head = self.audit_head()
+            # Read here, not through core.store.settings: that module writes through the
+            # ledger, which imports this one.
             copy = self._db.execute("SELECT value_json FROM settings WHERE key = ?",
                                    (ANCHOR_COPY_SETTING,)).fetchone()
         except sqlite3.Error as error:

@@ -15,7 +15,7 @@ def get_setting(store: Store, key: str, default: Any = None) -> Any:
     return json.loads(row["value_json"]) if row else default
 
 
-def put_setting(store: Store, actor: int, key: str, value: Any) -> None:
+def put_setting(store: Store, actor: int | None, key: str, value: Any) -> None:
     """Set *key* to *value* inside the caller's transaction."""
     text = json.dumps(value, sort_keys=True)
     row = store._row("SELECT id FROM settings WHERE key = ?", (key,))
