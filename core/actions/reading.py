@@ -22,6 +22,7 @@ from core.criteria import Result
 from core.errors import PermissionDeniedError, SignatureError, WorkflowError
 from core.geometry import CALIPER_PRECISION_MM, measure_caliper, plane_of_image
 from core.model.clinical import LesionCategory
+from core.model.imaging import Phase
 from core.model.reading import (
     Caliper,
     Finding,
@@ -246,9 +247,19 @@ def save_caliper(store: Store, session: Session, lesion_id: int, timepoint_id: i
         _refuse(where, kind_refusal(lesion, kind, measured.length_mm))
         _refuse(where, viable_total_refusal(read, lesion, timepoint_id, kind,
                                             measured.length_mm))
-        measurement = Measurement(lesion_id, timepoint_id, kind, measured)
+        # The phase it was drawn on, as the store knows the series now (docs/reading.md).
+        series = trial_store.image_owner(store, caliper.sop_instance_uid, caliper.frame)
+        measurement = Measurement(lesion_id, timepoint_id, kind, measured,
+                                  _phase_of(series))
         reads.upsert_measurement(store, opened.user.user_id, measurement)
     return _updated(opened, with_measurement(read, measurement), index, measurement)
+
+
+def _phase_of(series: SeriesRecord | None) -> Phase | None:
+    try:
+        return Phase(series.phase) if series is not None else None
+    except ValueError:
+        return None
 
 
 def delete_caliper(store: Store, session: Session, lesion_id: int, timepoint_id: int,

@@ -22,6 +22,7 @@ from core.model.clinical import (
     LesionState,
     to_decimal,
 )
+from core.model.imaging import Phase
 
 
 class Role(StrEnum):
@@ -139,12 +140,19 @@ class Caliper:
 
 @dataclass(frozen=True, slots=True)
 class Measurement:
-    """One caliper of a read: a lesion's length of one kind at one timepoint."""
+    """One caliper of a read: a lesion's length of one kind at one timepoint.
+
+    ``phase`` is the contrast phase of the series the caliper was drawn on, as the store
+    knew it at the save (``None`` for calipers saved before it was recorded). mRECIST
+    measures on the arterial phase; a caliper drawn on another phase, which the reader
+    confirmed, says so wherever it is shown.
+    """
 
     lesion_id: int
     timepoint_id: int
     kind: MeasurementKind
     caliper: Caliper
+    phase: Phase | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -154,6 +162,11 @@ class Measurement:
                                     + ", ".join(kind.value for kind in MeasurementKind)) from None
         if not isinstance(self.caliper, Caliper):
             raise InvalidValueError("caliper", self.caliper, "must be a Caliper")
+        if self.phase is not None:
+            try:
+                object.__setattr__(self, "phase", Phase(self.phase))
+            except ValueError:
+                raise InvalidValueError("phase", self.phase, "is not a contrast phase") from None
 
     @property
     def length_mm(self) -> Decimal:

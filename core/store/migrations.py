@@ -300,6 +300,19 @@ def m008_key_images(db: Database) -> None:
     ))
 
 
+@migrations()
+def m009_measurement_phase(db: Database) -> None:
+    """The contrast phase each caliper was drawn on, recorded at its save.
+
+    mRECIST measures the viable diameter on the arterial phase; a reader may draw on
+    another phase after confirming it, and the record must say which (issue #11). The
+    phase is taken from the image's series when the caliper is saved, so a later change of
+    the series' phase does not rewrite what the reader measured on. Calipers saved before
+    this step keep NULL: what they were drawn on was not recorded then.
+    """
+    _run(db, ("ALTER TABLE measurements ADD COLUMN phase TEXT",))
+
+
 def _append_audit(db: Database, action: str, entity: str, entity_id: int | None,
                   after: object) -> None:
     """Append an audit row by the application's chain rule (``core.store.chain``)."""

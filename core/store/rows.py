@@ -73,7 +73,8 @@ def measurement_from_row(row: Row) -> Measurement:
                       _triple(row["end_xyz"]),
                       Decimal(row["length_mm"]), row["sop_instance_uid"], row["frame"],
                       bool(row.get("is_lossy")))
-    return Measurement(row["lesion_id"], row["timepoint_id"], row["kind"], caliper)
+    return Measurement(row["lesion_id"], row["timepoint_id"], row["kind"], caliper,
+                       row.get("phase"))
 
 
 def measurement_to_row(measurement: Measurement) -> Row:
@@ -85,7 +86,8 @@ def measurement_to_row(measurement: Measurement) -> Row:
             "end_rc": json.dumps(list(caliper.end_rc)),
             "start_xyz": json.dumps(list(caliper.start_xyz)),
             "end_xyz": json.dumps(list(caliper.end_xyz)),
-            "sop_instance_uid": caliper.sop_instance_uid, "frame": caliper.frame}
+            "sop_instance_uid": caliper.sop_instance_uid, "frame": caliper.frame,
+            "phase": None if measurement.phase is None else measurement.phase.value}
 
 
 _STATE_ENUMS: dict[str, type[TargetState] | type[NonTargetState]] = {

@@ -12,9 +12,9 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtWidgets import QApplication
+from qt_input import drag
 
 from core.geometry import caliper_length_mm, plane_of_slice
 from core.model.imaging import Modality, Phase
@@ -72,23 +72,8 @@ def _image_rc(viewer: SliceViewer, point: QPoint) -> tuple[float, float]:
     return local.y() - 0.5, local.x() - 0.5
 
 
-def _mouse(widget, kind: QEvent.Type, pos: QPoint, buttons: Qt.MouseButton) -> None:
-    button = Qt.MouseButton.NoButton if kind is QEvent.Type.MouseMove else \
-        Qt.MouseButton.LeftButton
-    event = QMouseEvent(kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons,
-                        Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(widget, event)
-
-
-def _drag(viewer: SliceViewer, start: QPoint, end: QPoint, steps: int = 12) -> None:
-    """Press at *start*, move in steps with the left button held, release at *end*."""
-    viewport = viewer._graphics.viewport()
-    left = Qt.MouseButton.LeftButton
-    _mouse(viewport, QEvent.Type.MouseButtonPress, start, left)
-    for step in range(1, steps + 1):
-        point = start + (end - start) * step / steps
-        _mouse(viewport, QEvent.Type.MouseMove, point, left)
-    _mouse(viewport, QEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
+def _drag(viewer: SliceViewer, start: QPoint, end: QPoint) -> None:
+    drag(viewer._graphics.viewport(), start, end)
 
 
 def test_the_marked_pixels_are_where_qt_draws_them(viewer):

@@ -27,6 +27,7 @@ from core.actions import (
 from core.errors import WorkflowError
 from core.geometry import PlaneGeometry, measure_caliper, plane_of_image
 from core.model.clinical import LesionCategory
+from core.model.imaging import Phase
 from core.model.reading import Caliper, MeasurementKind
 
 VIABLE, TOTAL = MeasurementKind.VIABLE, MeasurementKind.TOTAL
@@ -205,3 +206,20 @@ def test_a_stored_caliper_whose_length_its_ends_disown_is_not_signed(demo):
         demo.store._execute("DELETE FROM images")  # a store from before images were recorded
     with pytest.raises(WorkflowError, match="gets them by importing it again"):
         sign_timepoint(demo.store, demo.reader1, task.task_id, baseline, PASSWORD)
+
+
+def test_the_phase_drawn_on_is_recorded_from_the_series_at_the_save(target):
+    demo, task, lesion, baseline, truth_tp, truth = target
+    _lesion_id, _tp, _kind, drawn = _drawn(target, VIABLE)
+    saved = _save(target, lesion.lesion_id, baseline, VIABLE, drawn).value
+    assert saved.phase is Phase.ARTERIAL
+    # The same place on the portal venous series: the reader confirmed another phase.
+    venous = next(s for s in truth_tp.truth["series"] if s["phase"] == "portal_venous")
+    image = series_images(truth_tp, venous["series_instance_uid"])[truth["slice_index"]]
+    on_venous = measure_caliper(plane_of_image(image), drawn.start_rc, drawn.end_rc,
+                                image.sop_instance_uid)
+    saved = _save(target, lesion.lesion_id, baseline, TOTAL, on_venous).value
+    assert saved.phase is Phase.PORTAL_VENOUS
+    read = get_read(demo.store, demo.reader1, task.task_id)
+    assert read.measurement(lesion.lesion_id, baseline, VIABLE).phase is Phase.ARTERIAL
+    assert read.measurement(lesion.lesion_id, baseline, TOTAL).phase is Phase.PORTAL_VENOUS
