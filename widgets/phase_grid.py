@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, QTimer, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from core.model.display import WindowLevel
@@ -20,16 +20,24 @@ class PhaseGrid(QWidget):
     Zoom and pan are linked through the view boxes (all images are placed in patient
     millimetres), and window/level is shared between viewers of the same modality.
 
+    The layout is rows × columns viewports (1 × 1, 1 × 2, 2 × 2, 1 × 4). A layout with
+    fewer viewports than phases shows the active viewer and those after it; the others
+    stay loaded and linked, so a phase brought back is at the same place.
+
     Signals
     -------
     active_changed(int)       index of the viewer keyboard commands now act on
+    viewers_changed()         the viewers were replaced or joined by new ones (connect to
+                              each viewer's signals again)
     """
 
     active_changed = Signal(int)
+    viewers_changed = Signal()
 
     def __init__(self, columns: int = 2, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._columns = columns
+        self._rows: int | None = None  # None: as many rows as the phases need
         self._viewers: list[SliceViewer] = []
         self._active = 0
         self._syncing = False
@@ -55,6 +63,17 @@ class PhaseGrid(QWidget):
     def columns(self) -> int:
         """Viewers per row."""
         return self._columns
+
+    @property
+    def layout_shape(self) -> tuple[int | None, int]:
+        """(rows, columns) of the layout; rows ``None`` when every phase is shown."""
+        return self._rows, self._columns
+
+    @property
+    def shown_viewers(self) -> tuple[SliceViewer, ...]:
+        """The viewers the layout shows now."""
+        first, room = self._window()
+        return tuple(self._viewers[first:first + room])
 
     def set_volumes(self, volumes: Sequence[Volume], context: str = "") -> None:
         """Show one viewer per volume, in the given order, and link them."""
@@ -100,6 +119,7 @@ class PhaseGrid(QWidget):
         self._viewers = viewers
         self._arrange()
         self.set_active(self._viewers.index(active))
+        self.viewers_changed.emit()
         if zoomed is not None:
             # pyqtgraph lines linked views up by screen pixels while the new layout settles,
             # which would widen the view with every viewer added: ask again once it has.
@@ -131,9 +151,15 @@ class PhaseGrid(QWidget):
         self.set_active(0)
         if self._viewers:
             self._on_slice_changed(self._viewers[0])
+        self.viewers_changed.emit()
 
     def set_columns(self, columns: int) -> None:
-        """Lay the viewers out *columns* to a row (e.g. 2 for 2×2, 4 for 1×4)."""
+        """Lay every viewer out *columns* to a row (e.g. 2 for 2×2, 4 for 1×4)."""
+        self.set_layout(None, columns)
+
+    def set_layout(self, rows: int | None, columns: int) -> None:
+        """Show *rows* × *columns* viewports (rows ``None``: every phase, *columns* a row)."""
+        self._rows = None if rows is None else max(1, rows)
         self._columns = max(1, columns)
         self._arrange()
 
@@ -142,6 +168,8 @@ class PhaseGrid(QWidget):
         if not self._viewers:
             return
         self._active = max(0, min(index, len(self._viewers) - 1))
+        if self._viewers[self._active].isHidden():
+            self._arrange()  # a phase chosen that the layout did not show
         for i, viewer in enumerate(self._viewers):
             viewer.set_active(i == self._active)
         self.active_changed.emit(self._active)
@@ -199,8 +227,23 @@ class PhaseGrid(QWidget):
                     and viewer.volume.modality == source.volume.modality:
                 viewer.set_window(window)
 
+    def _window(self) -> tuple[int, int]:
+        """The first viewer the layout shows and how many it shows."""
+        count = len(self._viewers)
+        room = count if self._rows is None else min(count, self._rows * self._columns)
+        return (0 if room == count else min(self._active, count - room)), room
+
     def _arrange(self) -> None:
         for viewer in self._viewers:
             self._layout.removeWidget(viewer)
+        first, room = self._window()
         for i, viewer in enumerate(self._viewers):
-            self._layout.addWidget(viewer, i // self._columns, i % self._columns)
+            place = i - first
+            if 0 <= place < room:
+                self._layout.addWidget(viewer, place // self._columns, place % self._columns)
+                if viewer.isHidden() and viewer.testAttribute(
+                        Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+                    viewer.show()  # hidden by a smaller layout before (the layout shows
+                    # a new viewer itself, once it has settled)
+            else:
+                viewer.hide()

@@ -152,3 +152,21 @@ def test_a_zoom_by_hand_stays_on_the_same_anatomy_as_viewers_are_added(qtbot):
         shown = grid.active_viewer.view_box.viewRect()
         assert min(shown.width() / 12.0, shown.height() / 9.0) == pytest.approx(1.0, abs=0.01)
         assert max(shown.width() / 12.0, shown.height() / 9.0) < 2.1
+
+
+def test_a_smaller_layout_shows_the_active_phase_and_keeps_the_others_linked(qtbot):
+    grid = _grid(qtbot, [make_volume(phase=phase) for phase in
+                         (Phase.PRE_CONTRAST, Phase.ARTERIAL, Phase.PORTAL_VENOUS,
+                          Phase.DELAYED)])
+    grid.set_active(1)
+    grid.set_layout(1, 1)
+    assert grid.shown_viewers == (grid.viewers[1],)
+    grid.set_layout(1, 2)
+    assert grid.shown_viewers == grid.viewers[1:3]
+    qtbot.waitUntil(lambda: grid.viewers[2].isVisible() and not grid.viewers[0].isVisible())
+    grid.step_slice(2)  # the hidden phases follow
+    assert grid.viewers[0].current_slice == grid.viewers[1].current_slice
+    grid.set_active(0)  # a phase the layout did not show: the layout moves to it
+    assert grid.shown_viewers == grid.viewers[0:2]
+    grid.set_layout(2, 2)
+    assert grid.shown_viewers == grid.viewers

@@ -157,3 +157,37 @@ def test_a_series_without_pixel_spacing_is_never_measured(qtbot):
     assert not shown.is_measuring
     with pytest.raises(ValueError, match="not measured"):
         shown.measure(MARKS[0], MARKS[1])
+
+
+def test_dragging_a_caliper_end_moves_that_end_only(qtbot, viewer):
+    caliper = viewer.measure(MARKS[0], MARKS[1])
+    viewer.set_calipers([caliper], ["T1 viable"])
+    viewer.set_editable(True)
+    target_rc = (52.0, 20.0)
+    with qtbot.waitSignal(viewer.caliper_moved, timeout=2000) as blocker, \
+            qtbot.assertNotEmitted(viewer.window_changed):
+        _drag(viewer, _on_screen(viewer, *MARKS[1]), _on_screen(viewer, *target_rc))
+    before, after = blocker.args
+    assert before is caliper
+    assert after.start_rc == pytest.approx(caliper.start_rc)  # the end not grabbed stays
+    assert after.end_rc == pytest.approx(_image_rc(viewer, _on_screen(viewer, *target_rc)),
+                                         abs=1e-6)
+    k = viewer.current_slice
+    expected = float(np.linalg.norm(_analytic_xyz(k, *after.end_rc)
+                                    - _analytic_xyz(k, *after.start_rc)))
+    assert float(after.length_mm) == pytest.approx(expected, abs=0.01)
+
+
+def test_a_caliper_end_is_not_moved_when_the_viewer_is_not_editable(qtbot, viewer):
+    viewer.set_calipers([viewer.measure(MARKS[0], MARKS[1])])
+    with qtbot.assertNotEmitted(viewer.caliper_moved), \
+            qtbot.waitSignal(viewer.window_changed, timeout=2000):
+        _drag(viewer, _on_screen(viewer, *MARKS[1]), _on_screen(viewer, 52, 20))
+
+
+def test_suggestions_are_drawn_beside_the_calipers_and_cleared(qtbot, viewer):
+    viewer.set_calipers([viewer.measure(MARKS[0], MARKS[1])])
+    viewer.set_suggestions([viewer.measure((5, 5), (20, 30))])
+    assert viewer.calipers_shown == 2
+    viewer.set_suggestions([])
+    assert viewer.calipers_shown == 1

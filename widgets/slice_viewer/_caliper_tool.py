@@ -6,19 +6,64 @@ viewer converts to and from pixel (row, column) through ``core.geometry.PlaneGeo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 
-# Drawn calipers in yellow, the one being dragged in cyan: the usual PACS colours, and
-# neither is a phase colour of the overlays.
+# Saved calipers in yellow, the one being dragged in cyan, suggestions dashed in green:
+# the usual PACS colours, and none is a phase colour of the overlays.
 _DRAWN = "#ffd54f"
 _DRAGGING = "#4dd0e1"
+_SUGGESTED = "#69f0ae"
+# The line is thin and the ends are small open squares: the edge the reader measured
+# stays visible under them (a thick line would hide it).
+_LINE_WIDTH = 1.25
+_END_SIZE = 7
 
 
-def _line(colour: str) -> pg.PlotCurveItem:
-    return pg.PlotCurveItem(pen=pg.mkPen(colour, width=1.5), antialias=True)
+class CaliperStyle(Enum):
+    """How a caliper is drawn: saved, being dragged, or proposed by the suggestion tool."""
+
+    DRAWN = _DRAWN
+    DRAGGING = _DRAGGING
+    SUGGESTED = _SUGGESTED
+
+
+@dataclass(frozen=True)
+class CaliperLine:
+    """One caliper to draw: its ends in plane mm, its label and its style."""
+
+    start: QPointF
+    end: QPointF
+    text: str
+    style: CaliperStyle = CaliperStyle.DRAWN
+
+
+def _line(style: CaliperStyle) -> pg.PlotCurveItem:
+    dash = Qt.PenStyle.DashLine if style is CaliperStyle.SUGGESTED else Qt.PenStyle.SolidLine
+    return pg.PlotCurveItem(pen=pg.mkPen(style.value, width=_LINE_WIDTH, style=dash),
+                            antialias=True)
+
+
+def _ends(style: CaliperStyle) -> pg.ScatterPlotItem:
+    return pg.ScatterPlotItem(size=_END_SIZE, symbol="s", pen=pg.mkPen(style.value, width=1),
+                              brush=None, pxMode=True)
+
+
+def _label_anchor(start: QPointF, end: QPointF) -> tuple[float, float]:
+    """Where the label hangs from the end, so that it lies beyond the line, not on it.
+
+    The label's corner nearest the line's end is put at the end: text drawn outwards,
+    away from the lesion whose edge the end marks (the view's y grows downwards).
+    """
+    dx, dy = end.x() - start.x(), end.y() - start.y()
+    if math.hypot(dx, dy) == 0:
+        return 0.0, 1.0
+    return (0.0 if dx >= 0 else 1.0), (0.0 if dy >= 0 else 1.0)
 
 
 class CaliperOverlay:
@@ -26,9 +71,10 @@ class CaliperOverlay:
 
     def __init__(self, view_box: pg.ViewBox) -> None:
         self._view_box = view_box
-        self._live = _line(_DRAGGING)
+        self._live = _line(CaliperStyle.DRAGGING)
         self._label = pg.TextItem(color=_DRAGGING, anchor=(0, 1))
         self._drawn: list[pg.GraphicsObject] = []
+        self._count = 0
         for item in (self._live, self._label):
             item.setZValue(20)
             item.hide()
@@ -38,6 +84,7 @@ class CaliperOverlay:
         """The line being dragged, with its length."""
         self._live.setData([start.x(), end.x()], [start.y(), end.y()])
         self._label.setText(text)
+        self._label.setAnchor(_label_anchor(start, end))
         self._label.setPos(end)
         self._live.show()
         self._label.show()
@@ -47,17 +94,22 @@ class CaliperOverlay:
         self._live.hide()
         self._label.hide()
 
-    def show_calipers(self, lines: Sequence[tuple[QPointF, QPointF, str]]) -> None:
-        """Replace the drawn calipers by *lines*: (start, end, label) in plane mm."""
+    def show_calipers(self, lines: Sequence[CaliperLine]) -> None:
+        """Replace the drawn calipers by *lines*."""
         for item in self._drawn:
             self._view_box.removeItem(item)
         self._drawn = []
-        for start, end, text in lines:
-            line = _line(_DRAWN)
+        self._count = len(lines)
+        for caliper in lines:
+            start, end = caliper.start, caliper.end
+            line = _line(caliper.style)
             line.setData([start.x(), end.x()], [start.y(), end.y()])
-            label = pg.TextItem(text, color=_DRAWN, anchor=(0, 1))
+            ends = _ends(caliper.style)
+            ends.setData([start.x(), end.x()], [start.y(), end.y()])
+            label = pg.TextItem(caliper.text, color=caliper.style.value,
+                                anchor=_label_anchor(start, end), fill=(0, 0, 0, 140))
             label.setPos(end)
-            for item in (line, label):
+            for item in (line, ends, label):
                 item.setZValue(10)
                 self._view_box.addItem(item)
                 self._drawn.append(item)
@@ -65,4 +117,4 @@ class CaliperOverlay:
     @property
     def drawn_count(self) -> int:
         """How many calipers are drawn (for tests and the status bar)."""
-        return len(self._drawn) // 2
+        return self._count

@@ -2,12 +2,15 @@
 
 Wheel scrolls slices (Ctrl+wheel zooms), left drag adjusts window/level (or draws a caliper
 while measuring), middle drag pans, right drag zooms: the bindings most PACS viewers share,
-so readers need not relearn them.
+so readers need not relearn them. A left drag that starts on the end of a drawn caliper
+moves that end, whatever the tool.
 """
 
 from __future__ import annotations
 
 import pyqtgraph as pg
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, Qt, Signal
 
 
@@ -21,16 +24,23 @@ class ReadingViewBox(pg.ViewBox):
     caliper_drag(QPointF, QPointF, bool)
                                      while measuring, a left drag from / to (view
                                      coordinates, plane mm), and whether it was released
+    end_drag(QPointF, bool)          a left drag that started on a caliper's end: where
+                                     the end is now (plane mm), and whether released
     """
 
     slice_step_requested = Signal(int)
     window_drag = Signal(float, float)
     caliper_drag = Signal(QPointF, QPointF, bool)
+    end_drag = Signal(QPointF, bool)
 
     def __init__(self) -> None:
         super().__init__(lockAspect=True, invertY=True, enableMenu=False)
         self.setMouseEnabled(x=True, y=True)
         self.measuring = False
+        # Asked at the start of a left drag, with the scene point pressed: is it on a
+        # caliper's end (which the viewer then moves)?
+        self.grabs_end: Callable[[QPointF], bool] = lambda _scene_point: False
+        self._moving_end = False
 
     def wheelEvent(self, ev, axis=None) -> None:
         if ev.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -42,6 +52,14 @@ class ReadingViewBox(pg.ViewBox):
         ev.accept()
 
     def mouseDragEvent(self, ev, axis=None) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton and ev.isStart():
+            self._moving_end = self.grabs_end(ev.buttonDownScenePos())
+        if ev.button() == Qt.MouseButton.LeftButton and self._moving_end:
+            ev.accept()
+            self.end_drag.emit(self.mapToView(ev.pos()), bool(ev.isFinish()))
+            if ev.isFinish():
+                self._moving_end = False
+            return
         if ev.button() == Qt.MouseButton.LeftButton and self.measuring:
             ev.accept()
             self.caliper_drag.emit(self.mapToView(ev.buttonDownPos()), self.mapToView(ev.pos()),

@@ -26,8 +26,11 @@ from core.model.display import WindowLevel
 from core.model.imaging import Phase
 from core.model.reading import Caliper
 from core.model.volume import Volume
-from widgets.slice_viewer._caliper_tool import CaliperOverlay
+from widgets.slice_viewer._caliper_tool import CaliperLine, CaliperOverlay, CaliperStyle
 from widgets.slice_viewer._view_box import ReadingViewBox
+
+# How near (screen pixels) a press must be to a caliper's end to grab it.
+END_GRAB_PX = 6.0
 
 # Window/level changes per screen pixel of drag, as a fraction of the current width: a
 # full-width drag across a viewport roughly doubles or halves the window.
@@ -77,12 +80,15 @@ class SliceViewer(QWidget):
     window_changed(WindowLevel)     the reader changed window/level
     activated()                     the reader clicked or scrolled in this viewport
     caliper_committed(Caliper)      while measuring, the reader released a caliper drag
+    caliper_moved(Caliper, Caliper) the reader dragged an end of a shown caliper (editable
+                                    viewers only): the caliper before, and as it is now
     """
 
     slice_changed = Signal(int)
     window_changed = Signal(object)
     activated = Signal()
     caliper_committed = Signal(object)
+    caliper_moved = Signal(object, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +107,11 @@ class SliceViewer(QWidget):
         self.view_box.addItem(self._image)
         self._calipers_overlay = CaliperOverlay(self.view_box)
         self._calipers: tuple[Caliper, ...] = ()
+        self._caliper_labels: tuple[str, ...] = ()
+        self._suggestions: tuple[Caliper, ...] = ()
+        self._editable = False
+        # The end being moved: the caliper, which end (0 start, 1 end), the other end's rc.
+        self._moving: tuple[Caliper, int, tuple[float, float]] | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(1, 1, 1, 1)
@@ -127,6 +138,8 @@ class SliceViewer(QWidget):
         self.view_box.slice_step_requested.connect(self._on_wheel_step)
         self.view_box.window_drag.connect(self._on_window_drag)
         self.view_box.caliper_drag.connect(self._on_caliper_drag)
+        self.view_box.end_drag.connect(self._on_end_drag)
+        self.view_box.grabs_end = self._grab_end
         self._graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._graphics.scene().sigMouseClicked.connect(lambda _ev: self.activated.emit())
         self.view_box.sigRangeChanged.connect(lambda *_: self._update_overlays())
@@ -244,10 +257,30 @@ class SliceViewer(QWidget):
             and self._volume.is_measurable
         self._calipers_overlay.end_drag()
 
-    def set_calipers(self, calipers: Sequence[Caliper]) -> None:
-        """Show *calipers* on the images they were drawn on (no echo: nothing is emitted)."""
+    def set_calipers(self, calipers: Sequence[Caliper],
+                     labels: Sequence[str] | None = None) -> None:
+        """Show *calipers* on the images they were drawn on (no echo: nothing is emitted).
+
+        *labels* name them ("T1 viable"); the length follows each name.
+        """
         self._calipers = tuple(calipers)
+        self._caliper_labels = tuple(labels) if labels is not None else ("",) * len(calipers)
         self._show_calipers()
+
+    def set_suggestions(self, calipers: Sequence[Caliper]) -> None:
+        """Show proposed calipers, dashed, until replaced (an empty list clears them)."""
+        self._suggestions = tuple(calipers)
+        self._show_calipers()
+
+    def set_editable(self, editable: bool) -> None:
+        """Let the reader drag the ends of the calipers shown (True) or not."""
+        self._editable = editable
+        self._moving = None
+
+    @property
+    def calipers_shown(self) -> int:
+        """How many calipers and suggestions are drawn on the slice shown."""
+        return self._calipers_overlay.drawn_count
 
     def measure(self, start_rc: Sequence[float], end_rc: Sequence[float]) -> Caliper:
         """The caliper from *start_rc* to *end_rc* on the shown slice, by ``core.geometry``.
@@ -271,9 +304,57 @@ class SliceViewer(QWidget):
         if volume is None:
             return
         uid = volume.sop_instance_uids[self._index]
-        self._calipers_overlay.show_calipers([
-            (self.view_point_of(c.start_rc), self.view_point_of(c.end_rc),
-             _caliper_text(c)) for c in self._calipers if c.sop_instance_uid == uid])
+        lines = [CaliperLine(self.view_point_of(c.start_rc), self.view_point_of(c.end_rc),
+                             f"{label} {_caliper_text(c)}".strip())
+                 for c, label in zip(self._calipers, self._caliper_labels, strict=True)
+                 if c.sop_instance_uid == uid and (self._moving is None
+                                                   or c is not self._moving[0])]
+        lines += [CaliperLine(self.view_point_of(c.start_rc), self.view_point_of(c.end_rc),
+                              f"suggested {_caliper_text(c)}", CaliperStyle.SUGGESTED)
+                  for c in self._suggestions if c.sop_instance_uid == uid]
+        self._calipers_overlay.show_calipers(lines)
+
+    def _grab_end(self, scene_point: QPointF) -> bool:
+        """Start moving the end of a shown caliper under *scene_point*, if there is one."""
+        volume = self._volume
+        if volume is None or not self._editable:
+            return False
+        uid = volume.sop_instance_uids[self._index]
+        best: tuple[float, Caliper, int] | None = None
+        for caliper in self._calipers:
+            if caliper.sop_instance_uid != uid:
+                continue
+            for end, point in enumerate((caliper.start_rc, caliper.end_rc)):
+                on_screen = self.view_box.mapViewToScene(self.view_point_of(point))
+                distance = float(np.hypot(on_screen.x() - scene_point.x(),
+                                          on_screen.y() - scene_point.y()))
+                if distance <= END_GRAB_PX and (best is None or distance < best[0]):
+                    best = (distance, caliper, end)
+        if best is None:
+            return False
+        _distance, caliper, end = best
+        fixed = caliper.end_rc if end == 0 else caliper.start_rc
+        self._moving = (caliper, end, (float(fixed[0]), float(fixed[1])))
+        self.activated.emit()
+        return True
+
+    def _on_end_drag(self, where: QPointF, finished: bool) -> None:
+        if self._moving is None or self._volume is None:
+            return
+        before, end, fixed = self._moving
+        moved = self.pixel_rc_at(where)
+        ends = (moved, fixed) if end == 0 else (fixed, moved)
+        caliper = self.measure(*ends)
+        if not finished:
+            self._show_calipers()
+            self._calipers_overlay.show_drag(self.view_point_of(ends[0]),
+                                             self.view_point_of(ends[1]),
+                                             _caliper_text(caliper))
+            return
+        self._moving = None
+        self._calipers_overlay.end_drag()
+        self._show_calipers()
+        self.caliper_moved.emit(before, caliper)
 
     def _on_caliper_drag(self, start: QPointF, end: QPointF, finished: bool) -> None:
         if self._volume is None or not self.view_box.measuring:
