@@ -1,28 +1,44 @@
-"""The reading view: the phases, the reader's lesions and the engine's response, wired.
+"""The reading view: one timepoint of the reader's own read — phases, lesions, response.
 
-A first working step of issue #11 item 3: the pieces that exist, joined. The arterial
-viewport is the measuring one (mRECIST measures the viable, arterially enhancing part,
-Lencioni & Llovet 2010). The reader picks a lesion and a caliper in the lesion panel (V, T,
-S); the next caliper drawn on the arterial viewport is saved through the reading session
-the moment the mouse is released, its key image is rendered off the GUI thread, and both
-panels and the viewport's calipers are shown the read as it now is. Still to come (see the
-issue's note): the previous timepoint beside this one, calipers on another phase with a
-confirmation, moving an end, the sign dialog, the suggestion key.
+mRECIST measures the viable, arterially enhancing part of each target on the arterial
+phase (Lencioni & Llovet 2010), so the arterial viewport is active when a timepoint opens
+and the viable tool draws there; a viable caliper drawn on another phase is saved only
+after the reader confirms it, and the store records the phase (docs/reading.md). The total
+diameter (RECIST 1.1) and a node's short axis may be drawn on any phase.
+
+The reader picks a lesion and a caliper (V viable, T total, S short axis); the next caliper
+drawn is saved through the reading session the moment the mouse is released, its key image
+is rendered off the GUI thread, and the panels and viewports show the read as it now is.
+Dragging an end of a saved caliper moves it (saved on release, like a new one). A click
+inside a lesion and A proposes both diameters as dashed calipers (``core.suggest``):
+Enter keeps them as they are, Esc discards them; kept calipers are moved like any other.
+Nothing is saved but what the reader drew, moved or accepted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.actions import ReadUpdate
+from core.geometry import measure_caliper, plane_of_slice
 from core.model.clinical import LesionCategory
 from core.model.imaging import Phase
-from core.model.reading import Caliper, Lesion, MeasurementKind
+from core.model.reading import Caliper, Lesion, MeasurementKind, Read, TimepointStatus
 from core.model.trial import Session
 from core.model.volume import Volume
 from core.store import Store
+from core.suggest import SuggestedDiameter, suggest_diameters
 from desktop.key_images import KeyImageFiler
 from desktop.reading_session import ReadingSession
 from widgets.lesion_panel import LesionPanel
@@ -30,44 +46,74 @@ from widgets.phase_grid import PhaseGrid
 from widgets.response_panel import ResponsePanel
 from widgets.slice_viewer import SliceViewer
 
+# Asked before a viable caliper drawn on another phase is saved: True to save it.
+ConfirmPhase = Callable[[Phase], bool]
+
+_KIND_NAMES = {MeasurementKind.VIABLE: "viable", MeasurementKind.TOTAL: "total",
+               MeasurementKind.SHORT_AXIS: "short axis"}
+_KIND_MARKS = {MeasurementKind.VIABLE: "V", MeasurementKind.TOTAL: "T",
+               MeasurementKind.SHORT_AXIS: "SA"}
+
 
 class ReadingView(QWidget):
-    """One timepoint of the reader's own read: phases, lesions, response."""
+    """One timepoint of the reader's own read: phases, lesions, response.
 
-    def __init__(self, store: Store, session: Session, task_id: int, timepoint_id: int,
+    *grid* is the window's phase grid, which the view takes into its layout (one viewer
+    for trial and folder studies alike); without one the view makes its own.
+    *confirm_phase* asks the reader before a viable caliper on a non-arterial phase is
+    saved (a message box by default).
+    """
+
+    def __init__(self, store: Store, session: Session, task_id: int, timepoint_id: int, *,
+                 grid: PhaseGrid | None = None, confirm_phase: ConfirmPhase | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.reading = ReadingSession(store, session, task_id, self)
         self.key_images = KeyImageFiler(store, session, self)
         self.timepoint_id = timepoint_id
-        self.grid = PhaseGrid(2)
+        self._confirm_phase = confirm_phase or self._ask_phase
+        self.grid = grid if grid is not None else PhaseGrid(2)
         self.lesions = LesionPanel()
         self.response = ResponsePanel()
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setObjectName("readingStatus")
+        self.header = QLabel()
+        self.header.setObjectName("readingHeader")
+        self.header.setTextFormat(Qt.TextFormat.RichText)
         side = QWidget()
         side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.lesions, 2)
+        side_layout.setContentsMargins(4, 0, 0, 0)
+        side_layout.addWidget(self.header)
+        side_layout.addWidget(self.lesions, 3)
         side_layout.addWidget(self.response, 3)
         side_layout.addWidget(self.status)
-        splitter = QSplitter()
-        splitter.addWidget(self.grid)
-        splitter.addWidget(side)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([900, 380])  # the images take the room; the panels a column
+        self.side_layout = side_layout
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.grid)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 400])  # the images take the room; the panels a column
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        layout.addWidget(self.splitter)
         self._tool: tuple[int, MeasurementKind] | None = None
-        self._measuring: SliceViewer | None = None
+        self._clicked: tuple[float, float, float] | None = None
+        self._suggested: dict[MeasurementKind, Caliper] = {}
+        self._wired: set[int] = set()
         self.lesions.measure_requested.connect(self.start_measuring)
         self.lesions.delete_requested.connect(self.reading.delete_lesion)
         self.reading.changed.connect(self._show)
-        self.reading.refused.connect(self.status.setText)
-        self.key_images.failed.connect(self.status.setText)
+        self.reading.refused.connect(self._say)
+        self.key_images.failed.connect(self._say)
+        self.grid.viewers_changed.connect(self._wire_viewers)
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_actions()
+        self._wire_viewers()
         self._show_read()
+
+    # -- what the window and the tests call ---------------------------------------------
 
     @property
     def timepoint_label(self) -> str:
@@ -75,20 +121,30 @@ class ReadingView(QWidget):
         index = self.reading.read.index_of(self.timepoint_id)
         return self.reading.read.timepoints[index or 0].label
 
-    def set_volumes(self, volumes: Sequence[Volume]) -> None:
-        """Show the timepoint's phases; the arterial one measures."""
-        self.grid.set_volumes(volumes)
-        self._measuring = next((viewer for viewer in self.grid.viewers
-                                if viewer.volume is not None
-                                and viewer.volume.phase is Phase.ARTERIAL), None)
-        if self._measuring is not None:
-            self._measuring.caliper_committed.connect(self._on_caliper)
-        self._show_calipers()
+    @property
+    def is_editable(self) -> bool:
+        """True while the timepoint may be edited (open, or re-opened by an amendment)."""
+        index = self.reading.read.index_of(self.timepoint_id)
+        if index is None:
+            return False
+        return self.reading.read.timepoints[index].status is not TimepointStatus.SIGNED
+
+    def set_volumes(self, volumes: Sequence[Volume], context: str = "") -> None:
+        """Show the timepoint's phases, the arterial one active (it measures)."""
+        self.grid.set_volumes(volumes, context)
+        self.activate_arterial()
+
+    def activate_arterial(self) -> None:
+        """Make the arterial viewport the active one, if the timepoint has one."""
+        arterial = self.measuring_viewer
+        if arterial is not None:
+            self.grid.set_active(self.grid.viewers.index(arterial))
 
     @property
     def measuring_viewer(self) -> SliceViewer | None:
-        """The viewport calipers are drawn on (the arterial phase), if shown."""
-        return self._measuring
+        """The arterial viewport, where mRECIST calipers are drawn, if shown."""
+        return next((viewer for viewer in self.grid.viewers if viewer.volume is not None
+                     and viewer.volume.phase is Phase.ARTERIAL), None)
 
     def add_lesion(self, category: LesionCategory, organ: str, **details: object) -> Lesion | None:
         """Add a lesion at this timepoint and select it."""
@@ -98,35 +154,225 @@ class ReadingView(QWidget):
         return lesion
 
     def start_measuring(self, lesion_id: int, kind: MeasurementKind) -> None:
-        """The next caliper drawn on the arterial viewport measures *lesion_id* as *kind*."""
-        if self._measuring is None:
-            self.status.setText("no arterial phase at this timepoint: calipers are drawn on "
-                                "the arterial phase (mRECIST)")
+        """The next caliper drawn measures *lesion_id* as *kind* (Esc cancels)."""
+        if not self.is_editable:
+            self._say(f"{self.timepoint_label} is signed: amend it to change a caliper")
+            return
+        if self.measuring_viewer is None and kind is MeasurementKind.VIABLE:
+            self._say("no arterial phase at this timepoint: the viable diameter is "
+                      "measured on the arterial phase (mRECIST)")
             return
         self._tool = (lesion_id, kind)
-        self._measuring.set_measuring(True)
+        for viewer in self.grid.viewers:
+            viewer.set_measuring(True)
         lesion = self.reading.read.lesion_with_id(lesion_id)
         label = lesion.label if lesion else "the lesion"
-        self.status.setText(f"Draw the {kind.value.replace('_', ' ')} diameter of {label} on "
-                            "the arterial phase")
+        where = "on the arterial phase" if kind is MeasurementKind.VIABLE else ""
+        self._say(f"Draw the {_KIND_NAMES[kind]} diameter of {label} {where}".strip()
+                  + " — Esc cancels")
 
-    def _on_caliper(self, caliper: Caliper) -> None:
-        if self._tool is None or self._measuring is None:
+    def cancel(self) -> None:
+        """Esc: put the caliper tool down, or discard the suggestion shown."""
+        if self._suggested:
+            self.discard_suggestion()
+            return
+        if self._tool is not None:
+            self._tool = None
+            for viewer in self.grid.viewers:
+                viewer.set_measuring(False)
+            self._say("Caliper cancelled")
+
+    def undo(self) -> None:
+        """Undo the last edit (itself a stored, audited change)."""
+        self.reading.undo_stack.undo()
+
+    def redo(self) -> None:
+        """Redo the last undone edit."""
+        self.reading.undo_stack.redo()
+
+    def select_next_lesion(self, step: int = 1) -> None:
+        """Select the next (or, with -1, the previous) lesion of the list."""
+        count = self.lesions.tree.topLevelItemCount()
+        if not count:
+            return
+        current = self.lesions.tree.currentItem()
+        index = self.lesions.tree.indexOfTopLevelItem(current) if current else -1
+        self.lesions.tree.setCurrentItem(self.lesions.tree.topLevelItem((index + step) % count))
+        lesion = self.lesions.current_lesion()
+        if lesion is not None:
+            self.go_to_lesion(lesion.lesion_id)
+
+    def go_to_lesion(self, lesion_id: int | None = None) -> bool:
+        """Scroll the viewports to the lesion's caliper here, or where it was last measured."""
+        lesion = self.reading.read.lesion_with_id(lesion_id) if lesion_id is not None \
+            else self.lesions.current_lesion()
+        if lesion is None:
+            return False
+        point = _last_position(self.reading.read, lesion.lesion_id, self.timepoint_id)
+        if point is None:
+            self._say(f"{lesion.label} has no caliper yet")
+            return False
+        self.activate_arterial()
+        self.grid.go_to_position(point[2])
+        self._say(f"{lesion.label}: z {point[2]:.1f} mm")
+        return True
+
+    # -- suggestions ------------------------------------------------------------------
+
+    def suggest(self, seed_xyz: Sequence[float] | None = None) -> bool:
+        """Propose the selected lesion's viable and total diameters at the click (A).
+
+        The proposal is drawn dashed on the arterial viewport at the slice where each is
+        longest; nothing is saved until the reader accepts (Enter).
+        """
+        arterial = self.measuring_viewer
+        lesion = self.lesions.current_lesion()
+        seed = tuple(seed_xyz) if seed_xyz is not None else self._clicked
+        if arterial is None or arterial.volume is None:
+            self._say("no arterial phase at this timepoint: nothing to suggest from")
+            return False
+        if lesion is None or seed is None:
+            self._say("Choose the lesion, click inside it on the arterial phase, then A")
+            return False
+        if not self.is_editable:
+            self._say(f"{self.timepoint_label} is signed: amend it to change a caliper")
+            return False
+        venous = next((viewer.volume for viewer in self.grid.viewers if viewer.volume
+                       is not None and viewer.volume.phase is Phase.PORTAL_VENOUS), None)
+        suggestions = suggest_diameters(arterial.volume, seed, venous)
+        volume = arterial.volume
+        proposed: dict[MeasurementKind, Caliper] = {}
+        declined: list[str] = []
+        kinds = ((MeasurementKind.SHORT_AXIS, suggestions.total),) if lesion.is_node else \
+            ((MeasurementKind.VIABLE, suggestions.viable),
+             (MeasurementKind.TOTAL, suggestions.total))
+        for kind, suggestion in kinds:
+            if isinstance(suggestion, SuggestedDiameter):
+                proposed[kind] = measure_caliper(
+                    plane_of_slice(volume, suggestion.slice_index), suggestion.start_rc,
+                    suggestion.end_rc, suggestion.sop_instance_uid, suggestion.frame,
+                    on_lossy_image=volume.is_lossy)
+            else:
+                declined.append(f"{_KIND_NAMES[kind]}: {suggestion.detail}")
+        self._suggested = proposed
+        self._show_calipers()
+        if proposed:
+            first = next(iter(proposed.values()))
+            arterial.set_slice(volume.sop_instance_uids.index(first.sop_instance_uid))
+        lengths = ", ".join(f"{_KIND_NAMES[k]} {c.length_mm} mm" for k, c in proposed.items())
+        text = f"Suggested for {lesion.label}: {lengths} — Enter keeps, Esc discards" \
+            if proposed else f"No suggestion for {lesion.label}"
+        self._say("; ".join([text, *declined]))
+        return bool(proposed)
+
+    @property
+    def suggested(self) -> dict[MeasurementKind, Caliper]:
+        """The calipers proposed and not yet kept or discarded."""
+        return dict(self._suggested)
+
+    def accept_suggestion(self) -> bool:
+        """Enter: save the proposed calipers for the selected lesion, as proposed."""
+        lesion = self.lesions.current_lesion()
+        if not self._suggested or lesion is None:
+            return False
+        proposed, self._suggested = self._suggested, {}
+        saved = []
+        # The total first: a viable diameter is checked against the lesion's total.
+        for kind in sorted(proposed, key=lambda k: k is MeasurementKind.VIABLE):
+            if self._save(lesion.lesion_id, kind, proposed[kind], self.measuring_viewer):
+                saved.append(f"{_KIND_NAMES[kind]} {proposed[kind].length_mm} mm")
+        self._show_calipers()
+        if saved:
+            self._say(f"Saved {lesion.label}: " + ", ".join(saved))
+        return bool(saved)
+
+    def discard_suggestion(self) -> None:
+        """Esc: forget the proposed calipers."""
+        self._suggested = {}
+        self._show_calipers()
+        self._say("Suggestion discarded")
+
+    # -- handlers ---------------------------------------------------------------------
+
+    def _wire_viewers(self) -> None:
+        for viewer in self.grid.viewers:
+            if id(viewer) in self._wired:
+                continue
+            self._wired.add(id(viewer))
+            viewer.caliper_committed.connect(lambda c, v=viewer: self._on_caliper(v, c))
+            viewer.caliper_moved.connect(lambda old, new, v=viewer: self._on_moved(v, old, new))
+            viewer.point_clicked.connect(lambda xyz, v=viewer: self._on_click(v, xyz))
+            viewer.destroyed.connect(lambda _=None, key=id(viewer): self._wired.discard(key))
+        for viewer in self.grid.viewers:
+            viewer.set_measuring(self._tool is not None)
+            viewer.set_editable(self.is_editable)
+        self._show_calipers()
+
+    def _on_click(self, viewer: SliceViewer, xyz: tuple[float, float, float]) -> None:
+        if viewer is self.measuring_viewer:
+            self._clicked = xyz
+
+    def _on_caliper(self, viewer: SliceViewer, caliper: Caliper) -> None:
+        if self._tool is None:
             return
         lesion_id, kind = self._tool
-        viewer = self._measuring
-        lesion = self.reading.read.lesion_with_id(lesion_id)
-        if not self.reading.save_caliper(lesion_id, self.timepoint_id, kind, caliper):
+        if not self._phase_confirmed(viewer, kind):
+            self._say("Not saved: draw the viable diameter on the arterial phase, or "
+                      "confirm the other phase")
+            self._show_calipers()
+            return
+        if not self._save(lesion_id, kind, caliper, viewer):
             return  # the reason is in the status line; the tool stays on to draw again
         self._tool = None
-        viewer.set_measuring(False)
-        volume = viewer.volume
-        if volume is not None:
-            label = f"{lesion.label if lesion else ''} {kind.value.replace('_', ' ')}".strip()
+        for each in self.grid.viewers:
+            each.set_measuring(False)
+        self._say(f"Saved: {caliper.length_mm} mm")
+
+    def _on_moved(self, viewer: SliceViewer, before: Caliper, after: Caliper) -> None:
+        measurement = next((m for m in self.reading.read.measurements
+                            if m.timepoint_id == self.timepoint_id and m.caliper == before),
+                           None)
+        if measurement is None:
+            return
+        if self._save(measurement.lesion_id, measurement.kind, after, viewer):
+            self._say(f"Moved: {after.length_mm} mm")
+        else:
+            self._show_calipers()  # refused: the caliper goes back where it was saved
+
+    def _save(self, lesion_id: int, kind: MeasurementKind, caliper: Caliper,
+              viewer: SliceViewer | None) -> bool:
+        """Save one caliper through the session and file its key image."""
+        if not self.reading.save_caliper(lesion_id, self.timepoint_id, kind, caliper):
+            return False
+        volume = viewer.volume if viewer is not None else None
+        if viewer is not None and volume is not None \
+                and caliper.sop_instance_uid in volume.sop_instance_uids:
+            lesion = self.reading.read.lesion_with_id(lesion_id)
+            label = f"{lesion.label if lesion else ''} {_KIND_NAMES[kind]}".strip()
+            index = volume.sop_instance_uids.index(caliper.sop_instance_uid)
             self.key_images.request(lesion_id, self.timepoint_id, kind, caliper,
-                                    volume.voxels[viewer.current_slice], viewer.window,
-                                    label)
-        self.status.setText(f"Saved: {caliper.length_mm} mm")
+                                    volume.voxels[index], viewer.window, label)
+        return True
+
+    def _phase_confirmed(self, viewer: SliceViewer, kind: MeasurementKind) -> bool:
+        volume = viewer.volume
+        if kind is not MeasurementKind.VIABLE or volume is None \
+                or volume.phase is Phase.ARTERIAL:
+            return True
+        return self._confirm_phase(volume.phase)
+
+    def _ask_phase(self, phase: Phase) -> bool:
+        answer = QMessageBox.question(
+            self, "Viable diameter on another phase",
+            f"mRECIST measures the viable (enhancing) diameter on the arterial phase.\n\n"
+            f"Save this caliper drawn on the {phase.label} phase? The phase is recorded "
+            "with it.",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Save
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
 
     def _show(self, update: ReadUpdate[object]) -> None:
         self._show_read(update)
@@ -137,10 +383,74 @@ class ReadingView(QWidget):
         if update is not None:
             self.response.show_result(update.result, tuple(map(str, update.problems)),
                                       self.timepoint_label)
+        index = read.index_of(self.timepoint_id) or 0
+        timepoint = read.timepoints[index]
+        state = {TimepointStatus.OPEN: "open", TimepointStatus.SIGNED: "signed",
+                 TimepointStatus.AMENDING: "amending"}[timepoint.status]
+        self.header.setText(f"<b>{read.subject}</b> &nbsp; {timepoint.label} &nbsp; "
+                            f"{timepoint.date.isoformat()} &nbsp; <i>{state}</i>")
+        for viewer in self.grid.viewers:
+            viewer.set_editable(self.is_editable)
         self._show_calipers()
 
     def _show_calipers(self) -> None:
-        if self._measuring is None:
+        read = self.reading.read
+        labels = {lesion.lesion_id: lesion.label for lesion in read.lesions}
+        here = [m for m in read.measurements if m.timepoint_id == self.timepoint_id]
+        calipers = [m.caliper for m in here]
+        names = [f"{labels.get(m.lesion_id, '')} {_KIND_MARKS[m.kind]}" for m in here]
+        for viewer in self.grid.viewers:
+            viewer.set_calipers(calipers, names)
+            viewer.set_suggestions(list(self._suggested.values())
+                                   if viewer is self.measuring_viewer else [])
+
+    # -- keys -------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        kinds = MeasurementKind
+        table: tuple[tuple[str, str, str, Callable[[], object]], ...] = (
+            ("viable", "Viable diameter caliper", "V", lambda: self._tool_key(kinds.VIABLE)),
+            ("total", "Total diameter caliper", "T", lambda: self._tool_key(kinds.TOTAL)),
+            ("short_axis", "Short-axis caliper (node)", "S",
+             lambda: self._tool_key(kinds.SHORT_AXIS)),
+            ("next_lesion", "Next lesion", "N", lambda: self.select_next_lesion(1)),
+            ("previous_lesion", "Previous lesion", "Shift+N",
+             lambda: self.select_next_lesion(-1)),
+            ("go_to_lesion", "Go to lesion", "G", self.go_to_lesion),
+            ("suggest", "Suggest diameters at the click", "A", self.suggest),
+            ("accept", "Keep the suggested calipers", "Return", self.accept_suggestion),
+            ("cancel", "Cancel the caliper or suggestion", "Esc", self.cancel),
+            ("undo", "Undo", QKeySequence(QKeySequence.StandardKey.Undo).toString(),
+             self.undo),
+            ("redo", "Redo", "Ctrl+Shift+Z", self.redo),
+            ("arterial", "Arterial viewport", "Alt+A", self.activate_arterial),
+        )
+        for name, text, key, slot in table:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _checked=False, s=slot: s())
+            self.addAction(action)
+            self.actions_by_name[name] = action
+
+    def _tool_key(self, kind: MeasurementKind) -> None:
+        lesion = self.lesions.current_lesion()
+        if lesion is None:
+            self._say("Choose a lesion first (N selects the next)")
             return
-        self._measuring.set_calipers([m.caliper for m in self.reading.read.measurements
-                                      if m.timepoint_id == self.timepoint_id])
+        self.start_measuring(lesion.lesion_id, kind)
+
+
+def _last_position(read: Read, lesion_id: int,
+                   timepoint_id: int) -> tuple[float, float, float] | None:
+    """The middle of the lesion's caliper here, else at the latest earlier timepoint."""
+    index = read.index_of(timepoint_id)
+    order = [tp.timepoint_id for tp in read.timepoints[: (index or 0) + 1]][::-1]
+    for tp in order:
+        for kind in (MeasurementKind.VIABLE, MeasurementKind.TOTAL,
+                     MeasurementKind.SHORT_AXIS):
+            measurement = read.measurement(lesion_id, tp, kind)
+            if measurement is not None:
+                a, b = measurement.caliper.start_xyz, measurement.caliper.end_xyz
+                return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2)
+    return None

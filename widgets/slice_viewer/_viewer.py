@@ -80,6 +80,8 @@ class SliceViewer(QWidget):
     window_changed(WindowLevel)     the reader changed window/level
     activated()                     the reader clicked or scrolled in this viewport
     caliper_committed(Caliper)      while measuring, the reader released a caliper drag
+    point_clicked(tuple)            a left click (not a drag) on the image: the patient point
+                                    (x, y, z mm) under it
     caliper_moved(Caliper, Caliper) the reader dragged an end of a shown caliper (editable
                                     viewers only): the caliper before, and as it is now
     """
@@ -89,6 +91,7 @@ class SliceViewer(QWidget):
     activated = Signal()
     caliper_committed = Signal(object)
     caliper_moved = Signal(object, object)
+    point_clicked = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,7 +144,7 @@ class SliceViewer(QWidget):
         self.view_box.end_drag.connect(self._on_end_drag)
         self.view_box.grabs_end = self._grab_end
         self._graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self._graphics.scene().sigMouseClicked.connect(lambda _ev: self.activated.emit())
+        self._graphics.scene().sigMouseClicked.connect(self._on_click)
         self.view_box.sigRangeChanged.connect(lambda *_: self._update_overlays())
         self.view_box.sigRangeChangedManually.connect(self._on_manual_zoom)
         self.view_box.sigResized.connect(self._on_view_resized)
@@ -395,6 +398,19 @@ class SliceViewer(QWidget):
         return screen_px * self._volume.spacing_mm[2] / shown_mm if shown_mm else 1.0
 
     # -- handlers ---------------------------------------------------------------------
+    def _on_click(self, event: object) -> None:
+        self.activated.emit()
+        volume = self._volume
+        button = getattr(event, "button", lambda: None)()
+        if volume is None or button != Qt.MouseButton.LeftButton:
+            return
+        scene_pos = event.scenePos()  # type: ignore[attr-defined]
+        row, col = self.pixel_rc_at(self.view_box.mapSceneToView(scene_pos))
+        rows, cols = volume.voxels.shape[1:]
+        if volume.is_measurable and -0.5 <= row < rows - 0.5 and -0.5 <= col < cols - 0.5:
+            xyz = plane_of_slice(volume, self._index).to_patient_xyz((row, col))
+            self.point_clicked.emit(tuple(float(v) for v in xyz))
+
     def _on_wheel_step(self, steps: int) -> None:
         self.activated.emit()
         self.step_slice(steps)
