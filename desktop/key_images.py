@@ -126,6 +126,10 @@ class KeyImageFiler(QObject):
         worker.failed.connect(self._failed)
         worker.start()
 
+    def set_session(self, session: Session) -> None:
+        """File the next key images under *session* (a new log-in after the idle lock)."""
+        self._session = session
+
     def wait(self, timeout_s: float = 10.0) -> bool:
         """Block until every render has ended (tests, closing the session)."""
         return all(worker.wait(timeout_s) for worker in list(self._running))

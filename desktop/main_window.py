@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from core.actions.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -44,10 +46,12 @@ from core.model.volume import Volume
 from core.model.worklist import WorklistEntry, WorklistTimepoint
 from core.progress import Progress
 from core.store import trial_info
+from desktop import last_place
 from desktop.background_load import BackgroundLoad, Job, LoadCancelled
 from desktop.errors import reported_errors
 from desktop.import_dialog import ImportDialog
 from desktop.login_dialog import ChangePasswordDialog, LoginDialog
+from desktop.reading_view import ReadingView
 from desktop.trial_session import TrialSession
 from widgets.phase_grid import PhaseGrid
 from widgets.study_browser import StudyBrowser
@@ -70,8 +74,12 @@ MOUSE_GESTURES: tuple[tuple[str, str], ...] = (
     ("Left drag", "Window / level"),
     ("Middle drag", "Pan"),
     ("Right drag", "Zoom"),
+    ("Left drag (caliper tool on)", "Draw the caliper; saved on release"),
+    ("Left drag on a caliper's end", "Move that end; saved on release"),
+    ("Left click, then A", "Suggest the lesion's diameters at the click"),
 )
 VIEWERS_SECTION = "Viewers (image area focused)"
+READING_SECTION = "Reading a timepoint"
 
 
 OnVolume = Callable[[Volume], None]
@@ -112,7 +120,16 @@ class MainWindow(QMainWindow):
 
         self.grid = PhaseGrid(columns=2)
         self.grid.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setCentralWidget(self.grid)
+        # One grid for both ways in: a study outside any trial shows it alone; a trial
+        # timepoint shows it inside the reading view, beside the lesion and response panels.
+        self._viewer_page = QWidget()
+        viewer_layout = QVBoxLayout(self._viewer_page)
+        viewer_layout.setContentsMargins(0, 0, 0, 0)
+        viewer_layout.addWidget(self.grid)
+        self._centre = QStackedWidget()
+        self._centre.addWidget(self._viewer_page)
+        self.setCentralWidget(self._centre)
+        self.reading_view: ReadingView | None = None
 
         self.browser = StudyBrowser()
         self.browser.study_selected.connect(self.open_study)
@@ -194,6 +211,7 @@ class MainWindow(QMainWindow):
     def _open(self, folder: Path, subject: str, label: str, caption: Caption,
               at_z_mm: float | None = None, ref: StudyRef | None = None) -> bool:
         """Load the study in *folder*; *ref* is its worklist entry, if it has one."""
+        self.close_reading()
         def job(progress: Progress, first: FirstSlice, on_volume: OnVolume) -> list[Volume]:
             return load_study_phases(folder, progress, first, on_volume=on_volume,
                                      decode_workers=self._decode_workers)
@@ -282,6 +300,12 @@ class MainWindow(QMainWindow):
         if session.role is Role.READER:
             self.refresh_worklist()
             self._status.setText(f"Logged in as {who}")
+            if self.reading_view is not None:
+                self.reading_view.set_session(session)  # the idle lock's new log-in
+                self.worklist.select(self.reading_view.reading.task_id,
+                                     self.reading_view.timepoint_id)
+            else:
+                self.reopen_last_place()
         else:
             self.worklist.set_entries(())
             self._status.setText(f"Logged in as {who}: this role's screens are not in the "
@@ -294,15 +318,32 @@ class MainWindow(QMainWindow):
 
     def open_worklist_timepoint(self, entry: WorklistEntry,
                                 timepoint: WorklistTimepoint) -> bool:
-        """Show the phases of one timepoint of the reader's own task (see :meth:`open_study`).
+        """Read one timepoint of the reader's own task: the reading view, its phases loading.
 
-        The reading view with calipers replaces this viewer next (issue #11, item 3).
+        The place is remembered for this reader and store, so that after a crash the
+        next log-in lands here again (``desktop.last_place``).
         """
+        trial = self._trial()
         folders: list[Path] = []
         with reported_errors(self, "Open timepoint", interactive=self._interactive):
-            folders = self._trial().timepoint_folders(entry.task_id, timepoint.timepoint_id)
-        if not folders:
+            folders = trial.timepoint_folders(entry.task_id, timepoint.timepoint_id)
+        if not folders or trial.session is None:
             return False
+        view: ReadingView | None = None
+        self.close_reading()
+        with reported_errors(self, "Open timepoint", interactive=self._interactive):
+            view = ReadingView(trial.store, trial.session, entry.task_id,
+                               timepoint.timepoint_id, grid=self.grid)
+        if view is None:
+            self._viewer_page.layout().addWidget(self.grid)
+            return False
+        self.reading_view = view
+        self._centre.addWidget(view)
+        self._centre.setCurrentWidget(view)
+        view.reading.changed.connect(lambda _update: self._refresh_worklist_keeping_place())
+        last_place.remember(trial.path, trial.session.login, entry.task_id,
+                            timepoint.timepoint_id)
+        self.worklist.select(entry.task_id, timepoint.timepoint_id)
         caption = study_caption(entry.subject, timepoint.label, timepoint.date)
 
         def job(progress: Progress, first: FirstSlice, on_volume: OnVolume) -> list[Volume]:
@@ -313,13 +354,47 @@ class MainWindow(QMainWindow):
             return load_phases(result, progress, None if preview.is_shown else first,
                                on_volume=on_volume, decode_workers=self._decode_workers)
 
+        placed: list[bool] = []
+
         def shown(loaded: list[Volume]) -> None:
             self._current = None
+            if self.reading_view is view:
+                view.activate_arterial()  # mRECIST measures on the arterial phase
+                if not placed:  # once: later phases join where the reader is by then
+                    placed.append(view.open_at_first_lesion())
             self.setWindowTitle(f"{APP_TITLE} — {entry.subject} — {timepoint.label}")
             phases = ", ".join(v.phase.label for v in loaded)
             self._status.setText(f"{entry.subject} {timepoint.label}: {phases}")
 
         return self._load(job, lambda _first_image: caption, "Open timepoint", shown)
+
+    def close_reading(self) -> None:
+        """Close the reading view (its edits are saved already); the grid stays."""
+        view, self.reading_view = self.reading_view, None
+        if view is None:
+            return
+        view.key_images.wait()  # the key images being rendered are filed first
+        self._viewer_page.layout().addWidget(self.grid)
+        self._centre.setCurrentWidget(self._viewer_page)
+        self._centre.removeWidget(view)
+        view.deleteLater()
+
+    def _refresh_worklist_keeping_place(self) -> None:
+        current = self.worklist.current_timepoint()
+        self.refresh_worklist()
+        if current is not None:
+            self.worklist.select(current[0].task_id, current[1].timepoint_id)
+
+    def reopen_last_place(self) -> bool:
+        """Open the timepoint this reader had open in this store last, if it is theirs."""
+        trial = self.trial
+        if trial is None or trial.session is None:
+            return False
+        place = last_place.recall(trial.path, trial.session.login)
+        found = self.worklist.find(*place) if place is not None else None
+        if found is None:
+            return False
+        return self.open_worklist_timepoint(*found)
 
     def _on_locked(self, login: str) -> None:
         # Nothing of the trial stays on screen while the station is unattended.
@@ -353,10 +428,11 @@ class MainWindow(QMainWindow):
         self.user_label.setText("")
 
     def _set_trial_visible(self, visible: bool) -> None:
-        self.grid.setVisible(visible)
+        self._centre.setVisible(visible)
         self._dock.setVisible(visible)
 
     def _clear_study(self) -> None:
+        self.close_reading()
         if self._loading is not None:
             self._loading.load.cancel()
             self._end_load()
@@ -430,10 +506,15 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
 
         layouts = QActionGroup(self)
-        for text, columns, key in (("Layout 2 × 2", 2, "Ctrl+2"), ("Layout 1 × 4", 4, "Ctrl+4")):
-            action = self._action(text, lambda c=columns: self.grid.set_columns(c), key)
+        # The digit is how many viewports the layout shows.
+        for text, rows, columns, key in (("Layout 1 × 1", 1, 1, "Ctrl+1"),
+                                         ("Layout 1 × 2", 1, 2, "Ctrl+2"),
+                                         ("Layout 2 × 2", None, 2, "Ctrl+4"),
+                                         ("Layout 1 × 4", None, 4, "Ctrl+Shift+4")):
+            action = self._action(text, lambda r=rows, c=columns: self.grid.set_layout(r, c),
+                                  key)
             action.setCheckable(True)
-            action.setChecked(columns == self.grid.columns)
+            action.setChecked((rows, columns) == self.grid.layout_shape)
             layouts.addAction(action)
             view_menu.addAction(action)
             toolbar.addAction(action)
@@ -489,6 +570,7 @@ class MainWindow(QMainWindow):
 
     def open_scanned(self, result: ScanResult, title: str) -> bool:
         """Show the phases of the first study of a reviewed scan (see :meth:`open_study`)."""
+        self.close_reading()
         study = result.studies[0] if result.studies else None
         caption = "" if study is None else study_caption(study.patient_id, "",
                                                           dicom_date(study.study_date))
@@ -694,7 +776,9 @@ def _plain(text: str) -> str:
 def _section_of(action: QAction) -> str:
     """The menu *action* is in, or the viewers for the keys they alone take."""
     menus = [o for o in action.associatedObjects() if isinstance(o, QMenu)]
-    return _plain(menus[0].title()) if menus else VIEWERS_SECTION
+    if menus:
+        return _plain(menus[0].title())
+    return READING_SECTION if isinstance(action.parent(), ReadingView) else VIEWERS_SECTION
 
 
 def _shortcuts_html(rows: Sequence[tuple[str, str, str]]) -> str:

@@ -143,6 +143,13 @@ class ReadingSession(QObject):
         self._push(_FindingCommand(self, ref, finding.timepoint_id, before, finding))
         return True
 
+    def set_session(self, session: Session) -> None:
+        """Edit under *session* from now on: the same reader logged in again after the idle
+        lock; the undo stack stays (it holds this reader's own edits)."""
+        if session.user_id != self._session.user_id:
+            raise PermissionError("a reading session continues only for the same reader")
+        self._session = session
+
     def lesion_id(self, original_id: int) -> int:
         """The id a lesion has now, given any id it had in this session."""
         return self._refs[original_id].lesion_id if original_id in self._refs else original_id

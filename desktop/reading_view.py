@@ -129,6 +129,11 @@ class ReadingView(QWidget):
             return False
         return self.reading.read.timepoints[index].status is not TimepointStatus.SIGNED
 
+    def set_session(self, session: Session) -> None:
+        """Continue under the reader's new log-in (after the idle lock)."""
+        self.reading.set_session(session)
+        self.key_images.set_session(session)
+
     def set_volumes(self, volumes: Sequence[Volume], context: str = "") -> None:
         """Show the timepoint's phases, the arterial one active (it measures)."""
         self.grid.set_volumes(volumes, context)
@@ -201,6 +206,19 @@ class ReadingView(QWidget):
         lesion = self.lesions.current_lesion()
         if lesion is not None:
             self.go_to_lesion(lesion.lesion_id)
+
+    def open_at_first_lesion(self) -> bool:
+        """Select the first lesion with a caliper here or before, and scroll to it.
+
+        A timepoint opens where the reader's work is (the first target, or where it was
+        last measured), not at the middle slice of the series.
+        """
+        read = self.reading.read
+        for lesion in read.lesions:
+            if _last_position(read, lesion.lesion_id, self.timepoint_id) is not None:
+                self.lesions.select(lesion.lesion_id)
+                return self.go_to_lesion(lesion.lesion_id)
+        return False
 
     def go_to_lesion(self, lesion_id: int | None = None) -> bool:
         """Scroll the viewports to the lesion's caliper here, or where it was last measured."""
@@ -302,7 +320,8 @@ class ReadingView(QWidget):
             viewer.caliper_committed.connect(lambda c, v=viewer: self._on_caliper(v, c))
             viewer.caliper_moved.connect(lambda old, new, v=viewer: self._on_moved(v, old, new))
             viewer.point_clicked.connect(lambda xyz, v=viewer: self._on_click(v, xyz))
-            viewer.destroyed.connect(lambda _=None, key=id(viewer): self._wired.discard(key))
+            key = id(viewer)
+            viewer.destroyed.connect(lambda _=None, k=key: self._wired.discard(k))
         for viewer in self.grid.viewers:
             viewer.set_measuring(self._tool is not None)
             viewer.set_editable(self.is_editable)

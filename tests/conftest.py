@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,9 @@ from core.phantom.demo import scenario_study_spec
 def pytest_configure(config: pytest.Config) -> None:
     """Tests never need a screen: Qt renders offscreen (set before any test imports Qt)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The workstation's own settings (desktop.last_place) go to a folder of this run,
+    # never to the user's (Qt reads XDG_CONFIG_HOME on Linux).
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="mrecist-test-config-")
 
 
 def _write(tmp_path_factory: pytest.TempPathFactory, name: str, **kwargs: object) -> WrittenStudy:

@@ -84,6 +84,28 @@ class WorklistView(QTreeWidget):
                     self.setCurrentItem(item)
                     return
 
+    def select(self, task_id: int, timepoint_id: int) -> bool:
+        """Make the row of one timepoint current (without opening it); False if absent."""
+        for index in range(self.topLevelItemCount()):
+            parent = self.topLevelItem(index)
+            for child in range(parent.childCount()):
+                item = parent.child(child)
+                entry, timepoint = item.data(0, _VALUE_ROLE)
+                if entry.task_id == task_id and timepoint.timepoint_id == timepoint_id:
+                    self.setCurrentItem(item)
+                    return True
+        return False
+
+    def find(self, task_id: int, timepoint_id: int
+             ) -> tuple[WorklistEntry, WorklistTimepoint] | None:
+        """The entry and timepoint shown for these keys, if the list has them."""
+        for entry in self._entries:
+            if entry.task_id == task_id:
+                for timepoint in entry.timepoints:
+                    if timepoint.timepoint_id == timepoint_id:
+                        return entry, timepoint
+        return None
+
     def current_timepoint(self) -> tuple[WorklistEntry, WorklistTimepoint] | None:
         """The entry and timepoint of the current row, if it is a timepoint."""
         item = self.currentItem()

@@ -139,7 +139,8 @@ def test_the_shortcuts_help_lists_every_key_the_window_has(qtbot, window):
                  a.text().replace("&", "")) for a in keyed}
     assert expected <= listed
     assert listed - expected == set(MOUSE_GESTURES)  # nothing listed that no action has
-    assert ("Ctrl+4", "Layout 1 × 4") in listed
+    assert ("Ctrl+Shift+4", "Layout 1 × 4") in listed
+    assert ("Ctrl+1", "Layout 1 × 1") in listed
     assert ("PgDown", "10 slices forward") in listed
 
 
@@ -151,6 +152,11 @@ def test_the_layout_and_preset_keys_listed_in_the_help_do_what_it_says(qtbot, wi
     assert window.grid.columns == 4
     _press(qtbot, window.grid, key_of["Layout 2 × 2"])
     assert window.grid.columns == 2
+    _press(qtbot, window.grid, key_of["Layout 1 × 1"])
+    assert window.grid.layout_shape == (1, 1)
+    assert len(window.grid.shown_viewers) == (1 if window.grid.viewers else 0)
+    _press(qtbot, window.grid, key_of["Layout 1 × 2"])
+    assert window.grid.layout_shape == (1, 2)
     presets = load_window_presets()
     assert len(presets) == 4
     for preset in presets:

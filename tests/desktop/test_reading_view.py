@@ -102,7 +102,8 @@ def test_a_viable_caliper_dragged_on_the_arterial_phase_is_saved_and_shown(qtbot
         draw(viewer, *truth["viable_endpoints_mm"])
     saved = get_read(store, reader, widget.reading.task_id).measurement(
         lesion.lesion_id, widget.timepoint_id, VIABLE)
-    assert saved is not None and saved.phase is Phase.ARTERIAL
+    assert saved is not None
+    assert saved.phase is Phase.ARTERIAL
     # Within 1.5 pixels of the phantom's truth (issue #11, "Done when").
     assert abs(float(saved.length_mm) - truth["viable_longest_diameter_mm"]) \
         <= 1.5 * _spacing(viewer)
@@ -134,7 +135,8 @@ def test_a_viable_caliper_on_another_phase_is_saved_only_when_confirmed(qtbot, v
         draw(venous, *truth["viable_endpoints_mm"])
     saved = get_read(store, reader, widget.reading.task_id).measurement(
         lesion.lesion_id, widget.timepoint_id, VIABLE)
-    assert saved is not None and saved.phase is Phase.PORTAL_VENOUS
+    assert saved is not None
+    assert saved.phase is Phase.PORTAL_VENOUS
 
 
 def test_the_total_diameter_is_drawn_on_any_phase_without_asking(qtbot, view, answers):
@@ -211,7 +213,8 @@ def test_a_suggestion_is_shown_dashed_and_saved_only_when_kept(qtbot, view):
     assert get_read(store, reader, widget.reading.task_id).measurements == ()
     assert viewer.calipers_shown == 2  # the two dashed proposals
     qtbot.keyClick(widget.lesions.tree, Qt.Key.Key_Escape)
-    assert widget.suggested == {} and viewer.calipers_shown == 0
+    assert widget.suggested == {}
+    assert viewer.calipers_shown == 0
     qtbot.keyClick(widget.lesions.tree, Qt.Key.Key_A)
     qtbot.keyClick(widget.lesions.tree, Qt.Key.Key_Return)
     read = get_read(store, reader, widget.reading.task_id)
@@ -221,3 +224,25 @@ def test_a_suggestion_is_shown_dashed_and_saved_only_when_kept(qtbot, view):
         assert saved is not None
         assert abs(saved.length_mm - Decimal(str(truth[f"{key}_longest_diameter_mm"]))) \
             <= Decimal(str(1.5 * spacing))
+
+
+def test_with_a_tool_on_a_drag_from_another_calipers_end_draws_a_new_caliper(qtbot, view):
+    widget, store, reader, tp = view
+    truth = _target(tp)
+    lesion = widget.add_lesion(LesionCategory.TARGET, truth["organ"])
+    viewer = widget.measuring_viewer
+    viewer.set_slice(truth["slice_index"])
+    start, end = truth["total_endpoints_mm"]
+    widget.start_measuring(lesion.lesion_id, TOTAL)
+    with qtbot.waitSignal(widget.reading.changed, timeout=5000):
+        draw(viewer, start, end)
+    inside = np.array(start, dtype=float) + (np.array(end) - np.array(start)) * 0.6
+    widget.start_measuring(lesion.lesion_id, VIABLE)
+    with qtbot.waitSignal(widget.reading.changed, timeout=5000):
+        draw(viewer, start, inside)  # the viable part reaches the lesion's edge at start
+    read = get_read(store, reader, widget.reading.task_id)
+    assert read.measurement(lesion.lesion_id, widget.timepoint_id, TOTAL) is not None
+    viable = read.measurement(lesion.lesion_id, widget.timepoint_id, VIABLE)
+    assert viable is not None
+    assert float(viable.length_mm) == pytest.approx(
+        0.6 * truth["total_longest_diameter_mm"], abs=1.5 * _spacing(viewer))

@@ -2,15 +2,16 @@
 
 Wheel scrolls slices (Ctrl+wheel zooms), left drag adjusts window/level (or draws a caliper
 while measuring), middle drag pans, right drag zooms: the bindings most PACS viewers share,
-so readers need not relearn them. A left drag that starts on the end of a drawn caliper
-moves that end, whatever the tool.
+so readers need not relearn them. With no caliper tool on, a left drag that starts on the
+end of a drawn caliper moves that end; with a tool on, every left drag draws (a new
+caliper often starts where another ends: a viable diameter on the total's edge).
 """
 
 from __future__ import annotations
 
-import pyqtgraph as pg
 from collections.abc import Callable
 
+import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 
 
@@ -53,7 +54,7 @@ class ReadingViewBox(pg.ViewBox):
 
     def mouseDragEvent(self, ev, axis=None) -> None:
         if ev.button() == Qt.MouseButton.LeftButton and ev.isStart():
-            self._moving_end = self.grabs_end(ev.buttonDownScenePos())
+            self._moving_end = not self.measuring and self.grabs_end(ev.buttonDownScenePos())
         if ev.button() == Qt.MouseButton.LeftButton and self._moving_end:
             ev.accept()
             self.end_drag.emit(self.mapToView(ev.pos()), bool(ev.isFinish()))
