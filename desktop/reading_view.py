@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.actions import ReadUpdate
+from core.actions import ReadUpdate, read_state
 from core.geometry import measure_caliper, plane_of_slice
 from core.model.clinical import LesionCategory
 from core.model.imaging import Phase
@@ -111,7 +111,7 @@ class ReadingView(QWidget):
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         self._wire_viewers()
-        self._show_read()
+        self._show_read(read_state(store, session, task_id, timepoint_id))
 
     # -- what the window and the tests call ---------------------------------------------
 

@@ -145,7 +145,7 @@ class SliceViewer(QWidget):
         self.view_box.grabs_end = self._grab_end
         self._graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._graphics.scene().sigMouseClicked.connect(self._on_click)
-        self.view_box.sigRangeChanged.connect(lambda *_: self._update_overlays())
+        self.view_box.sigRangeChanged.connect(lambda *_: self._on_range_changed())
         self.view_box.sigRangeChangedManually.connect(self._on_manual_zoom)
         self.view_box.sigResized.connect(self._on_view_resized)
 
@@ -414,6 +414,11 @@ class SliceViewer(QWidget):
     def _on_wheel_step(self, steps: int) -> None:
         self.activated.emit()
         self.step_slice(steps)
+
+    def _on_range_changed(self) -> None:
+        self._update_overlays()
+        if self._calipers or self._suggestions:
+            self._show_calipers()  # the labels stand off their lines by screen pixels
 
     def _on_manual_zoom(self, *_args: object) -> None:
         self._auto_fit = False
