@@ -134,12 +134,14 @@ class PreviousTimepointPanel(QWidget):
 
     # -- what is shown ----------------------------------------------------------------
     def show_timepoint(self, label: str, date: dt.date | str | None, volume: Volume | None,
-                       calipers: Sequence[Caliper] = ()) -> None:
+                       calipers: Sequence[Caliper] = (),
+                       caliper_labels: Sequence[str] | None = None) -> None:
         """Show the previous timepoint *label* of *date*: its arterial *volume* and calipers.
 
-        ``volume=None`` while its images load ("Loading…"); a "Go to lesion" asked for in
-        the meantime is carried out when they arrive. Shown again with the same volume
-        (the read changed), the slice, zoom and window stay.
+        *caliper_labels* name the calipers ("T1 viable"), so the reader knows which lesion
+        each one is. ``volume=None`` while its images load ("Loading…"); a "Go to lesion"
+        asked for in the meantime is carried out when they arrive. Shown again with the
+        same volume (the read changed), the slice, zoom and window stay.
         """
         self._label = label
         self._date = date.isoformat() if isinstance(date, dt.date) else (date or "")
@@ -151,8 +153,10 @@ class PreviousTimepointPanel(QWidget):
         if self.viewer.volume is not volume:
             context = "\n".join(part for part in (self._label, self._date) if part)
             self.viewer.set_volume(volume, context)
-        self.viewer.set_measuring(False)  # read-only: the previous read is signed
-        self.viewer.set_calipers(calipers)
+        # Read-only: the previous timepoint is the reader's signed record.
+        self.viewer.set_measuring(False)
+        self.viewer.set_editable(False)
+        self.viewer.set_calipers(calipers, caliper_labels)
         self._stack.setCurrentWidget(self.viewer)
         if self._pending is not None:
             pending, self._pending = self._pending, None

@@ -7,8 +7,9 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPoint, QRectF
 from PySide6.QtWidgets import QApplication
+from qt_input import drag
 from synthetic import make_volume
 
 from core.dicom import scan
@@ -139,21 +140,35 @@ def test_the_previous_calipers_are_drawn_on_their_image_only(qtbot, panel):
     on_slice_4 = _caliper_on(volume, 4, (20.0, 20.0), (30.0, 35.0))
     on_slice_12 = _caliper_on(volume, 12, (10.0, 10.0), (12.0, 40.0))
     panel.show_timepoint("Week 6", WEEK6, volume, [on_slice_4, on_slice_12])
-    overlay = panel.viewer._calipers_overlay
     assert panel.viewer.current_slice == 10
-    assert overlay.drawn_count == 0
+    assert panel.viewer.calipers_shown == 0
     midpoint = np.mean([on_slice_4.start_xyz, on_slice_4.end_xyz], axis=0)
     assert panel.go_to(midpoint)
     assert panel.viewer.current_slice == 4
-    assert overlay.drawn_count == 1
+    assert panel.viewer.calipers_shown == 1
     panel.go_to(np.mean([on_slice_12.start_xyz, on_slice_12.end_xyz], axis=0))
-    assert (panel.viewer.current_slice, overlay.drawn_count) == (12, 1)
+    assert (panel.viewer.current_slice, panel.viewer.calipers_shown) == (12, 1)
 
 
-def test_the_panel_never_measures(qtbot, panel):
+def test_the_panel_never_measures_nor_moves_a_caliper(qtbot, panel):
+    volume = make_volume()
+    caliper = _caliper_on(volume, 10, (20.0, 20.0), (30.0, 35.0))
     panel.viewer.set_measuring(True)
-    panel.show_timepoint("Week 6", WEEK6, make_volume(), ())
+    panel.viewer.set_editable(True)
+    panel.show_timepoint("Week 6", WEEK6, volume, [caliper], ["T1 viable"])
     assert not panel.viewer.is_measuring
+    viewer = panel.viewer
+    QApplication.processEvents()
+    graphics = viewer._graphics
+    start = graphics.mapFromScene(viewer.view_box.mapViewToScene(viewer.view_point_of(
+        (20.0, 20.0))))
+    emitted = []
+    viewer.caliper_committed.connect(emitted.append)
+    viewer.caliper_moved.connect(lambda *args: emitted.append(args))
+    window = viewer.window
+    drag(graphics.viewport(), start, start + QPoint(40, 30))  # from the caliper's end
+    assert emitted == []
+    assert viewer.window != window  # a left drag is window/level here
 
 
 def test_showing_the_same_volume_again_keeps_the_place(qtbot, panel):
@@ -166,7 +181,7 @@ def test_showing_the_same_volume_again_keeps_the_place(qtbot, panel):
     panel.show_timepoint("Week 6", WEEK6, volume, [caliper])  # the read changed
     assert panel.viewer.current_slice == 12
     assert panel.viewer.view_box.viewRect() == rect
-    assert panel.viewer._calipers_overlay.drawn_count == 1
+    assert panel.viewer.calipers_shown == 1
 
 
 def test_header_and_empty_states(qtbot, panel):
@@ -238,7 +253,7 @@ def test_phantom_lesion_from_the_readers_week6_caliper(qtbot, panel, small_ct_st
 
     panel.resize(560, 640)
     panel.set_lesion("T1")
-    panel.show_timepoint("Week 6", WEEK6, arterial, [caliper])
+    panel.show_timepoint("Week 6", WEEK6, arterial, [caliper], ["T1 viable"])
     viewer = panel.viewer
     rect = viewer.view_box.viewRect()  # zoom × 2 about the middle, as a reader would
     viewer.set_view_rect(QRectF(rect.center().x() - rect.width() / 4,
@@ -247,7 +262,7 @@ def test_phantom_lesion_from_the_readers_week6_caliper(qtbot, panel, small_ct_st
     QApplication.processEvents()
     assert panel.go_to(known.point_xyz)
     assert viewer.current_slice == k == arterial.nearest_slice(known.point_xyz[2])
-    assert viewer._calipers_overlay.drawn_count == 1
+    assert viewer.calipers_shown == 1
     _assert_centred(viewer, known.point_xyz)
     row, col = (round(v) for v in _centre_rc(viewer))
     centre_hu = float(np.mean(arterial.voxels[k, row - 1:row + 2, col - 1:col + 2]))
