@@ -59,8 +59,8 @@ def centre_on(viewer: SliceViewer, point_xyz: Sequence[float]) -> float | None:
     middle. A viewer whose view boxes are linked (``PhaseGrid``) brings its siblings along.
 
     Returns the signed distance (mm) of the point from the plane of the slice now shown —
-    more than half a slice means the point lies outside the series' coverage — or ``None``
-    when the viewer shows nothing.
+    within half a slice inside the series, more when the point lies beyond its first or
+    last slice — or ``None`` when the viewer shows nothing.
     """
     volume = viewer.volume
     if volume is None:
