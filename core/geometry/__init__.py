@@ -14,6 +14,7 @@ from core.geometry.plane import (
     orientation_letters,
     plane_of_image,
     plane_of_slice,
+    slice_nearest_point,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "plane_of_image",
     "plane_of_slice",
     "recorded_length_mm",
+    "slice_nearest_point",
 ]

@@ -170,6 +170,28 @@ def display_plane(volume: Volume, k: int) -> PlaneGeometry:
     )
 
 
+def slice_nearest_point(volume: Volume, point_xyz: Sequence[float]) -> int:
+    """The slice of *volume* whose plane lies closest to the patient point, clamped.
+
+    Measured along the planes' normal, not patient z (``Volume.nearest_slice``): the same
+    slice for an axial series, the right one for a sagittal, coronal, oblique or tilted
+    one, whose slices do not follow z.
+
+    Raises
+    ------
+    InvalidValueError
+        If the point is not three finite coordinates.
+    """
+    plane = display_plane(volume, 0)
+    step = np.asarray(volume.affine[:3, 0], dtype=float)
+    normal = np.cross(plane.row_direction, plane.column_direction)
+    per_slice = float(np.dot(step, normal))
+    if per_slice == 0:
+        return 0
+    k = round(plane.distance_from_plane_mm(point_xyz) / per_slice)
+    return min(max(k, 0), volume.n_slices - 1)
+
+
 def plane_of_image(image: ImageRecord) -> PlaneGeometry:
     """The plane of a registered image (its Image Plane module as the trial keeps it)."""
     return PlaneGeometry(image.origin_xyz, image.row_direction, image.column_direction,

@@ -25,6 +25,11 @@ from core.reading.edits import (
     without_lesion,
     without_measurement,
 )
+from core.reading.lesion_position import (
+    KnownPosition,
+    last_known_position,
+    lesion_position,
+)
 from core.reading.setup import assignment_refusal, timepoint_refusal
 from core.reading.signature import (
     ADJUDICATION_MEANING,
@@ -67,6 +72,7 @@ __all__ = [
     "RESIGN_MEANING",
     "SIGNED_FORMAT",
     "SIGN_MEANING",
+    "KnownPosition",
     "ab_order",
     "adjudication_content",
     "amend_refusal",
@@ -87,8 +93,10 @@ __all__ = [
     "first_seen_refusal",
     "image_refusal",
     "kind_refusal",
+    "last_known_position",
     "legacy_signed_content",
     "length_refusal",
+    "lesion_position",
     "lesion_removal_refusal",
     "lesion_selection_refusal",
     "next_label",
