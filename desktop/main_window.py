@@ -333,7 +333,8 @@ class MainWindow(QMainWindow):
         self.close_reading()
         with reported_errors(self, "Open timepoint", interactive=self._interactive):
             view = ReadingView(trial.store, trial.session, entry.task_id,
-                               timepoint.timepoint_id, grid=self.grid)
+                               timepoint.timepoint_id, grid=self.grid,
+                               load_in_background=self._interactive)
         if view is None:
             self._viewer_page.layout().addWidget(self.grid)
             return False
@@ -373,7 +374,7 @@ class MainWindow(QMainWindow):
         view, self.reading_view = self.reading_view, None
         if view is None:
             return
-        view.key_images.wait()  # the key images being rendered are filed first
+        view.close()  # the key images being rendered are filed first
         self._viewer_page.layout().addWidget(self.grid)
         self._centre.setCurrentWidget(self._viewer_page)
         self._centre.removeWidget(view)

@@ -143,6 +143,11 @@ class ReadingSession(QObject):
         self._push(_FindingCommand(self, ref, finding.timepoint_id, before, finding))
         return True
 
+    @property
+    def session(self) -> Session:
+        """The reader's session the edits are made under."""
+        return self._session
+
     def set_session(self, session: Session) -> None:
         """Edit under *session* from now on: the same reader logged in again after the idle
         lock; the undo stack stays (it holds this reader's own edits)."""

@@ -30,19 +30,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.actions import ReadUpdate, read_state
+from core.actions import ReadUpdate, list_series, read_state
+from core.dicom import scan
+from core.dicom.volume import load_volume
 from core.geometry import measure_caliper, plane_of_slice
 from core.model.clinical import LesionCategory
 from core.model.imaging import Phase
-from core.model.reading import Caliper, Lesion, MeasurementKind, Read, TimepointStatus
+from core.model.reading import (
+    Caliper,
+    Lesion,
+    MeasurementKind,
+    ReadTimepoint,
+    TimepointStatus,
+)
 from core.model.trial import Session
 from core.model.volume import Volume
+from core.reading import last_known_position, lesion_position
 from core.store import Store
 from core.suggest import SuggestedDiameter, suggest_diameters
+from desktop.background_load import BackgroundLoad, LoadCancelled
 from desktop.key_images import KeyImageFiler
 from desktop.reading_session import ReadingSession
 from widgets.lesion_panel import LesionPanel
 from widgets.phase_grid import PhaseGrid
+from widgets.previous_timepoint import PreviousTimepointPanel, centre_on
 from widgets.response_panel import ResponsePanel
 from widgets.slice_viewer import SliceViewer
 
@@ -66,8 +77,11 @@ class ReadingView(QWidget):
 
     def __init__(self, store: Store, session: Session, task_id: int, timepoint_id: int, *,
                  grid: PhaseGrid | None = None, confirm_phase: ConfirmPhase | None = None,
-                 parent: QWidget | None = None) -> None:
+                 load_in_background: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._store = store
+        self._load_in_background = load_in_background
+        self._previous_load: BackgroundLoad | None = None
         self.reading = ReadingSession(store, session, task_id, self)
         self.key_images = KeyImageFiler(store, session, self)
         self.timepoint_id = timepoint_id
@@ -85,6 +99,9 @@ class ReadingView(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(4, 0, 0, 0)
         side_layout.addWidget(self.header)
+        self.previous = PreviousTimepointPanel()
+        self.previous.setMinimumHeight(260)
+        side_layout.addWidget(self.previous, 4)
         side_layout.addWidget(self.lesions, 3)
         side_layout.addWidget(self.response, 3)
         side_layout.addWidget(self.status)
@@ -108,10 +125,13 @@ class ReadingView(QWidget):
         self.reading.refused.connect(self._say)
         self.key_images.failed.connect(self._say)
         self.grid.viewers_changed.connect(self._wire_viewers)
+        self.previous.go_to_requested.connect(self.go_to_lesion)
+        self.lesions.tree.currentItemChanged.connect(lambda *_: self._name_lesion())
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         self._wire_viewers()
         self._show_read(read_state(store, session, task_id, timepoint_id))
+        self._show_previous()
 
     # -- what the window and the tests call ---------------------------------------------
 
@@ -133,6 +153,16 @@ class ReadingView(QWidget):
         """Continue under the reader's new log-in (after the idle lock)."""
         self.reading.set_session(session)
         self.key_images.set_session(session)
+
+    def close(self) -> bool:  # Qt override
+        """Stop loading the previous timepoint and file the key images being rendered."""
+        load, self._previous_load = self._previous_load, None
+        if load is not None:  # one series: let it end rather than delete it under its thread
+            load.cancel()
+            load.wait(30)
+            load.release()
+        self.key_images.wait()
+        return super().close()
 
     def set_volumes(self, volumes: Sequence[Volume], context: str = "") -> None:
         """Show the timepoint's phases, the arterial one active (it measures)."""
@@ -208,32 +238,119 @@ class ReadingView(QWidget):
             self.go_to_lesion(lesion.lesion_id)
 
     def open_at_first_lesion(self) -> bool:
-        """Select the first lesion with a caliper here or before, and scroll to it.
+        """Select the first lesion with a caliper here or before, and go to it.
 
         A timepoint opens where the reader's work is (the first target, or where it was
         last measured), not at the middle slice of the series.
         """
         read = self.reading.read
         for lesion in read.lesions:
-            if _last_position(read, lesion.lesion_id, self.timepoint_id) is not None:
+            if last_known_position(read, lesion.lesion_id, self.timepoint_id) is not None:
                 self.lesions.select(lesion.lesion_id)
                 return self.go_to_lesion(lesion.lesion_id)
         return False
 
     def go_to_lesion(self, lesion_id: int | None = None) -> bool:
-        """Scroll the viewports to the lesion's caliper here, or where it was last measured."""
-        lesion = self.reading.read.lesion_with_id(lesion_id) if lesion_id is not None \
+        """G: centre the viewports on the lesion, here and in the previous timepoint.
+
+        Here: its caliper at this timepoint, else where the reader last measured it. In
+        the previous timepoint's panel: its caliper there, else the same point.
+        """
+        read = self.reading.read
+        lesion = read.lesion_with_id(lesion_id) if lesion_id is not None \
             else self.lesions.current_lesion()
         if lesion is None:
             return False
-        point = _last_position(self.reading.read, lesion.lesion_id, self.timepoint_id)
-        if point is None:
+        known = last_known_position(read, lesion.lesion_id, self.timepoint_id)
+        if known is None:
             self._say(f"{lesion.label} has no caliper yet")
             return False
         self.activate_arterial()
-        self.grid.go_to_position(point[2])
-        self._say(f"{lesion.label}: z {point[2]:.1f} mm")
+        viewer = self.grid.active_viewer
+        if viewer is not None:
+            centre_on(viewer, known.point_xyz)  # the linked phases follow
+        previous = self._previous_timepoint()
+        if previous is not None:
+            there = lesion_position(read, lesion.lesion_id, previous.timepoint_id)
+            self.previous.go_to(there if there is not None else known.point_xyz)
+        where = "here" if known.timepoint_id == self.timepoint_id else \
+            f"as at {read.timepoints[read.index_of(known.timepoint_id) or 0].label}"
+        self._say(f"{lesion.label}: z {known.point_xyz[2]:.1f} mm ({where})")
         return True
+
+    # -- the previous timepoint -----------------------------------------------------
+
+    def _previous_timepoint(self) -> ReadTimepoint | None:
+        read = self.reading.read
+        index = read.index_of(self.timepoint_id)
+        return read.timepoints[index - 1] if index else None
+
+    def _previous_calipers(self) -> tuple[list[Caliper], list[str]]:
+        previous = self._previous_timepoint()
+        read = self.reading.read
+        labels = {lesion.lesion_id: lesion.label for lesion in read.lesions}
+        here = [m for m in read.measurements
+                if previous is not None and m.timepoint_id == previous.timepoint_id]
+        return ([m.caliper for m in here],
+                [f"{labels.get(m.lesion_id, '')} {_KIND_MARKS[m.kind]}" for m in here])
+
+    def _show_previous(self) -> None:
+        """The reader's own previous timepoint: its arterial images and calipers."""
+        previous = self._previous_timepoint()
+        if previous is None:
+            self.previous.show_no_timepoint()
+            return
+        calipers, names = self._previous_calipers()
+        self.previous.show_timepoint(previous.label, previous.date, None, calipers, names)
+        series = list_series(self._store, self.reading.session, self.reading.task_id,
+                             previous.timepoint_id)
+        arterial = next((s for s in series if s.phase == Phase.ARTERIAL.value), None)
+        if arterial is None:
+            self.previous.show_no_timepoint(f"{previous.label}: no arterial series")
+            return
+        folder = self._store.path.parent / arterial.location
+        uid = arterial.series_instance_uid
+
+        def job(*_callbacks: object) -> list[Volume]:
+            found = [s for study in scan([folder]).studies for s in study.series
+                     if s.series_instance_uid == uid]
+            return [load_volume(found[0])] if found else []
+
+        if not self._load_in_background:
+            self._show_previous_volume(job())
+            return
+        load = BackgroundLoad(job)  # released when it ends, or waited for by close()
+        load.finished.connect(self._show_previous_volume)
+        load.failed.connect(self._previous_failed)
+        self._previous_load = load
+        load.start()
+
+    def _show_previous_volume(self, volumes: list[Volume]) -> None:
+        self._end_previous_load()
+        previous = self._previous_timepoint()
+        if previous is None:
+            return
+        if not volumes:
+            self.previous.show_no_timepoint(f"{previous.label}: arterial images not found")
+            return
+        calipers, names = self._previous_calipers()
+        self.previous.show_timepoint(previous.label, previous.date, volumes[0], calipers,
+                                     names)
+        self._name_lesion()
+
+    def _end_previous_load(self) -> None:
+        load, self._previous_load = self._previous_load, None
+        if load is not None and load is self.sender():
+            load.release()
+
+    def _previous_failed(self, error: BaseException) -> None:
+        self._end_previous_load()
+        if not isinstance(error, LoadCancelled):
+            self.previous.show_no_timepoint(f"Previous timepoint not loaded: {error}")
+
+    def _name_lesion(self) -> None:
+        lesion = self.lesions.current_lesion()
+        self.previous.set_lesion(lesion.label if lesion is not None else None)
 
     # -- suggestions ------------------------------------------------------------------
 
@@ -458,18 +575,3 @@ class ReadingView(QWidget):
             self._say("Choose a lesion first (N selects the next)")
             return
         self.start_measuring(lesion.lesion_id, kind)
-
-
-def _last_position(read: Read, lesion_id: int,
-                   timepoint_id: int) -> tuple[float, float, float] | None:
-    """The middle of the lesion's caliper here, else at the latest earlier timepoint."""
-    index = read.index_of(timepoint_id)
-    order = [tp.timepoint_id for tp in read.timepoints[: (index or 0) + 1]][::-1]
-    for tp in order:
-        for kind in (MeasurementKind.VIABLE, MeasurementKind.TOTAL,
-                     MeasurementKind.SHORT_AXIS):
-            measurement = read.measurement(lesion_id, tp, kind)
-            if measurement is not None:
-                a, b = measurement.caliper.start_xyz, measurement.caliper.end_xyz
-                return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2)
-    return None
