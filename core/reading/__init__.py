@@ -26,6 +26,13 @@ from core.reading.edits import (
     without_measurement,
 )
 from core.reading.setup import assignment_refusal, timepoint_refusal
+from core.reading.sign_summary import (
+    SignedAssessment,
+    SignedLesion,
+    SignSummary,
+    sign_summary,
+    signature_meaning,
+)
 from core.reading.signature import (
     ADJUDICATION_MEANING,
     AMEND_MEANING,
@@ -67,6 +74,9 @@ __all__ = [
     "RESIGN_MEANING",
     "SIGNED_FORMAT",
     "SIGN_MEANING",
+    "SignSummary",
+    "SignedAssessment",
+    "SignedLesion",
     "ab_order",
     "adjudication_content",
     "amend_refusal",
@@ -98,6 +108,8 @@ __all__ = [
     "resignature_needed",
     "resignature_reason",
     "sign_refusal",
+    "sign_summary",
+    "signature_meaning",
     "signed_content",
     "signed_prefix",
     "signed_sha256",
