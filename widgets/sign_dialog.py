@@ -201,6 +201,7 @@ class _AttemptDialog(QDialog):
         refusal = self._attempt(self._value())
         if refusal is None:
             self.refusal = None
+            self._clear()  # no password is kept in a closed dialog
             self.accept()
             return
         self.refusal = refusal

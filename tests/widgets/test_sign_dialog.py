@@ -100,6 +100,7 @@ def test_enter_signs_once_a_password_is_typed(qtbot, signing):
     qtbot.keyClicks(dialog.password_field, "liver demo 2026")
     qtbot.keyClick(dialog.password_field, Qt.Key.Key_Return)
     assert typed == ["liver demo 2026"]
+    assert dialog.password_field.text() == ""
     assert not dialog.isVisible()
     assert dialog.result() == QDialog.DialogCode.Accepted
 
