@@ -15,6 +15,10 @@ stack and says why.
 Lesion ids change when an undone lesion is added again; commands name lesions through
 ``_LesionRef`` so that a later redo finds the lesion under its new id. A lesion added again
 gets the next free label (labels are never reused, docs/reading.md §1).
+
+Signing and amending go through the session as well, so the read and the panels follow;
+they are not undoable (an amendment with its reason is the only way back into a signed
+timepoint, 21 CFR 11.10(e)), and a signature clears the undo stack.
 """
 
 from __future__ import annotations
@@ -28,13 +32,17 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.actions import (
     ReadUpdate,
+    SignPreview,
     add_lesion,
+    amend_timepoint,
     clear_finding,
     delete_caliper,
     delete_lesion,
     get_read,
     record_finding,
     save_caliper,
+    sign_preview,
+    sign_timepoint,
 )
 from core.errors import CoreError
 from core.model.clinical import LesionCategory
@@ -155,6 +163,39 @@ class ReadingSession(QObject):
             raise PermissionError("a reading session continues only for the same reader")
         self._session = session
 
+    def sign_preview(self, timepoint_id: int) -> SignPreview | None:
+        """What signing the timepoint would cover and who signs; None (and ``refused``)
+        while it cannot be signed (incomplete, out of order, signed already)."""
+        try:
+            return sign_preview(self._store, self._session, self.task_id, timepoint_id)
+        except CoreError as error:
+            self.refused.emit(str(error))
+            return None
+
+    def sign(self, timepoint_id: int, password: str) -> str | None:
+        """Sign the timepoint with the reader's password again (21 CFR 11.200(a)).
+
+        None once signed, else the store's refusal (also ``refused``): a wrong password,
+        counted toward the lock-out, or the lock-out itself, which ends the session. A
+        signed timepoint is immutable, so no edit before it can be undone: the undo stack
+        is cleared.
+        """
+        refusal = self._execute(lambda: sign_timepoint(self._store, self._session,
+                                                       self.task_id, timepoint_id,
+                                                       password))[1]
+        if refusal is None:
+            self.undo_stack.clear()
+        return refusal
+
+    def amend(self, timepoint_id: int, reason: str) -> str | None:
+        """Re-open a signed timepoint for a correction, with the reason the audit keeps.
+
+        None once re-opened (later signed timepoints then wait for a new signature), else
+        the store's refusal (also ``refused``).
+        """
+        return self._execute(lambda: amend_timepoint(self._store, self._session,
+                                                     self.task_id, timepoint_id, reason))[1]
+
     def lesion_id(self, original_id: int) -> int:
         """The id a lesion has now, given any id it had in this session."""
         return self._refs[original_id].lesion_id if original_id in self._refs else original_id
@@ -173,14 +214,19 @@ class ReadingSession(QObject):
 
     def _run(self, action: Callable[[], ReadUpdate[T]]) -> ReadUpdate[T] | None:
         """Run one action; on success keep and announce the read, else say why."""
+        return self._execute(action)[0]
+
+    def _execute(self, action: Callable[[], ReadUpdate[T]]
+                 ) -> tuple[ReadUpdate[T] | None, str | None]:
+        """``_run``, with the refusal too: (the update, None) or (None, the reason)."""
         try:
             update = action()
         except CoreError as error:
             self.refused.emit(str(error))
-            return None
+            return None, str(error)
         self.read = update.read
         self.changed.emit(update)
-        return update
+        return update, None
 
 
 def _details(lesion: Lesion) -> dict[str, Any]:

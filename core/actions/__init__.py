@@ -30,6 +30,7 @@ from core.actions.adjudication import (
 )
 from core.actions.outcome import ReadUpdate
 from core.actions.reading import (
+    SignPreview,
     add_lesion,
     amend_timepoint,
     clear_finding,
@@ -42,6 +43,7 @@ from core.actions.reading import (
     record_finding,
     save_caliper,
     set_not_assessed,
+    sign_preview,
     sign_timepoint,
 )
 from core.actions.reports import export_case, export_case_json, final_results, trial_status
@@ -62,6 +64,7 @@ from core.actions.worklist import worklist
 
 __all__ = [
     "ReadUpdate",
+    "SignPreview",
     "add_lesion",
     "add_series",
     "add_subject",
@@ -98,6 +101,7 @@ __all__ = [
     "set_not_assessed",
     "set_series_phase",
     "set_session_idle_minutes",
+    "sign_preview",
     "sign_timepoint",
     "trial_status",
     "unlock_user",

@@ -35,9 +35,7 @@ from core.model.reading import (
 )
 from core.model.trial import SeriesRecord, Session, Signature, Task, TrialInfo, User
 from core.reading import (
-    AMEND_MEANING,
-    RESIGN_MEANING,
-    SIGN_MEANING,
+    SignSummary,
     amend_refusal,
     canonical_json,
     edit_refusal,
@@ -57,6 +55,8 @@ from core.reading import (
     resignature_needed,
     resignature_reason,
     sign_refusal,
+    sign_summary,
+    signature_meaning,
     signed_content,
     signed_sha256,
     viable_total_refusal,
@@ -70,7 +70,7 @@ from core.reading import (
 )
 from core.store import Store, adjudications, reads
 from core.store import trial as trial_store
-from core.store.auth import signer_confirmed
+from core.store.auth import MAX_FAILED_LOGINS, find_user, signer_confirmed
 from core.store.db import utc_now
 
 T = TypeVar("T")
@@ -322,6 +322,64 @@ def set_not_assessed(store: Store, session: Session, task_id: int, timepoint_id:
 
 # -- signatures ---------------------------------------------------------------------------
 
+def _signable(store: Store, opened: _Opened, index: int) -> dict[int, Result]:
+    """Refuse what cannot be signed; else the engine's results a signature needs.
+
+    The results are by number of timepoints: the one through this timepoint, which the
+    signature covers, and the one through the last signed timepoint, which decides the
+    cycle (they are one when nothing later is signed).
+    """
+    read = opened.read
+    where = _where(read, index)
+    _refuse(where, sign_refusal(read.timepoints, index))
+    through = evaluation_through(read.statuses, index)
+    _refuse(where, _incomplete(read_caliper_problems(read, through)))
+    images = trial_store.images_of(store, ((m.timepoint_id, m.caliper.sop_instance_uid,
+                                            m.caliper.frame) for m in read.measurements))
+    _refuse(where, _incomplete(recorded_caliper_problems(read, through, images)))
+    results = {}
+    for count in sorted({through, index + 1}, reverse=True):
+        result, problems = evaluate_read(read, opened.trial, count)
+        _refuse(where, _incomplete(tuple(str(problem) for problem in problems)))
+        assert result is not None
+        results[count] = result
+    return results
+
+
+@dataclass(frozen=True)
+class SignPreview:
+    """What a signature of one timepoint would cover, and who would sign it.
+
+    *signer* is the printed name a signature records (21 CFR 11.50(a)(1)); *summary* the
+    content read back as a screen shows it (``core.reading.sign_summary``).
+    """
+
+    signer: str
+    login: str
+    summary: SignSummary
+
+
+def sign_preview(store: Store, session: Session, task_id: int,
+                 timepoint_id: int) -> SignPreview:
+    """What ``sign_timepoint`` would sign now, for the dialog that asks for the password.
+
+    The same refusals and the same engine run as the signature itself, without the
+    password, so a screen shows exactly the content whose digest would be recorded
+    (21 CFR 11.50; docs/signatures.md §3.1). Changes nothing.
+
+    Raises
+    ------
+    WorkflowError
+        Signed already, out of date order, or the read is incomplete.
+    """
+    with store.snapshot():
+        opened = _open_task(store, session, task_id)
+        index = _index(opened.read, timepoint_id)
+        results = _signable(store, opened, index)
+    return SignPreview(opened.user.display_name, opened.user.login,
+                       sign_summary(opened.read, index, results[index + 1]))
+
+
 def sign_timepoint(store: Store, session: Session, task_id: int, timepoint_id: int,
                    password: str, meaning: str | None = None) -> ReadUpdate[Signature]:
     """Sign one timepoint of the reader's read: it becomes immutable.
@@ -341,7 +399,8 @@ def sign_timepoint(store: Store, session: Session, task_id: int, timepoint_id: i
     Raises
     ------
     SignatureError
-        Wrong password.
+        Wrong password; when that failure locked the account (``MAX_FAILED_LOGINS`` in a
+        row, 11.300(d)) the reason says so, and the session has ended.
     WorkflowError
         Signed already, out of date order, or the read is incomplete (the engine's
         problems are listed).
@@ -352,21 +411,17 @@ def sign_timepoint(store: Store, session: Session, task_id: int, timepoint_id: i
         read = opened.read
         index = _index(read, timepoint_id)
         where = _where(read, index)
-        _refuse(where, sign_refusal(read.timepoints, index))
+        results = _signable(store, opened, index)
         through = evaluation_through(read.statuses, index)
-        _refuse(where, _incomplete(read_caliper_problems(read, through)))
-        images = trial_store.images_of(store, ((m.timepoint_id, m.caliper.sop_instance_uid,
-                                                m.caliper.frame) for m in read.measurements))
-        _refuse(where, _incomplete(recorded_caliper_problems(read, through, images)))
-        results = {}
-        for count in sorted({through, index + 1}, reverse=True):
-            result, problems = evaluate_read(read, opened.trial, count)
-            _refuse(where, _incomplete(tuple(str(problem) for problem in problems)))
-            assert result is not None
-            results[count] = result
         if signer_confirmed(store, session, password):
             signature, read = _sign(store, opened, index, results, meaning)
     if signature is None:  # the failed attempt was counted and committed above
+        user = find_user(store, session.login)
+        if user is not None and user.is_locked:
+            raise SignatureError(where, f"password does not match the signer's; not signed. "
+                                 f"The account is locked after {MAX_FAILED_LOGINS} failed "
+                                 "attempts and this session has ended; an admin must "
+                                 "unlock it")
         raise SignatureError(where, "password does not match the signer's; not signed")
     return ReadUpdate(signature, read, through, results[through])
 
@@ -380,9 +435,7 @@ def _sign(store: Store, opened: _Opened, index: int, results: dict[int, Result],
     """
     read = opened.read
     timepoint = read.timepoints[index]
-    if timepoint.status is TimepointStatus.AMENDING:
-        meaning = meaning or AMEND_MEANING
-    meaning = meaning or (RESIGN_MEANING if timepoint.needs_resignature else SIGN_MEANING)
+    meaning = meaning or signature_meaning(timepoint)
     content = signed_content(read, index + 1, results[index + 1])
     signature = reads.sign_read_timepoint(
         store, opened.user.user_id, opened.user.display_name, opened.task.task_id,

@@ -31,6 +31,13 @@ from core.reading.lesion_position import (
     lesion_position,
 )
 from core.reading.setup import assignment_refusal, timepoint_refusal
+from core.reading.sign_summary import (
+    SignedAssessment,
+    SignedLesion,
+    SignSummary,
+    sign_summary,
+    signature_meaning,
+)
 from core.reading.signature import (
     ADJUDICATION_MEANING,
     AMEND_MEANING,
@@ -73,6 +80,9 @@ __all__ = [
     "SIGNED_FORMAT",
     "SIGN_MEANING",
     "KnownPosition",
+    "SignSummary",
+    "SignedAssessment",
+    "SignedLesion",
     "ab_order",
     "adjudication_content",
     "amend_refusal",
@@ -106,6 +116,8 @@ __all__ = [
     "resignature_needed",
     "resignature_reason",
     "sign_refusal",
+    "sign_summary",
+    "signature_meaning",
     "signed_content",
     "signed_prefix",
     "signed_sha256",
