@@ -172,17 +172,20 @@ class ReadingSession(QObject):
             self.refused.emit(str(error))
             return None
 
-    def sign(self, timepoint_id: int, password: str) -> str | None:
+    def sign(self, timepoint_id: int, password: str,
+             shown_sha256: str | None = None) -> str | None:
         """Sign the timepoint with the reader's password again (21 CFR 11.200(a)).
 
         None once signed, else the store's refusal (also ``refused``): a wrong password,
-        counted toward the lock-out, or the lock-out itself, which ends the session. A
+        counted toward the lock-out, or the lock-out itself, which ends the session; or a
+        read that is no longer the one shown (*shown_sha256*, the preview's digest). A
         signed timepoint is immutable, so no edit before it can be undone: the undo stack
         is cleared.
         """
         refusal = self._execute(lambda: sign_timepoint(self._store, self._session,
                                                        self.task_id, timepoint_id,
-                                                       password))[1]
+                                                       password,
+                                                       shown_sha256=shown_sha256))[1]
         if refusal is None:
             self.undo_stack.clear()
         return refusal

@@ -381,7 +381,8 @@ def sign_preview(store: Store, session: Session, task_id: int,
 
 
 def sign_timepoint(store: Store, session: Session, task_id: int, timepoint_id: int,
-                   password: str, meaning: str | None = None) -> ReadUpdate[Signature]:
+                   password: str, meaning: str | None = None, *,
+                   shown_sha256: str | None = None) -> ReadUpdate[Signature]:
     """Sign one timepoint of the reader's read: it becomes immutable.
 
     The reader's password is checked again (21 CFR 11.200(a)), earlier timepoints must be
@@ -396,14 +397,19 @@ def sign_timepoint(store: Store, session: Session, task_id: int, timepoint_id: i
     the dual-read cycle is decided in the same transaction (``core.actions.cycles``),
     reusing these results.
 
+    *shown_sha256* is the digest of the content the signer was shown (``sign_preview``):
+    if the read changed since (another window, a second station on the same account), the
+    signature is refused before the password is checked — a signature must cover what its
+    signer saw (21 CFR 11.50(b), 11.70).
+
     Raises
     ------
     SignatureError
         Wrong password; when that failure locked the account (``MAX_FAILED_LOGINS`` in a
         row, 11.300(d)) the reason says so, and the session has ended.
     WorkflowError
-        Signed already, out of date order, or the read is incomplete (the engine's
-        problems are listed).
+        Signed already, out of date order, the read is incomplete (the engine's problems
+        are listed), or it is no longer what was shown.
     """
     signature: Signature | None = None
     with store.transaction():
@@ -413,6 +419,10 @@ def sign_timepoint(store: Store, session: Session, task_id: int, timepoint_id: i
         where = _where(read, index)
         results = _signable(store, opened, index)
         through = evaluation_through(read.statuses, index)
+        if shown_sha256 is not None and shown_sha256 != signed_sha256(
+                signed_content(read, index + 1, results[index + 1])):
+            raise WorkflowError(where, "the read changed after it was shown for signing; "
+                                "not signed: review it and sign again")
         if signer_confirmed(store, session, password):
             signature, read = _sign(store, opened, index, results, meaning)
     if signature is None:  # the failed attempt was counted and committed above

@@ -468,6 +468,9 @@ def signer_confirmed(store: Store, session: Session, password: str,
     if row is None:
         return False
     if check_password(password, row["password_hash"]):
+        if row["failed_logins"]:  # the lock-out counts failures in a row (11.300(d))
+            ledger.update(store, row["id"], "user", row["id"], {"failed_logins": 0},
+                          action=f"{action.removesuffix('_failed')}_confirmed")
         return True
     if _count_failure(store, row["id"], action):
         store._sessions.end(session.token)

@@ -6,9 +6,16 @@ import pytest
 from conftest import failed_logins
 from store_demo_reading import PASSWORD, demo_truth, read_subject
 
-from core.actions import amend_timepoint, get_read, sign_preview, sign_timepoint
+from core.actions import (
+    amend_timepoint,
+    get_read,
+    record_finding,
+    sign_preview,
+    sign_timepoint,
+)
 from core.errors import AccountLockedError, PermissionDeniedError, SignatureError, WorkflowError
 from core.model.clinical import LesionCategory
+from core.model.reading import Finding
 from core.reading import AMEND_MEANING, SIGN_MEANING
 from core.store import MAX_FAILED_LOGINS, login
 
@@ -77,3 +84,37 @@ def test_the_failure_that_locks_the_account_says_so_and_ends_the_session(demo):
         sign_timepoint(demo.store, demo.reader1, task_id, week6, PASSWORD)
     with pytest.raises(AccountLockedError):
         login(demo.store, "reader1", PASSWORD)
+
+
+
+def test_a_signature_is_refused_when_the_read_changed_after_it_was_shown(demo):
+    """The dialog shows one content; a second window then edits the read: Sign must not
+    cover what its signer never saw (21 CFR 11.50(b)), and no failure is counted."""
+    task_id, week6 = _week6(demo)
+    shown = sign_preview(demo.store, demo.reader1, task_id, week6).summary.content_sha256
+    read = get_read(demo.store, demo.reader1, task_id)
+    nt1 = read.lesion("NT1")
+    record_finding(demo.store, demo.reader1, Finding(nt1.lesion_id, week6, "absent"))
+    with pytest.raises(WorkflowError, match="changed after it was shown for signing"):
+        sign_timepoint(demo.store, demo.reader1, task_id, week6, PASSWORD,
+                       shown_sha256=shown)
+    assert failed_logins(demo.store, "reader1") == 0
+    again = sign_preview(demo.store, demo.reader1, task_id, week6).summary.content_sha256
+    assert again != shown
+    signature = sign_timepoint(demo.store, demo.reader1, task_id, week6, PASSWORD,
+                               shown_sha256=again).value
+    assert signature.content_sha256 == again
+
+
+def test_a_correct_signature_password_ends_the_run_of_failures(demo):
+    """The lock-out counts failures in a row: a right password in between starts again."""
+    task_id, week6 = _week6(demo)
+    for _attempt in range(MAX_FAILED_LOGINS - 1):
+        with pytest.raises(SignatureError):
+            sign_timepoint(demo.store, demo.reader1, task_id, week6, "wrong password")
+    sign_timepoint(demo.store, demo.reader1, task_id, week6, PASSWORD)
+    assert failed_logins(demo.store, "reader1") == 0
+    amend_timepoint(demo.store, demo.reader1, task_id, week6, "recheck T1")
+    with pytest.raises(SignatureError, match=r"not signed$"):  # one slip, not a lock-out
+        sign_timepoint(demo.store, demo.reader1, task_id, week6, "wrong password")
+    assert failed_logins(demo.store, "reader1") == 1
