@@ -342,6 +342,7 @@ class MainWindow(QMainWindow):
         self._centre.addWidget(view)
         self._centre.setCurrentWidget(view)
         view.reading.changed.connect(lambda _update: self._refresh_worklist_keeping_place())
+        view.session_ended.connect(self._on_session_ended)
         last_place.remember(trial.path, trial.session.login, entry.task_id,
                             timepoint.timepoint_id)
         self.worklist.select(entry.task_id, timepoint.timepoint_id)
@@ -379,6 +380,11 @@ class MainWindow(QMainWindow):
         self._centre.setCurrentWidget(self._viewer_page)
         self._centre.removeWidget(view)
         view.deleteLater()
+
+    def _on_session_ended(self, reason: str) -> None:
+        """The store ended the session (the lock-out): back to the log-in, saying why."""
+        self.log_out()
+        self._status.setText(reason)
 
     def _refresh_worklist_keeping_place(self) -> None:
         current = self.worklist.current_timepoint()

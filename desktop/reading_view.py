@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -55,6 +56,7 @@ from widgets.lesion_panel import LesionPanel
 from widgets.phase_grid import PhaseGrid
 from widgets.previous_timepoint import PreviousTimepointPanel, centre_on
 from widgets.response_panel import ResponsePanel
+from widgets.sign_dialog import AmendDialog, SignDialog, session_over
 from widgets.slice_viewer import SliceViewer
 
 # Asked before a viable caliper drawn on another phase is saved: True to save it.
@@ -73,7 +75,14 @@ class ReadingView(QWidget):
     for trial and folder studies alike); without one the view makes its own.
     *confirm_phase* asks the reader before a viable caliper on a non-arterial phase is
     saved (a message box by default).
+
+    Signals
+    -------
+    session_ended(str)   the store ended the reader's session (a signature's password
+                         failed once too often): the window returns to the log-in
     """
+
+    session_ended = Signal(str)
 
     def __init__(self, store: Store, session: Session, task_id: int, timepoint_id: int, *,
                  grid: PhaseGrid | None = None, confirm_phase: ConfirmPhase | None = None,
@@ -95,10 +104,24 @@ class ReadingView(QWidget):
         self.header = QLabel()
         self.header.setObjectName("readingHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.sign_button = QPushButton("Sign timepoint…")
+        self.sign_button.setToolTip("Review what is signed and sign with your password "
+                                    "(Ctrl+Return)")
+        self.sign_button.clicked.connect(self.sign)
+        self.amend_button = QPushButton("Amend…")
+        self.amend_button.setToolTip("Re-open this signed timepoint for a correction, "
+                                     "with a reason")
+        self.amend_button.clicked.connect(self.amend)
+        self.sign_dialog: SignDialog | None = None
+        self.amend_dialog: AmendDialog | None = None
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.header, 1)
+        header_row.addWidget(self.amend_button)
+        header_row.addWidget(self.sign_button)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(4, 0, 0, 0)
-        side_layout.addWidget(self.header)
+        side_layout.addLayout(header_row)
         self.previous = PreviousTimepointPanel()
         self.previous.setMinimumHeight(260)
         side_layout.addWidget(self.previous, 4)
@@ -352,6 +375,50 @@ class ReadingView(QWidget):
         lesion = self.lesions.current_lesion()
         self.previous.set_lesion(lesion.label if lesion is not None else None)
 
+    # -- signing ----------------------------------------------------------------------
+
+    def sign(self) -> SignDialog | None:
+        """Ctrl+Return: show exactly what is signed and ask for the password.
+
+        The dialog shows the store's preview of the content; the signature is refused if
+        the read changes before Sign is pressed (``shown_sha256``). The view says why a
+        timepoint cannot be signed yet (the engine's problems) instead of opening it.
+        """
+        preview = self.reading.sign_preview(self.timepoint_id)
+        if preview is None:
+            return None  # the refusal is in the status line
+        digest = preview.summary.content_sha256
+        dialog = SignDialog(preview.summary, preview.signer,
+                            lambda password: self.reading.sign(self.timepoint_id, password,
+                                                               digest),
+                            login=preview.login, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _code, d=dialog: self._signing_ended(d))
+        self.sign_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def amend(self) -> AmendDialog | None:
+        """Re-open the signed timepoint for a correction; the reason is required."""
+        if self.is_editable:
+            self._say(f"{self.timepoint_label} is not signed: edit it directly")
+            return None
+        dialog = AmendDialog(self.reading.read, self.timepoint_id,
+                             lambda reason: self.reading.amend(self.timepoint_id, reason),
+                             parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _code: setattr(self, "amend_dialog", None))
+        self.amend_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _signing_ended(self, dialog: SignDialog) -> None:
+        self.sign_dialog = None
+        if dialog.result() == SignDialog.DialogCode.Accepted:
+            self._say(f"{self.timepoint_label} signed")
+        elif dialog.refusal is not None and session_over(dialog.refusal):
+            self.session_ended.emit(dialog.refusal)
+
     # -- suggestions ------------------------------------------------------------------
 
     def suggest(self, seed_xyz: Sequence[float] | None = None) -> bool:
@@ -523,8 +590,15 @@ class ReadingView(QWidget):
         timepoint = read.timepoints[index]
         state = {TimepointStatus.OPEN: "open", TimepointStatus.SIGNED: "signed",
                  TimepointStatus.AMENDING: "amending"}[timepoint.status]
+        if timepoint.needs_resignature:
+            state = "signed — re-signature needed"
         self.header.setText(f"<b>{read.subject}</b> &nbsp; {timepoint.label} &nbsp; "
                             f"{timepoint.date.isoformat()} &nbsp; <i>{state}</i>")
+        signed = timepoint.status is TimepointStatus.SIGNED
+        self.sign_button.setEnabled(not signed or timepoint.needs_resignature)
+        self.sign_button.setText("Sign again…" if timepoint.needs_resignature else
+                                 "Sign timepoint…")
+        self.amend_button.setVisible(signed)
         for viewer in self.grid.viewers:
             viewer.set_editable(self.is_editable)
         self._show_calipers()
@@ -560,6 +634,7 @@ class ReadingView(QWidget):
              self.undo),
             ("redo", "Redo", "Ctrl+Shift+Z", self.redo),
             ("arterial", "Arterial viewport", "Alt+A", self.activate_arterial),
+            ("sign", "Sign the timepoint", "Ctrl+Return", self.sign),
         )
         for name, text, key, slot in table:
             action = QAction(text, self)

@@ -246,3 +246,10 @@ def test_with_a_tool_on_a_drag_from_another_calipers_end_draws_a_new_caliper(qtb
     assert viable is not None
     assert float(viable.length_mm) == pytest.approx(
         0.6 * truth["total_longest_diameter_mm"], abs=1.5 * _spacing(viewer))
+
+
+def test_the_sign_key_opens_the_dialog_only_when_the_timepoint_can_be_signed(qtbot, view):
+    widget = view[0]
+    qtbot.keyClick(widget.lesions.tree, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert widget.sign_dialog is None  # nothing recorded yet: the engine says what is missing
+    assert "cannot be signed" in widget.status.text()
