@@ -229,6 +229,41 @@ class ReadingView(QWidget):
         self._say(f"Draw the {_KIND_NAMES[kind]} diameter of {label} {where}".strip()
                   + " — Esc cancels")
 
+    def record_no_viable_tumour(self) -> bool:
+        """0: the selected target has no enhancing part left — a viable diameter of 0 mm.
+
+        mRECIST records a target without intratumoral arterial enhancement as a viable
+        diameter of 0 (LL2010; docs/reading.md): a point caliper, here at the middle of the
+        lesion's total diameter at this timepoint, on its image, so it stays tied to the
+        lesion and the image it was judged on. The total must be drawn first.
+        """
+        lesion = self.lesions.current_lesion()
+        if lesion is None or lesion.category is not LesionCategory.TARGET:
+            self._say("Choose a target lesion first")
+            return False
+        total = self.reading.read.measurement(lesion.lesion_id, self.timepoint_id,
+                                              MeasurementKind.TOTAL)
+        viewer = self._viewer_showing(total.caliper.sop_instance_uid) if total else None
+        if total is None or viewer is None or viewer.volume is None:
+            self._say(f"Draw the total diameter of {lesion.label} first: the viable 0 mm "
+                      "is recorded inside it")
+            return False
+        volume = viewer.volume
+        index = volume.sop_instance_uids.index(total.caliper.sop_instance_uid)
+        middle = tuple((a + b) / 2 for a, b in zip(total.caliper.start_rc,
+                                                   total.caliper.end_rc, strict=True))
+        point = measure_caliper(plane_of_slice(volume, index), middle, middle,
+                                total.caliper.sop_instance_uid, total.caliper.frame,
+                                on_lossy_image=volume.is_lossy)
+        if not self._save(lesion.lesion_id, MeasurementKind.VIABLE, point, viewer):
+            return False
+        self._say(f"{lesion.label}: no viable tumour (viable 0 mm)")
+        return True
+
+    def _viewer_showing(self, sop_instance_uid: str) -> SliceViewer | None:
+        return next((viewer for viewer in self.grid.viewers if viewer.volume is not None
+                     and sop_instance_uid in viewer.volume.sop_instance_uids), None)
+
     def cancel(self) -> None:
         """Esc: put the caliper tool down, or discard the suggestion shown."""
         if self._suggested:
@@ -623,6 +658,8 @@ class ReadingView(QWidget):
             ("total", "Total diameter caliper", "T", lambda: self._tool_key(kinds.TOTAL)),
             ("short_axis", "Short-axis caliper (node)", "S",
              lambda: self._tool_key(kinds.SHORT_AXIS)),
+            ("no_viable", "No viable tumour (viable 0 mm)", "0",
+             self.record_no_viable_tumour),
             ("next_lesion", "Next lesion", "N", lambda: self.select_next_lesion(1)),
             ("previous_lesion", "Previous lesion", "Shift+N",
              lambda: self.select_next_lesion(-1)),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
+from core.actions.demo import build_demo_store
 from core.model.imaging import Modality
 from core.phantom import (
     PhantomSize,
@@ -17,6 +20,7 @@ from core.phantom import (
     write_study,
 )
 from core.phantom.demo import scenario_study_spec
+from core.store import ScryptParams
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -69,3 +73,36 @@ def small_demo_trial(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("small-demo") / "demo-trial"
     write_demo_trial(folder, PhantomSize.SMALL)
     return folder
+
+
+# The store's reading helpers (a careful reader's calipers on the demo's truth).
+sys.path.insert(0, str(Path(__file__).resolve().parent / "core" / "store"))
+
+# scrypt at 1/32 of the default cost: the tests log in many times.
+CHEAP_KDF = ScryptParams(n=2**10, r=8, p=1)
+
+
+@pytest.fixture(scope="session")
+def demo_store_template(tmp_path_factory: pytest.TempPathFactory,
+                        small_demo_trial: Path) -> Path:
+    """A data folder with the demo trial store at the small size (built once)."""
+    from desktop.demo_data import DEMO_STORE_FOLDER  # here: the core tests need no Qt
+
+    root = tmp_path_factory.mktemp("demo-data")
+    build_demo_store(root / DEMO_STORE_FOLDER, PhantomSize.SMALL, kdf=CHEAP_KDF,
+                     phantom=small_demo_trial)
+    return root
+
+
+@pytest.fixture
+def demo_data_dir(tmp_path: Path, demo_store_template: Path) -> Path:
+    """A data folder of this test's own: the store copied, its images hard-linked."""
+    def copy(source: str, target: str) -> None:
+        if source.endswith((".sqlite", ".anchors", "-wal", "-shm")):
+            shutil.copy2(source, target)
+        else:
+            os.link(source, target)
+
+    target = tmp_path / "data"
+    shutil.copytree(demo_store_template, target, copy_function=copy)
+    return target

@@ -253,3 +253,24 @@ def test_the_sign_key_opens_the_dialog_only_when_the_timepoint_can_be_signed(qtb
     qtbot.keyClick(widget.lesions.tree, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert widget.sign_dialog is None  # nothing recorded yet: the engine says what is missing
     assert "cannot be signed" in widget.status.text()
+
+
+def test_key_0_records_no_viable_tumour_inside_the_total_diameter(qtbot, view):
+    widget, store, reader, tp = view
+    truth = _target(tp)
+    lesion = widget.add_lesion(LesionCategory.TARGET, truth["organ"])
+    qtbot.keyClick(widget.lesions.tree, Qt.Key.Key_0)
+    assert widget.status.text().startswith(f"Draw the total diameter of {lesion.label} first")
+    viewer = widget.measuring_viewer
+    viewer.set_slice(truth["slice_index"])
+    widget.start_measuring(lesion.lesion_id, TOTAL)
+    with qtbot.waitSignal(widget.reading.changed, timeout=5000):
+        draw(viewer, *truth["total_endpoints_mm"])
+    qtbot.keyClick(widget.lesions.tree, Qt.Key.Key_0)
+    read = get_read(store, reader, widget.reading.task_id)
+    viable = read.measurement(lesion.lesion_id, widget.timepoint_id, VIABLE)
+    total = read.measurement(lesion.lesion_id, widget.timepoint_id, TOTAL)
+    assert viable.length_mm == 0
+    assert viable.caliper.sop_instance_uid == total.caliper.sop_instance_uid
+    middle = np.mean([total.caliper.start_xyz, total.caliper.end_xyz], axis=0)
+    assert viable.caliper.start_xyz == pytest.approx(tuple(middle), abs=1e-6)
