@@ -15,6 +15,8 @@ import numpy as np
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
+    QCoreApplication,
+    QEvent,
     QIODevice,
     QLineF,
     QObject,
@@ -131,8 +133,12 @@ class KeyImageFiler(QObject):
         self._session = session
 
     def wait(self, timeout_s: float = 10.0) -> bool:
-        """Block until every render has ended (tests, closing the session)."""
-        return all(worker.wait(timeout_s) for worker in list(self._running))
+        """Block until every render has ended and been filed (closing the view, logging
+        out, tests): the renders' results are queued to this object, so they are
+        delivered here, while the store and the session are still open."""
+        ended = all(worker.wait(timeout_s) for worker in list(self._running))
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        return ended
 
     def _ended(self) -> tuple[int, int, MeasurementKind, Caliper] | None:
         worker = self.sender()

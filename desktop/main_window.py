@@ -242,9 +242,10 @@ class MainWindow(QMainWindow):
 
     def close_trial(self) -> None:
         """Log out of the open trial and close its store."""
-        trial, self.trial = self.trial, None
-        if trial is None:
+        if self.trial is None:
             return
+        self.close_reading()  # its key images are filed while the store is open
+        trial, self.trial = self.trial, None
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(trial)
@@ -270,6 +271,7 @@ class MainWindow(QMainWindow):
     def log_out(self) -> None:
         """End the session (File ▸ Log out); the log-in dialog comes back."""
         if self.trial is not None:
+            self.close_reading()  # its key images are filed while the session lives
             self.trial.log_out()
 
     def _after_login(self) -> None:
@@ -291,6 +293,7 @@ class MainWindow(QMainWindow):
         session = trial.session
         assert session is not None
         self.login_dialog = self.password_dialog = None
+        self.activateWindow()  # the keys act here once the log-in dialog has gone
         self.log_out_action.setEnabled(True)
         self._lists.setCurrentWidget(self.worklist)
         self._set_trial_visible(True)

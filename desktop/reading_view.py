@@ -429,6 +429,7 @@ class ReadingView(QWidget):
                             login=preview.login, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _code, d=dialog: self._signing_ended(d))
+        dialog.destroyed.connect(self._take_focus)  # a deleted dialog leaves no window active
         self.sign_dialog = dialog
         dialog.open()
         return dialog
@@ -443,6 +444,7 @@ class ReadingView(QWidget):
                              parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _code: setattr(self, "amend_dialog", None))
+        dialog.destroyed.connect(self._take_focus)  # a deleted dialog leaves no window active
         self.amend_dialog = dialog
         dialog.open()
         return dialog
@@ -453,6 +455,11 @@ class ReadingView(QWidget):
             self._say(f"{self.timepoint_label} signed")
         elif dialog.refusal is not None and session_over(dialog.refusal):
             self.session_ended.emit(dialog.refusal)
+
+    def _take_focus(self, *_destroyed: object) -> None:
+        """Back from a dialog, the keys act on the reading view again."""
+        self.window().activateWindow()
+        self.lesions.tree.setFocus()
 
     # -- suggestions ------------------------------------------------------------------
 
@@ -492,6 +499,7 @@ class ReadingView(QWidget):
             else:
                 declined.append(f"{_KIND_NAMES[kind]}: {suggestion.detail}")
         self._suggested = proposed
+        self.actions_by_name["accept"].setEnabled(bool(proposed))  # else Enter is free
         self._show_calipers()
         if proposed:
             first = next(iter(proposed.values()))
@@ -513,6 +521,7 @@ class ReadingView(QWidget):
         if not self._suggested or lesion is None:
             return False
         proposed, self._suggested = self._suggested, {}
+        self.actions_by_name["accept"].setEnabled(False)
         saved = []
         # The total first: a viable diameter is checked against the lesion's total.
         for kind in sorted(proposed, key=lambda k: k is MeasurementKind.VIABLE):
@@ -526,6 +535,7 @@ class ReadingView(QWidget):
     def discard_suggestion(self) -> None:
         """Esc: forget the proposed calipers."""
         self._suggested = {}
+        self.actions_by_name["accept"].setEnabled(False)
         self._show_calipers()
         self._say("Suggestion discarded")
 
@@ -680,6 +690,7 @@ class ReadingView(QWidget):
             action.triggered.connect(lambda _checked=False, s=slot: s())
             self.addAction(action)
             self.actions_by_name[name] = action
+        self.actions_by_name["accept"].setEnabled(False)  # until something is suggested
 
     def _tool_key(self, kind: MeasurementKind) -> None:
         lesion = self.lesions.current_lesion()

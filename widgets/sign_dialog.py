@@ -164,6 +164,13 @@ class _AttemptDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:  # Qt override
         self._fit_height()
         super().showEvent(event)
+        # Keys go to the dialog, not to the window behind it, whose shortcuts (Enter,
+        # Esc) would otherwise still take them while it kept the focus.
+        self.activateWindow()
+        self._first_field().setFocus()
+
+    def _first_field(self) -> QWidget:
+        return self.ok_button
 
     def _fit_height(self) -> None:
         """Grow to show every line: each word-wrapped text keeps the height its lines need
@@ -331,6 +338,9 @@ class SignDialog(_AttemptDialog):
         table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows
                              + 2 * table.frameWidth())
 
+    def _first_field(self) -> QWidget:
+        return self.password_field
+
     def lesion_rows(self) -> list[list[str]]:
         """The lesion table as shown, row by row (for tests)."""
         items = ((self.lesions.item(r, c) for c in range(len(LESION_COLUMNS)))
@@ -406,6 +416,9 @@ class AmendDialog(_AttemptDialog):
         self._layout.addLayout(form)
         self._finish_layout()
         self.reason_field.setFocus()
+
+    def _first_field(self) -> QWidget:
+        return self.reason_field
 
     def _value(self) -> str:
         return self.reason_field.text().strip()

@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import window_strings
 from PySide6.QtCore import Qt
+from window_text import window_strings
 
 from core import actions
 from core.actions.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_STORE_NAME

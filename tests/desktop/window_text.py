@@ -1,4 +1,4 @@
-"""What the desktop tests share besides the demo trial store (in tests/conftest.py)."""
+"""Every text a window shows, for the tests that check what a role may see."""
 
 from __future__ import annotations
 
