@@ -3,7 +3,8 @@
 Shown under the lesion panel. A target's state (measured — the calipers carry its
 diameters — disappeared, too small to measure, merged, not evaluable); a non-target's
 state (present, absent, unequivocal progression, not evaluable: needed at every timepoint,
-keys P A U N); for a new lesion what was seen — arterial phase hyperenhancement, washout,
+keys P A U N; at baseline a target is measured and a non-target present, so only those
+are offered there); for a new lesion what was seen — arterial phase hyperenhancement, washout,
 equivocal — beside its size from the caliper, which the engine decides on (LL2010). Ascites
 and effusions count only with cytology (LL2010), so theirs is asked for them alone.
 
@@ -57,6 +58,7 @@ NON_TARGET_KEYS: dict[LesionState, str] = {
     NonTargetState.PROGRESSED: "U",
     NonTargetState.NOT_EVALUABLE: "N",
 }
+_BASELINE_NOTE = "At baseline every %s (RECIST 1.1 §4.2)."
 _KEY_STATES = {key: state for state, key in NON_TARGET_KEYS.items()}
 _NEW_HCC_HINT = ("New HCC when at least 10 mm with arterial phase hyperenhancement and "
                  "washout, or once it has grown 10 mm (LL2010); the engine decides.")
@@ -104,6 +106,16 @@ class _StateChoice(QGroupBox):
                 grid.addWidget(_key_cap(key), row, 1)
         self.meaning = _secondary(QLabel())
         grid.addWidget(self.meaning, len(states), 0, 1, 2)
+        self.note = _secondary(QLabel())
+        self.note.hide()
+        grid.addWidget(self.note, len(states) + 1, 0, 1, 2)
+
+    def allow_only(self, allowed: LesionState | None, note: str = "") -> None:
+        """Offer only *allowed* (every state for ``None``), saying why in *note*."""
+        for state, button in self.buttons.items():
+            button.setEnabled(allowed is None or state == allowed)
+        self.note.setText(note)
+        self.note.setVisible(allowed is not None)
 
     def state(self) -> LesionState | None:
         index = self.group.checkedId()
@@ -215,6 +227,14 @@ class FindingForm(QWidget):
         self.non_target.setVisible(category is LesionCategory.NON_TARGET)
         self.non_target.set_state(NonTargetState(state) if category is
                                   LesionCategory.NON_TARGET and state else None)
+        # Targets and non-targets are chosen at baseline, so the timepoint a lesion was
+        # first recorded at is its baseline: a target is measured there, a non-target
+        # present (RECIST 1.1 §4.2; the engine refuses any other state).
+        at_baseline = lesion is not None and lesion.first_timepoint_id == timepoint_id
+        self.target.allow_only(TargetState.MEASURED if at_baseline else None,
+                               _BASELINE_NOTE % "target is measured")
+        self.non_target.allow_only(NonTargetState.PRESENT if at_baseline else None,
+                                   _BASELINE_NOTE % "non-target is present")
         self.seen.setVisible(category is LesionCategory.NEW)
         self.new_hint.setVisible(lesion is not None and lesion.organ == LIVER and not fluid)
         self.arterial.setVisible(not fluid)

@@ -35,20 +35,20 @@ def _click(qtbot, button) -> None:
 
 def test_a_non_target_progresses_by_a_click(qtbot, tmp_path):
     form = _form(qtbot)
-    form.show_lesion(THROMBUS, Finding(102, 11, NonTargetState.PRESENT), 11, editable=True)
+    form.show_lesion(THROMBUS, Finding(102, 12, NonTargetState.PRESENT), 12, editable=True)
     assert not form.target.isVisibleTo(form)
     assert not form.seen.isVisibleTo(form)
     assert form.non_target.buttons[NonTargetState.PRESENT].isChecked()
     assert form.grab().save(str(tmp_path / "finding_non_target.png"))
     with qtbot.waitSignal(form.finding_changed) as changed:
         _click(qtbot, form.non_target.buttons[NonTargetState.PROGRESSED])
-    assert changed.args == [Finding(102, 11, NonTargetState.PROGRESSED)]
+    assert changed.args == [Finding(102, 12, NonTargetState.PROGRESSED)]
     assert "Unequivocal progression" in form.non_target.meaning.text()
 
 
 def test_one_key_records_a_non_target_state(qtbot):
     form = _form(qtbot)
-    form.show_lesion(THROMBUS, None, 11, editable=True)
+    form.show_lesion(THROMBUS, None, 12, editable=True)
     assert all(not button.isChecked() for button in form.non_target.buttons.values())
     form.non_target.buttons[NonTargetState.PRESENT].setFocus()
     with qtbot.waitSignal(form.finding_changed) as changed:
@@ -63,14 +63,14 @@ def test_one_key_records_a_non_target_state(qtbot):
 
 def test_a_target_is_measured_unless_the_reader_says_otherwise(qtbot, tmp_path):
     form = _form(qtbot)
-    form.show_lesion(TARGET, None, 11, editable=True)
+    form.show_lesion(TARGET, None, 12, editable=True)
     assert form.target.buttons[TargetState.MEASURED].isChecked()  # the calipers imply it
     assert not form.non_target.isVisibleTo(form)
     assert form.grab().save(str(tmp_path / "finding_target.png"))
     with qtbot.waitSignal(form.finding_changed) as changed:
         _click(qtbot, form.target.buttons[TargetState.TOO_SMALL])
     # The 53-bit id arrives whole, in a complete Finding.
-    assert changed.args == [Finding(2**52 + 7, 11, TargetState.TOO_SMALL)]
+    assert changed.args == [Finding(2**52 + 7, 12, TargetState.TOO_SMALL)]
     assert "5 mm" in form.target.meaning.text()
 
 
@@ -102,13 +102,35 @@ def test_ascites_asks_for_cytology(qtbot):
         _click(qtbot, form.cytology)
     assert changed.args == [Finding(105, 12, None, is_cytology_confirmed=True)]
     # A non-target's cytology waits for its state: a non-target needs one.
-    form.show_lesion(ASCITES, None, 11, editable=True)
+    form.show_lesion(ASCITES, None, 12, editable=True)
     with qtbot.assertNotEmitted(form.finding_changed):
         _click(qtbot, form.cytology)
     with qtbot.waitSignal(form.finding_changed) as changed:
         _click(qtbot, form.non_target.buttons[NonTargetState.PRESENT])
-    assert changed.args == [Finding(103, 11, NonTargetState.PRESENT,
+    assert changed.args == [Finding(103, 12, NonTargetState.PRESENT,
                                     is_cytology_confirmed=True)]
+
+
+def test_at_baseline_a_target_is_measured_and_a_non_target_present(qtbot, tmp_path):
+    form = _form(qtbot)
+    form.show_lesion(THROMBUS, None, THROMBUS.first_timepoint_id, editable=True)
+    enabled = [state for state, button in form.non_target.buttons.items()
+               if button.isEnabled()]
+    assert enabled == [NonTargetState.PRESENT]
+    assert "baseline" in form.non_target.note.text()
+    with qtbot.assertNotEmitted(form.finding_changed):
+        _click(qtbot, form.non_target.buttons[NonTargetState.PROGRESSED])
+        qtbot.keyClick(form.non_target.buttons[NonTargetState.PRESENT], Qt.Key.Key_U)
+    with qtbot.waitSignal(form.finding_changed) as changed:
+        qtbot.keyClick(form.non_target.buttons[NonTargetState.PRESENT], Qt.Key.Key_P)
+    assert changed.args == [Finding(102, 11, NonTargetState.PRESENT)]
+    assert form.grab().save(str(tmp_path / "finding_baseline.png"))
+    form.show_lesion(TARGET, None, TARGET.first_timepoint_id, editable=True)
+    assert [state for state, button in form.target.buttons.items()
+            if button.isEnabled()] == [TargetState.MEASURED]
+    form.show_lesion(TARGET, None, 12, editable=True)  # a follow-up: every state
+    assert all(button.isEnabled() for button in form.target.buttons.values())
+    assert not form.target.note.isVisibleTo(form)
 
 
 def test_showing_a_lesion_emits_nothing(qtbot):
@@ -143,8 +165,8 @@ def test_what_is_not_on_the_form_is_kept(qtbot):
     # A target's finding carries no features, but a value the form does not show is not
     # silently dropped from the Finding it emits.
     form = _form(qtbot)
-    form.show_lesion(THROMBUS, Finding(102, 11, NonTargetState.PRESENT,
-                                       is_cytology_confirmed=True), 11, editable=True)
+    form.show_lesion(THROMBUS, Finding(102, 12, NonTargetState.PRESENT,
+                                       is_cytology_confirmed=True), 12, editable=True)
     with qtbot.waitSignal(form.finding_changed) as changed:
         _click(qtbot, form.non_target.buttons[NonTargetState.ABSENT])
     assert changed.args[0].is_cytology_confirmed
