@@ -92,6 +92,7 @@ class _StateChoice(QGroupBox):
         self.states = states
         self.group = QButtonGroup(self)
         self.buttons: dict[LesionState, QRadioButton] = {}
+        self._caps: dict[LesionState, QLabel] = {}
         grid = QGridLayout(self)
         grid.setColumnStretch(0, 1)
         grid.setVerticalSpacing(4)
@@ -103,7 +104,8 @@ class _StateChoice(QGroupBox):
             grid.addWidget(button, row, 0)
             key = (keys or {}).get(state)
             if key is not None:
-                grid.addWidget(_key_cap(key), row, 1)
+                self._caps[state] = _key_cap(key)
+                grid.addWidget(self._caps[state], row, 1)
         self.meaning = _secondary(QLabel())
         grid.addWidget(self.meaning, len(states), 0, 1, 2)
         self.note = _secondary(QLabel())
@@ -113,7 +115,10 @@ class _StateChoice(QGroupBox):
     def allow_only(self, allowed: LesionState | None, note: str = "") -> None:
         """Offer only *allowed* (every state for ``None``), saying why in *note*."""
         for state, button in self.buttons.items():
-            button.setEnabled(allowed is None or state == allowed)
+            offered = allowed is None or state == allowed
+            button.setEnabled(offered)
+            if state in self._caps:
+                self._caps[state].setEnabled(offered)
         self.note.setText(note)
         self.note.setVisible(allowed is not None)
 
