@@ -52,6 +52,8 @@ from core.suggest import SuggestedDiameter, suggest_diameters
 from desktop.background_load import BackgroundLoad, LoadCancelled
 from desktop.key_images import KeyImageFiler
 from desktop.reading_session import ReadingSession
+from widgets.finding_form import FindingForm
+from widgets.lesion_form import AddLesionDialog, LesionRequest
 from widgets.lesion_panel import LesionPanel
 from widgets.phase_grid import PhaseGrid
 from widgets.previous_timepoint import PreviousTimepointPanel, centre_on
@@ -97,6 +99,8 @@ class ReadingView(QWidget):
         self._confirm_phase = confirm_phase or self._ask_phase
         self.grid = grid if grid is not None else PhaseGrid(2)
         self.lesions = LesionPanel()
+        self.finding = FindingForm()
+        self.add_dialog: AddLesionDialog | None = None
         self.response = ResponsePanel()
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -126,6 +130,7 @@ class ReadingView(QWidget):
         self.previous.setMinimumHeight(260)
         side_layout.addWidget(self.previous, 4)
         side_layout.addWidget(self.lesions, 3)
+        side_layout.addWidget(self.finding)
         side_layout.addWidget(self.response, 3)
         side_layout.addWidget(self.status)
         self.side_layout = side_layout
@@ -144,12 +149,14 @@ class ReadingView(QWidget):
         self._wired: set[int] = set()
         self.lesions.measure_requested.connect(self.start_measuring)
         self.lesions.delete_requested.connect(self.reading.delete_lesion)
+        self.lesions.add_requested.connect(self.ask_lesion)
+        self.finding.finding_changed.connect(self.reading.record_finding)
         self.reading.changed.connect(self._show)
         self.reading.refused.connect(self._say)
         self.key_images.failed.connect(self._say)
         self.grid.viewers_changed.connect(self._wire_viewers)
         self.previous.go_to_requested.connect(self.go_to_lesion)
-        self.lesions.tree.currentItemChanged.connect(lambda *_: self._name_lesion())
+        self.lesions.tree.currentItemChanged.connect(lambda *_: self._lesion_chosen())
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         self._wire_viewers()
@@ -210,6 +217,26 @@ class ReadingView(QWidget):
         if lesion is not None:
             self.lesions.select(lesion.lesion_id)
         return lesion
+
+    def ask_lesion(self, category: LesionCategory) -> AddLesionDialog:
+        """The add-lesion form for *category*; the lesion is added when it is accepted."""
+        dialog = AddLesionDialog(category, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.requested.connect(self._add_requested)
+        dialog.finished.connect(lambda _code: setattr(self, "add_dialog", None))
+        dialog.destroyed.connect(self._take_focus)
+        self.add_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _add_requested(self, request: LesionRequest) -> None:
+        lesion = self.add_lesion(request.category, request.organ, **request.details())
+        if lesion is not None:
+            self._say(f"Added {lesion.label} ({request.organ.replace('_', ' ')}): "
+                      + ("S for its short axis" if lesion.is_node else
+                         "V and T for its diameters"
+                         if lesion.category is not LesionCategory.NON_TARGET
+                         else "choose its state below"))
 
     def start_measuring(self, lesion_id: int, kind: MeasurementKind) -> None:
         """The next caliper drawn measures *lesion_id* as *kind* (Esc cancels)."""
@@ -409,6 +436,20 @@ class ReadingView(QWidget):
     def _name_lesion(self) -> None:
         lesion = self.lesions.current_lesion()
         self.previous.set_lesion(lesion.label if lesion is not None else None)
+
+    def _lesion_chosen(self) -> None:
+        """The finding form follows the selected lesion (and the previous panel names it)."""
+        self._name_lesion()
+        lesion = self.lesions.current_lesion()
+        read = self.reading.read
+        finding = read.finding(lesion.lesion_id, self.timepoint_id) if lesion else None
+        size = None
+        if lesion is not None:
+            measured = read.measurement(lesion.lesion_id, self.timepoint_id,
+                                        MeasurementKind.SHORT_AXIS if lesion.is_node
+                                        else MeasurementKind.TOTAL)
+            size = measured.length_mm if measured is not None else None
+        self.finding.show_lesion(lesion, finding, self.timepoint_id, self.is_editable, size)
 
     # -- signing ----------------------------------------------------------------------
 
@@ -631,6 +672,9 @@ class ReadingView(QWidget):
         if update is not None:
             self.response.show_result(update.result, tuple(map(str, update.problems)),
                                       self.timepoint_label)
+            warnings = update.result.warnings if update.result is not None else ()
+            self.lesions.set_warnings([*warnings, *map(str, update.problems)])
+        self._lesion_chosen()
         index = read.index_of(self.timepoint_id) or 0
         timepoint = read.timepoints[index]
         state = {TimepointStatus.OPEN: "open", TimepointStatus.SIGNED: "signed",

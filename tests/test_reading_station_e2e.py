@@ -29,7 +29,7 @@ from core.actions import export_case_json, get_read, read_state
 from core.actions.demo import DEMO_PASSWORD, DEMO_STORE_NAME
 from core.criteria.case_io import result_to_data
 from core.model.clinical import LesionCategory, NonTargetState
-from core.model.reading import Finding, MeasurementKind, TimepointStatus
+from core.model.reading import MeasurementKind, TimepointStatus
 from core.store import login, open_store
 from desktop.app import build_window, parse_args
 from desktop.demo_data import DEMO_STORE_FOLDER
@@ -98,17 +98,27 @@ def _on_screen(viewer: SliceViewer, point_xyz: Any) -> QPoint:
         viewer.view_point_of(rc)))
 
 
+ORGAN_NAMES = {"liver": "Liver", "lymph_node": "Lymph node", "portal_vein": "Portal vein"}
+
+
 def _lesion(qtbot, view: ReadingView, truth: dict[str, Any]) -> int:
-    """The lesion named in the truth, added at this timepoint if the read lacks it."""
-    read = view.reading.read
-    known = {lesion.label: lesion.lesion_id for lesion in read.lesions}
+    """The lesion named in the truth, added with the add-lesion form if the read lacks it."""
+    known = {lesion.label: lesion.lesion_id for lesion in view.reading.read.lesions}
     if truth["id"] in known:
         view.lesions.select(known[truth["id"]])
         return known[truth["id"]]
-    lesion = view.add_lesion(CATEGORIES[truth["role"]], truth["organ"],
-                             is_node=truth["organ"] == "lymph_node")
+    qtbot.mouseClick(view.lesions.add_buttons[CATEGORIES[truth["role"]]],
+                     Qt.MouseButton.LeftButton)
+    dialog = view.add_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.organ.lineEdit(), ORGAN_NAMES[truth["organ"]])
+    with qtbot.waitSignal(view.reading.changed, timeout=5000):
+        qtbot.keyClick(dialog.organ.lineEdit(), Qt.Key.Key_Return)  # Add
+    lesion = view.lesions.current_lesion()
     assert lesion is not None, view.status.text()
-    assert lesion.label == truth["id"]
+    assert (lesion.label, lesion.organ) == (truth["id"], truth["organ"])
+    assert lesion.is_node == (truth["organ"] == "lymph_node")
     return lesion.lesion_id
 
 
@@ -146,13 +156,27 @@ def _suggest(qtbot, view: ReadingView, lesion_id: int, truth: dict[str, Any]) ->
         qtbot.keyClick(view.lesions.tree, Qt.Key.Key_Return)  # keep them as proposed
 
 
-def _classify(view: ReadingView, lesion_id: int, truth: dict[str, Any]) -> None:
+def _classify(qtbot, view: ReadingView, lesion_id: int, truth: dict[str, Any]) -> None:
+    """Record what was seen in the finding form, with the mouse."""
+    assert view.finding.lesion is not None
+    assert view.finding.lesion.lesion_id == lesion_id
     if truth["role"] == "non_target":
-        assert view.reading.record_finding(Finding(lesion_id, view.timepoint_id,
-                                                   NonTargetState.PRESENT))
+        button = view.finding.non_target.buttons[NonTargetState.PRESENT]
+        with qtbot.waitSignal(view.reading.changed, timeout=5000):  # on its round button
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton,
+                             pos=QPoint(8, button.height() // 2))
     elif truth["role"] == "new":  # a typical HCC nodule: hyperenhancing, washing out
-        assert view.reading.record_finding(Finding(lesion_id, view.timepoint_id, None,
-                                                   arterial_enhancement=True, washout=True))
+        for box in (view.finding.arterial, view.finding.washout):
+            with qtbot.waitSignal(view.reading.changed, timeout=5000):
+                qtbot.mouseClick(box, Qt.MouseButton.LeftButton,
+                                 pos=QPoint(8, box.height() // 2))
+    finding = view.reading.read.finding(lesion_id, view.timepoint_id)
+    if truth["role"] == "non_target":
+        assert finding is not None
+        assert finding.state is NonTargetState.PRESENT
+    elif truth["role"] == "new":
+        assert finding is not None
+        assert (finding.arterial_enhancement, finding.washout) == (True, True)
 
 
 def _click_into(qtbot, view: ReadingView) -> None:
@@ -187,7 +211,7 @@ def _read_station(qtbot, data_dir: Path, measure) -> None:
             lesion_id = _lesion(qtbot, view, truth)
             if truth["role"] in ("target", "new"):
                 measure(qtbot, view, lesion_id, truth)
-            _classify(view, lesion_id, truth)
+            _classify(qtbot, view, lesion_id, truth)
         _sign(qtbot, view)
     window.close()
 
