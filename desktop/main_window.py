@@ -307,6 +307,7 @@ class MainWindow(QMainWindow):
                 self.reading_view.set_session(session)  # the idle lock's new log-in
                 self.worklist.select(self.reading_view.reading.task_id,
                                      self.reading_view.timepoint_id)
+                self.reading_view.take_focus()
             else:
                 self.reopen_last_place()
         else:

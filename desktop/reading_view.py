@@ -224,7 +224,7 @@ class ReadingView(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.requested.connect(self._add_requested)
         dialog.finished.connect(lambda _code: setattr(self, "add_dialog", None))
-        dialog.destroyed.connect(self._take_focus)
+        dialog.destroyed.connect(self.take_focus)
         self.add_dialog = dialog
         dialog.open()
         return dialog
@@ -470,7 +470,7 @@ class ReadingView(QWidget):
                             login=preview.login, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _code, d=dialog: self._signing_ended(d))
-        dialog.destroyed.connect(self._take_focus)  # a deleted dialog leaves no window active
+        dialog.destroyed.connect(self.take_focus)  # a deleted dialog leaves no window active
         self.sign_dialog = dialog
         dialog.open()
         return dialog
@@ -485,7 +485,7 @@ class ReadingView(QWidget):
                              parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _code: setattr(self, "amend_dialog", None))
-        dialog.destroyed.connect(self._take_focus)  # a deleted dialog leaves no window active
+        dialog.destroyed.connect(self.take_focus)  # a deleted dialog leaves no window active
         self.amend_dialog = dialog
         dialog.open()
         return dialog
@@ -497,7 +497,7 @@ class ReadingView(QWidget):
         elif dialog.refusal is not None and session_over(dialog.refusal):
             self.session_ended.emit(dialog.refusal)
 
-    def _take_focus(self, *_destroyed: object) -> None:
+    def take_focus(self, *_destroyed: object) -> None:
         """Back from a dialog, the keys act on the reading view again."""
         self.window().activateWindow()
         self.lesions.tree.setFocus()
@@ -727,10 +727,14 @@ class ReadingView(QWidget):
             ("arterial", "Arterial viewport", "Alt+A", self.activate_arterial),
             ("sign", "Sign the timepoint", "Ctrl+Return", self.sign),
         )
+        # Undo, redo and sign act wherever the focus is in the window (the worklist, say):
+        # the reading is the window's only editing; the tools act in the reading view.
+        window_wide = {"undo", "redo", "sign"}
         for name, text, key, slot in table:
             action = QAction(text, self)
             action.setShortcut(QKeySequence(key))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut if name in window_wide
+                                      else Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(lambda _checked=False, s=slot: s())
             self.addAction(action)
             self.actions_by_name[name] = action
