@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QDialogButtonBox,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -721,13 +722,11 @@ class MainWindow(QMainWindow):
                 rows.append((_section_of(action), ", ".join(keys), _plain(action.text())))
         return rows
 
-    def _show_shortcuts(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
-                          _shortcuts_html(self.shortcut_table()),
-                          QMessageBox.StandardButton.Close, self)
-        box.setTextFormat(Qt.TextFormat.RichText)
+    def _show_shortcuts(self) -> ShortcutsDialog:
+        box = ShortcutsDialog(_shortcuts_html(self.shortcut_table()), self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # window-modal without blocking: the images keep painting behind it
+        return box
 
     def _show_about(self) -> None:
         QMessageBox.about(self, APP_TITLE, (
@@ -748,6 +747,29 @@ class MainWindow(QMainWindow):
             "QToolButton:checked { background: #2d5d7b; border-radius: 3px; }"
             "QDockWidget::title { background: #2a2b2f; padding: 4px; }"
         )
+
+
+class ShortcutsDialog(QDialog):
+    """F1: every key of the window and the viewers' gestures, in two columns.
+
+    A dialog of its own, not a message box: a message box caps its width and wrapped the
+    two columns into a list taller than the screen.
+    """
+
+    def __init__(self, html: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.label = QLabel(html)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(buttons)
+
+    def text(self) -> str:
+        """The help's rich text (for tests)."""
+        return self.label.text()
 
 
 def dicom_date(value: str) -> dt.date | None:
@@ -793,15 +815,36 @@ def _section_of(action: QAction) -> str:
 
 
 def _shortcuts_html(rows: Sequence[tuple[str, str, str]]) -> str:
-    """The help's table: the keys by section, then the mouse gestures."""
+    """The help's table: the keys by section, then the mouse gestures, in two columns.
+
+    One column grew taller than a reading-room screen once the reading keys joined; the
+    sections are dealt to two columns of about equal height, each whole.
+    """
     sections: dict[str, list[tuple[str, str]]] = {}
     for section, key, text in rows:
         sections.setdefault(section, []).append((key, text))
     sections["Mouse (viewers)"] = list(MOUSE_GESTURES)
-    lines = ["<table cellspacing=6>"]
+    lines: list[list[tuple[str, str] | str]] = [[], []]
+    total = sum(len(entries) + 1 for entries in sections.values())
     for section, entries in sections.items():
-        lines.append(f"<tr><td colspan=2><b>{escape(section)}</b></td></tr>")
-        lines.extend(f"<tr><td>{escape(key)}</td><td>{escape(text)}</td></tr>"
-                     for key, text in entries)
-    lines.append("</table>")
-    return "".join(lines)
+        column = 0 if len(lines[0]) + (len(entries) + 1) / 2 <= total / 2 else 1
+        lines[column].append(section)
+        lines[column].extend(entries)
+
+    def cells(line: tuple[str, str] | str | None) -> str:
+        if line is None:
+            return "<td></td><td></td>"
+        if isinstance(line, str):
+            return f"<td colspan=2><b>{escape(line)}</b></td>"
+        key, text = line
+        return f"<td>{escape(key)}</td><td>{escape(text)}</td>"
+
+    left, right = lines
+    height = max(len(left), len(right))
+    table = ["<table cellspacing=5>"]
+    for index in range(height):
+        first = left[index] if index < len(left) else None
+        second = right[index] if index < len(right) else None
+        table.append(f"<tr>{cells(first)}<td width=24></td>{cells(second)}</tr>")
+    table.append("</table>")
+    return "".join(table)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from core.actions import ReadUpdate, list_series, read_state
 from core.dicom import scan
 from core.dicom.volume import load_volume
-from core.geometry import measure_caliper, plane_of_slice
+from core.geometry import measure_caliper, plane_of_slice, slice_nearest_point
 from core.model.clinical import LesionCategory
 from core.model.imaging import Phase
 from core.model.reading import (
@@ -352,8 +352,11 @@ class ReadingView(QWidget):
             return False
         self.activate_arterial()
         viewer = self.grid.active_viewer
-        if viewer is not None:
-            centre_on(viewer, known.point_xyz)  # the linked phases follow
+        if viewer is not None and viewer.volume is not None:
+            if viewer.is_fitted:  # the whole slice is in view: only the slice changes
+                viewer.set_slice(slice_nearest_point(viewer.volume, known.point_xyz))
+            else:  # zoomed in: bring the lesion to the middle (the linked phases follow)
+                centre_on(viewer, known.point_xyz)
         previous = self._previous_timepoint()
         if previous is not None:
             there = lesion_position(read, lesion.lesion_id, previous.timepoint_id)

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QImage, QKeySequence, QTextCursor, QTextDocument, QTextTable
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from core.model.display import WindowLevel
 from core.model.imaging import Phase
 from desktop.app import build_window, parse_args
-from desktop.main_window import MOUSE_GESTURES
+from desktop.main_window import MOUSE_GESTURES, ShortcutsDialog
 from desktop.presets import load_window_presets
 
 
@@ -110,16 +110,24 @@ def _table_rows(html: str) -> set[tuple[str, str]]:
                            QTextCursor.MoveMode.KeepAnchor)
         return cursor.selectedText()
 
-    return {(text(r, 0), text(r, 1)) for r in range(table.rows())
-            if table.cellAt(r, 0).columnSpan() == 1}  # not a section heading
+    # Two columns of (key, text) with a spacer between: cells 0-1 and, after it, 3-4.
+    def half(row: int, first: int) -> tuple[str, str] | None:
+        cell = table.cellAt(row, first)
+        if cell.columnSpan() != 1:
+            return None  # a section heading
+        pair = (text(row, first), text(row, first + 1))
+        return pair if any(pair) else None
+
+    return {pair for r in range(table.rows()) for first in (0, 3)
+            if (pair := half(r, first)) is not None}
 
 
 def _shortcuts_help(qtbot, window) -> set[tuple[str, str]]:
     """Press F1 as the reader does; the (key, what it does) rows of the help it opens."""
     window.grid.setFocus()
     qtbot.keyClick(window.grid, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)))
-    (box,) = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(ShortcutsDialog)))
+    (box,) = [b for b in window.findChildren(ShortcutsDialog) if b.isVisible()]
     assert box.windowTitle() == "Keyboard shortcuts"
     rows = _table_rows(box.text())
     box.close()

@@ -47,3 +47,31 @@ def test_screenshot_of_a_timepoint_being_read(qtbot, demo_data_dir, monkeypatch,
     rows = view.lesions.rows()
     assert [row[0] for row in rows][:1] == ["T1"]
     assert window.grab().save(str(_folder(tmp_path) / "reading.png"))
+
+
+def test_f1_lists_the_reading_keys_in_their_own_section(qtbot, demo_data_dir, tmp_path):
+    from desktop.main_window import ShortcutsDialog
+
+    window = demo_window(qtbot, demo_data_dir)
+    log_in(qtbot, window)
+    window.worklist.setFocus()
+    qtbot.keyClick(window.worklist, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.reading_view is not None and not window.is_loading,
+                    timeout=20_000)
+    rows = window.shortcut_table()
+    reading = {(key, text) for section, key, text in rows if section == "Reading a timepoint"}
+    for key, text in (("V", "Viable diameter caliper"), ("T", "Total diameter caliper"),
+                      ("0", "No viable tumour (viable 0 mm)"), ("N", "Next lesion"),
+                      ("G", "Go to lesion"), ("A", "Suggest diameters at the click"),
+                      ("Ctrl+Return", "Sign the timepoint"), ("Ctrl+Z", "Undo")):
+        assert (key, text) in reading
+    keys = [key for _section, key, _text in rows]
+    assert len(keys) == len(set(keys)), "a key bound twice"
+    window.activateWindow()  # the reader's click on the window (offscreen: no window manager)
+    qtbot.waitUntil(window.isActiveWindow)
+    window.grid.setFocus()
+    qtbot.keyClick(window.grid, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(ShortcutsDialog)))
+    (box,) = [b for b in window.findChildren(ShortcutsDialog) if b.isVisible()]
+    assert "Reading a timepoint" in box.text()
+    assert box.grab().save(str(_folder(tmp_path) / "shortcuts.png"))

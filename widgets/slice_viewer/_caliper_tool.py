@@ -112,8 +112,9 @@ class CaliperOverlay:
     def show_calipers(self, lines: Sequence[CaliperLine]) -> None:
         """Replace the drawn calipers by *lines*.
 
-        Each label is put where it covers no caliper line and no other label: beyond the
-        caliper's end, else beyond its start, else beside either end. A label over a line
+        Each label is put where it covers no caliper line and no other label and lies
+        whole in the viewport: beyond the caliper's end, else beyond its start, else beside
+        either end. A label over a line
         would hide the very edge the reader measured (the viable and total diameters of
         one lesion often share an end and a direction).
         """
@@ -148,6 +149,7 @@ class CaliperOverlay:
         candidates = [(b, ux, uy), (a, -ux, -uy), (b, -uy, ux), (b, uy, -ux),
                       (a, -uy, ux), (a, uy, -ux)]
         chosen: tuple[QPointF, tuple[float, float], QRectF] | None = None
+        shown = self._view_box.sceneBoundingRect()  # a label cut by the viewport's edge
         for point, dx, dy in candidates:
             at = QPointF(point.x() + dx * _LABEL_GAP_PX, point.y() + dy * _LABEL_GAP_PX)
             anchor = _anchor_towards(dx, dy)
@@ -155,8 +157,8 @@ class CaliperOverlay:
                          size.width(), size.height())
             if chosen is None:
                 chosen = (at, anchor, box)
-            if not any(box.intersects(other) for other in placed) and \
-                    not any(_segment_hits(box, p, q) for p, q in segments):
+            if shown.contains(box) and not any(box.intersects(other) for other in placed) \
+                    and not any(_segment_hits(box, p, q) for p, q in segments):
                 chosen = (at, anchor, box)
                 break
         assert chosen is not None
