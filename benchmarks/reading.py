@@ -19,10 +19,13 @@
    anchor line written). Beside it the whole call (engine result and undo push included),
    and, interleaved save by save, a bare durable SQLite insert (WAL, ``synchronous=FULL``,
    ``BEGIN IMMEDIATE``/``INSERT``/``COMMIT``) on the same disk.
-3. ``response_update_ms``: from the same ``save_caliper`` call to ``ReadingSession.changed``
-   delivering its ``ReadUpdate`` with the engine's result. There is no response panel
-   widget yet, so ``response_strings_ms`` adds formatting the result into the strings a
-   panel would show (sums, changes from baseline and nadir, categories, reason sentences).
+3. ``response_update_ms``: the saves go through a real ``ReadingView`` (its reading
+   session, 1400x900, the four phantom phases in its grid): from the ``save_caliper`` call
+   to the view having shown the saved read — lesion panel, warnings, finding form,
+   response panel with the engine's result, the calipers handed to all four viewports —
+   which it does in its slot of ``changed``; a slot connected after it takes the time.
+   Beside it, ``response_result_ms``: to ``changed`` delivering the ``ReadUpdate``
+   (the engine's result, before any widget).
 
 Figures go to stdout with their targets; the last line is one JSON object.
 """
@@ -54,8 +57,7 @@ sys.path.append(str(ROOT / "tests" / "core" / "store"))  # after the repo root
 from store_demo_reading import caliper, demo_truth, read_subject, setup_demo  # noqa: E402
 from store_trial import make_trial  # noqa: E402
 
-from core.actions import ReadUpdate, my_tasks  # noqa: E402
-from core.criteria.formatting import format_mm, format_pct  # noqa: E402
+from core.actions import ReadUpdate, get_read, my_tasks  # noqa: E402
 from core.model.imaging import Modality  # noqa: E402
 from core.model.reading import MeasurementKind  # noqa: E402
 from core.model.volume import Volume  # noqa: E402
@@ -65,7 +67,7 @@ from core.phantom.dicom_writer import make_uid  # noqa: E402
 from core.phantom.grid import PhantomSize  # noqa: E402
 from core.phantom.render import CT_RESCALE_INTERCEPT, render_phase  # noqa: E402
 from core.phantom.study import _context, _series_plan, label_volume  # noqa: E402
-from desktop.reading_session import ReadingSession  # noqa: E402
+from desktop.reading_view import ReadingView  # noqa: E402
 from widgets.phase_grid import PhaseGrid  # noqa: E402
 
 TARGETS = {"scroll_fps": (60.0, ">="), "caliper_save_ms": (5.0, "<="),
@@ -229,24 +231,6 @@ def bench_scroll(app: QApplication, volumes: list[Volume], frames: int) -> dict[
 
 # -- 2 and 3. saving a caliper, and the response ------------------------------------------
 
-def panel_strings(update: ReadUpdate[Any]) -> list[str]:
-    """What a response panel would show of the latest timepoint: sums, changes, responses."""
-    result = update.result
-    if result is None:
-        return [problem.message for problem in update.problems]
-    row = result.timepoints[-1]
-    lines = [f"{row.label}: sum {format_mm(row.sum_mm) if row.sum_mm is not None else '–'} mm"]
-    for name, pct in (("baseline", row.change_from_baseline_pct),
-                      ("nadir", row.change_from_nadir_pct)):
-        if pct is not None:
-            lines.append(f"{'+' if pct >= 0 else '−'}{format_pct(pct)} % from {name}")
-    for name, decision in (("Target", row.target), ("Non-target", row.non_target),
-                           ("New lesions", row.new_lesions), ("Overall", row.overall)):
-        if decision is not None:
-            lines.append(f"{name}: {decision.category.value} — {decision.reason}")
-    return lines
-
-
 @contextmanager
 def _timed(inner: Any, ends: list[float]) -> Iterator[None]:
     with inner:
@@ -254,16 +238,21 @@ def _timed(inner: Any, ends: list[float]) -> Iterator[None]:
     ends.append(time.perf_counter())  # after COMMIT and the anchor line
 
 
-def bench_save(folder: Path, saves: int) -> dict[str, float]:
-    """Medians (ms) of a caliper saved through ReadingSession, the response, and the peer."""
+def bench_save(folder: Path, saves: int, volumes: list[Volume]) -> dict[str, float]:
+    """Medians (ms) of a caliper saved through the reading view, the response, the peer."""
     trial = make_trial(folder / "trial.sqlite")
     store, reader = trial.store, trial.reader1
     setup_demo(store, trial.admin, ("HCC-001",))
     read_subject(store, reader, "HCC-001", upto=2, sign_last=False)
     task = next(t for t in my_tasks(store, reader) if t.subject == "HCC-001")
-    session = ReadingSession(store, reader, task.task_id)
     tp = demo_truth()["HCC-001"][1]
-    timepoint_id = session.read.timepoint(tp.label).timepoint_id
+    timepoint_id = get_read(store, reader, task.task_id).timepoint(tp.label).timepoint_id
+    view = ReadingView(store, reader, task.task_id, timepoint_id, load_in_background=False)
+    view.resize(1400, 900)
+    view.show()
+    view.set_volumes(volumes)
+    QApplication.processEvents()
+    session = view.reading
     truth = next(item for item in tp.truth["lesions"] if item["role"] == "target")
     lesion_id = next(les.lesion_id for les in session.read.lesions if les.label == truth["id"])
     total = truth["total_longest_diameter_mm"]
@@ -276,12 +265,22 @@ def bench_save(folder: Path, saves: int) -> dict[str, float]:
     store.transaction = lambda: _timed(original(), commit_ends)  # type: ignore[method-assign]
     delivered: list[tuple[float, float, bool]] = []
 
-    def on_changed(update: ReadUpdate[Any]) -> None:
-        got = time.perf_counter()
-        panel_strings(update)
-        delivered.append((got, time.perf_counter(), update.result is not None))
+    results: list[float] = []
 
-    session.changed.connect(on_changed)
+    def on_result(update: ReadUpdate[Any]) -> None:
+        del update
+        results.append(time.perf_counter())
+
+    def on_shown(update: ReadUpdate[Any]) -> None:
+        # Connected after the view's own slot: the panels have been shown the read.
+        if not view.response.lines():
+            raise RuntimeError("the response panel shows nothing")
+        delivered.append((results[-1], time.perf_counter(), update.result is not None))
+
+    session.changed.disconnect(view._show)
+    session.changed.connect(on_result)
+    session.changed.connect(view._show)
+    session.changed.connect(on_shown)
     audit_before = _audit_rows(store)
 
     peer = sqlite3.connect(folder / "peer.sqlite", isolation_level=None)
@@ -302,8 +301,8 @@ def bench_save(folder: Path, saves: int) -> dict[str, float]:
             raise RuntimeError("the update carried no engine result")
         commit.append(commit_ends[-1] - started)
         call.append(ended - started)
-        response.append(delivered[0][0] - started)
-        strings.append(delivered[0][1] - started)
+        strings.append(delivered[0][0] - started)
+        response.append(delivered[0][1] - started)
 
         started = time.perf_counter()  # the peer, interleaved: the same disk and load
         peer.execute("BEGIN IMMEDIATE")
@@ -315,6 +314,8 @@ def bench_save(folder: Path, saves: int) -> dict[str, float]:
     audit_added = _audit_rows(store) - audit_before
     if audit_added < saves:
         raise RuntimeError(f"{saves} saves wrote {audit_added} measurement audit rows")
+    view.key_images.wait()
+    view.close()
     store.close()
 
     def ms(values: list[float]) -> float:
@@ -328,7 +329,7 @@ def bench_save(folder: Path, saves: int) -> dict[str, float]:
             "peer_sqlite_insert_ms": ms(peer_times),
             "peer_sqlite_insert_p90_ms": p90(peer_times),
             "response_update_ms": ms(response), "response_update_p90_ms": p90(response),
-            "response_strings_ms": ms(strings), "saves": saves,
+            "response_result_ms": ms(strings), "saves": saves,
             "measurement_audit_rows_added": audit_added}
 
 
@@ -374,17 +375,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     print(f"  closed by grab(): {figures['scroll_grab_fps']:.1f} fps; peer, four bare "
           f"pyqtgraph ImageItems: {figures['peer_bare_pyqtgraph_fps']:.1f} fps")
     with tempfile.TemporaryDirectory(dir=args.folder) as name:
-        figures.update(bench_save(Path(name), args.saves))
+        figures.update(bench_save(Path(name), args.saves, volumes))
     print(f"caliper save to committed: median {figures['caliper_save_ms']:.2f} ms "
           f"(p90 {figures['caliper_save_p90_ms']:.2f}) over {args.saves} saves; "
           f"{verdict('caliper_save_ms', figures['caliper_save_ms'])}")
     print(f"  whole save_caliper call {figures['caliper_save_call_ms']:.2f} ms; peer, bare "
           f"durable SQLite insert {figures['peer_sqlite_insert_ms']:.2f} ms "
           f"(p90 {figures['peer_sqlite_insert_p90_ms']:.2f})")
-    print(f"saved edit to ReadUpdate with the result: median "
+    print(f"saved edit to the reading view's panels shown: median "
           f"{figures['response_update_ms']:.2f} ms (p90 "
-          f"{figures['response_update_p90_ms']:.2f}); with the panel's strings "
-          f"{figures['response_strings_ms']:.2f} ms; "
+          f"{figures['response_update_p90_ms']:.2f}); to the engine's result alone "
+          f"{figures['response_result_ms']:.2f} ms; "
           f"{verdict('response_update_ms', figures['response_update_ms'])}")
     out = {key: round(value, 3) if isinstance(value, float) else value
            for key, value in figures.items()}
