@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
         self.trial = trial
         trial.setParent(self)
         trial.locked.connect(self._on_locked)
+        trial.ending.connect(self._before_session_ends)
         trial.logged_out.connect(self._on_logged_out)
         app = QApplication.instance()
         if app is not None:
@@ -385,6 +386,11 @@ class MainWindow(QMainWindow):
         self._centre.setCurrentWidget(self._viewer_page)
         self._centre.removeWidget(view)
         view.deleteLater()
+
+    def _before_session_ends(self) -> None:
+        """File the reading view's last key images while the session still lives."""
+        if self.reading_view is not None:
+            self.reading_view.key_images.wait()
 
     def _on_session_ended(self, reason: str) -> None:
         """The store ended the session (the lock-out): back to the log-in, saying why."""

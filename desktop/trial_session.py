@@ -43,11 +43,14 @@ class TrialSession(QObject):
     Signals
     -------
     logged_in(Session)   a log-in (or an unlock) succeeded
+    ending()             the session is about to end (log-out or lock): work still
+                         running under it (key images being filed) finishes now
     logged_out()         the user logged out, or the store ended the session
     locked(str)          the idle lock closed the session of this login
     """
 
     logged_in = Signal(object)
+    ending = Signal()
     logged_out = Signal()
     locked = Signal(str)
 
@@ -101,6 +104,8 @@ class TrialSession(QObject):
     def log_out(self) -> None:
         """End the session in the store; nothing of the trial stays on screen."""
         self._timer.stop()
+        if self.session is not None:
+            self.ending.emit()
         session, self.session, self.locked_login = self.session, None, None
         if session is not None:
             logout(self.store, session)
@@ -145,6 +150,7 @@ class TrialSession(QObject):
         if self.session is None:
             return
         self._timer.stop()
+        self.ending.emit()
         session, self.session = self.session, None
         self.locked_login = session.login
         logout(self.store, session)

@@ -113,3 +113,29 @@ def test_the_idle_lock_in_the_middle_of_a_reading_continues_it_after_the_passwor
     with open_store(store_path(demo_data_dir)) as store:
         reader1 = login(store, "reader1", DEMO_PASSWORD)
         assert actions.get_read(store, reader1, view.reading.task_id).lesions == ()
+
+
+def test_the_idle_lock_files_the_key_images_being_rendered_first(qtbot, demo_data_dir):
+    from store_demo_reading import demo_truth
+    from test_reading_view import draw
+
+    from core.actions.key_images import key_image
+    from core.model.reading import MeasurementKind
+
+    clock = Clock()
+    window = db_window(qtbot, store_path(demo_data_dir), clock)
+    log_in(qtbot, window)
+    view = _open(qtbot, window, "HCC-001", "Baseline")
+    truth = next(t for t in demo_truth()["HCC-001"][0].truth["lesions"]
+                 if t["role"] == "target")
+    lesion = view.add_lesion(LesionCategory.TARGET, "liver")
+    view.measuring_viewer.set_slice(truth["slice_index"])
+    view.start_measuring(lesion.lesion_id, MeasurementKind.TOTAL)
+    with qtbot.waitSignal(view.reading.changed, timeout=5000):
+        draw(view.measuring_viewer, *truth["total_endpoints_mm"])
+    clock.now += 15 * 60
+    assert window.trial.check_idle()  # locked at once, the render perhaps still running
+    with open_store(store_path(demo_data_dir)) as store:
+        reader1 = login(store, "reader1", DEMO_PASSWORD)
+        assert key_image(store, reader1, lesion.lesion_id, view.timepoint_id,
+                         MeasurementKind.TOTAL) is not None
