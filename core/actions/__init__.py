@@ -25,6 +25,7 @@ from core.actions.adjudication import (
     adjudicate,
     adjudication_series,
     awaiting_resignature,
+    earlier_decisions,
     get_adjudication,
     open_adjudications,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "complete_series",
     "delete_caliper",
     "delete_lesion",
+    "earlier_decisions",
     "export_case",
     "export_case_json",
     "final_results",

@@ -17,6 +17,7 @@ from core.model.trial import (
     Adjudication,
     AdjudicationTask,
     AdjudicationView,
+    EarlierDecision,
     FinalResult,
     ResignatureNeeded,
     SeriesRecord,
@@ -85,6 +86,19 @@ def get_adjudication(store: Store, session: Session, adjudication_id: int) -> Ad
     return AdjudicationView(found.adjudication_id, found.subject, found.through_label,
                             found.triggers, anonymised(shown[0]), anonymised(shown[1]),
                             found.result_a, found.result_b, problems)
+
+
+def earlier_decisions(store: Store, session: Session,
+                      adjudication_id: int) -> tuple[EarlierDecision, ...]:
+    """The subject's decisions of earlier cycles, read-only beside an open adjudication.
+
+    A later timepoint re-opens the dual read; the adjudicator sees what was decided before
+    (which letter, the rationale, when) and may not change it (docs/reading.md §3).
+    """
+    with store.snapshot():
+        authorize(store, session, Role.ADJUDICATOR)
+        found = _open(store, adjudication_id)
+        return adjudications.decided_before(store, found.subject_id, adjudication_id)
 
 
 def awaiting_resignature(store: Store, session: Session) -> tuple[ResignatureNeeded, ...]:

@@ -258,9 +258,27 @@ class Adjudication:
 
 
 @dataclass(frozen=True, slots=True)
+class EarlierDecision:
+    """A decided adjudication of an earlier cycle of the same subject, shown read-only
+    when a later timepoint re-opens the dual read (docs/reading.md §3)."""
+
+    through_label: str
+    chosen: str
+    rationale: str
+    decided_utc: str
+
+
+@dataclass(frozen=True, slots=True)
 class AdjudicationTask:
-    """An open adjudication in the adjudicator's worklist (no reader identity)."""
+    """An open adjudication in the adjudicator's worklist (no reader identity).
+
+    *triggers* are the differences that opened it, read A's against read B's ("best
+    overall response: PR vs SD"); *opened_utc* when the second read's signature opened
+    it, so the queue can say how long it has waited.
+    """
 
     adjudication_id: int
     subject: str
     through_label: str
+    triggers: tuple[str, ...] = ()
+    opened_utc: str = ""

@@ -4,7 +4,13 @@
 before it even asks (docs/reading.md).
 """
 
-from core.reading.adjudication import ab_order, cycle_through, discordance, first_response
+from core.reading.adjudication import (
+    ab_order,
+    cycle_through,
+    discordance,
+    first_response,
+    trigger_timepoints,
+)
 from core.reading.calipers import (
     image_refusal,
     kind_refusal,
@@ -122,6 +128,7 @@ __all__ = [
     "signed_prefix",
     "signed_sha256",
     "timepoint_refusal",
+    "trigger_timepoints",
     "truncated",
     "valid_signed_prefix",
     "viable_total_refusal",

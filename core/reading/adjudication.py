@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from core.criteria import Result
 from core.model.clinical import DEFAULT_TRIGGERS, ResponseCategory, Trigger
@@ -94,3 +95,29 @@ def ab_order(task_ids: Sequence[int], earlier_task_a: int | None,
     if first not in (0, 1):
         raise ValueError(f"draw(2) must give 0 or 1, not {first!r}")
     return first, 1 - first
+
+
+def trigger_timepoints(triggers: Sequence[str], result_a: dict[str, Any],
+                       result_b: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Where each fired trigger shows in the adjudication view: timepoint label → triggers.
+
+    *triggers* are the strings ``discordance`` made ("progression_date: 2026-03-02 vs
+    none"); the results are the two reads' ``mrecist-result/1`` data. A date trigger shows
+    at each timepoint whose date it names; a timepoint's response at that timepoint; the
+    best overall response at the last timepoint compared, where it is decided.
+    """
+    rows = list(result_a.get("timepoints", [])) or list(result_b.get("timepoints", []))
+    by_date = {row["date"]: row["label"] for row in rows}
+    last = rows[-1]["label"] if rows else ""
+    placed: dict[str, list[str]] = {}
+    for text in triggers:
+        name, _, detail = text.partition(": ")
+        if name in (Trigger.PROGRESSION_DATE, Trigger.FIRST_RESPONSE):
+            labels = [by_date[part] for part in detail.split(" vs ") if part in by_date]
+        elif name == Trigger.ANY_TIMEPOINT_RESPONSE:  # "Week 6 PR vs SD": labels have spaces
+            labels = [row["label"] for row in rows if detail.startswith(f"{row['label']} ")]
+        else:
+            labels = [last]
+        for label in dict.fromkeys(labels or [last]):
+            placed.setdefault(label, []).append(text)
+    return {label: tuple(texts) for label, texts in placed.items()}

@@ -13,6 +13,7 @@ from typing import Any
 from core.model.trial import (
     Adjudication,
     AdjudicationTask,
+    EarlierDecision,
     FinalResult,
     SeriesRecord,
     Signature,
@@ -84,10 +85,26 @@ def supersede_from(store: Store, actor: int, subject_id: int, index: int) -> Non
 def open_adjudication_tasks(store: Store) -> tuple[AdjudicationTask, ...]:
     """Open adjudications, oldest first."""
     rows = store._rows(
-        "SELECT a.id, s.code, t.label FROM adjudications a JOIN subjects s "
-        "ON s.id = a.subject_id JOIN timepoints t ON t.id = a.through_timepoint_id "
-        "WHERE a.status = 'open' ORDER BY a.id")
-    return tuple(AdjudicationTask(row["id"], row["code"], row["label"]) for row in rows)
+        "SELECT a.id, s.code, t.label, a.triggers_json, a.created_utc FROM adjudications a "
+        "JOIN subjects s ON s.id = a.subject_id "
+        "JOIN timepoints t ON t.id = a.through_timepoint_id "
+        "WHERE a.status = 'open' ORDER BY a.created_utc, a.id")
+    return tuple(AdjudicationTask(row["id"], row["code"], row["label"],
+                                  tuple(json.loads(row["triggers_json"])), row["created_utc"])
+                 for row in rows)
+
+
+def decided_before(store: Store, subject_id: int,
+                   adjudication_id: int) -> tuple[EarlierDecision, ...]:
+    """The subject's decided adjudications other than *adjudication_id*, oldest first."""
+    rows = store._rows(
+        "SELECT t.label, a.chosen, a.rationale, sg.signed_utc FROM adjudications a "
+        "JOIN timepoints t ON t.id = a.through_timepoint_id "
+        "LEFT JOIN signatures sg ON sg.id = a.signature_id "
+        "WHERE a.subject_id = ? AND a.status = 'decided' AND a.id <> ? "
+        "ORDER BY t.date, a.id", (subject_id, adjudication_id))
+    return tuple(EarlierDecision(row["label"], row["chosen"] or "", row["rationale"] or "",
+                                 row["signed_utc"] or "") for row in rows)
 
 
 def find_adjudication(store: Store, adjudication_id: int) -> Adjudication | None:

@@ -9,6 +9,7 @@ from store_demo_reading import PASSWORD, read_subject
 
 from core.actions import (
     adjudicate,
+    earlier_decisions,
     export_case,
     final_results,
     get_adjudication,
@@ -52,6 +53,10 @@ def test_two_readers_and_an_adjudicator_reach_the_chosen_reads_results(demo):
         else "2026-03-30"
     first_b = ({"2026-02-16", "2026-03-30"} - {first_a}).pop()
     assert view_001.triggers == (f"first_response: {first_a} vs {first_b}",)
+    # The queue says why and since when, without the readers (docs/reading.md §3).
+    assert worklist["HCC-001"].triggers == view_001.triggers
+    assert worklist["HCC-001"].opened_utc.endswith("Z")
+    assert earlier_decisions(store, demo.adjudicator, view_001.adjudication_id) == ()
     # HCC-003: SD then PD against SD, SD. The best response is SD for both (PD comes
     # after the SD), so only the progression date fires.
     view_003 = get_adjudication(store, demo.adjudicator, worklist["HCC-003"].adjudication_id)
