@@ -18,6 +18,7 @@ Nothing is saved but what the reader drew, moved or accepted.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -317,7 +318,9 @@ class ReadingView(QWidget):
             return
         current = self.lesions.tree.currentItem()
         index = self.lesions.tree.indexOfTopLevelItem(current) if current else -1
-        self.lesions.tree.setCurrentItem(self.lesions.tree.topLevelItem((index + step) % count))
+        item = self.lesions.tree.topLevelItem((index + step) % count)
+        if item is not None:
+            self.lesions.tree.setCurrentItem(item)
         lesion = self.lesions.current_lesion()
         if lesion is not None:
             self.go_to_lesion(lesion.lesion_id)
@@ -666,10 +669,10 @@ class ReadingView(QWidget):
     def _say(self, text: str) -> None:
         self.status.setText(text)
 
-    def _show(self, update: ReadUpdate[object]) -> None:
+    def _show(self, update: ReadUpdate[Any]) -> None:
         self._show_read(update)
 
-    def _show_read(self, update: ReadUpdate[object] | None = None) -> None:
+    def _show_read(self, update: ReadUpdate[Any] | None = None) -> None:
         read = self.reading.read
         self.lesions.set_read(read, self.timepoint_id)
         if update is not None:

@@ -26,11 +26,15 @@ _END_SIZE = 7
 
 
 class CaliperStyle(Enum):
-    """How a caliper is drawn: saved, being dragged, or proposed by the suggestion tool."""
+    """How a caliper is drawn: saved, being dragged, proposed by the suggestion tool, or
+    one of the two reads the adjudicator compares (yellow A, magenta B: apart for
+    colour-blind eyes too, and each label starts with its letter)."""
 
     DRAWN = _DRAWN
     DRAGGING = _DRAGGING
     SUGGESTED = _SUGGESTED
+    READ_A = "#ffca28"
+    READ_B = "#f06292"
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,7 @@ class SliceViewer(QWidget):
         self._calipers_overlay = CaliperOverlay(self.view_box)
         self._calipers: tuple[Caliper, ...] = ()
         self._caliper_labels: tuple[str, ...] = ()
+        self._caliper_styles: tuple[CaliperStyle, ...] = ()
         self._suggestions: tuple[Caliper, ...] = ()
         self._editable = False
         # The end being moved: the caliper, which end (0 start, 1 end), the other end's rc.
@@ -261,13 +262,17 @@ class SliceViewer(QWidget):
         self._calipers_overlay.end_drag()
 
     def set_calipers(self, calipers: Sequence[Caliper],
-                     labels: Sequence[str] | None = None) -> None:
+                     labels: Sequence[str] | None = None,
+                     styles: Sequence[CaliperStyle] | None = None) -> None:
         """Show *calipers* on the images they were drawn on (no echo: nothing is emitted).
 
-        *labels* name them ("T1 viable"); the length follows each name.
+        *labels* name them ("T1 viable"); the length follows each name. *styles* colour
+        them (the adjudicator's two reads); saved calipers' yellow by default.
         """
         self._calipers = tuple(calipers)
         self._caliper_labels = tuple(labels) if labels is not None else ("",) * len(calipers)
+        self._caliper_styles = tuple(styles) if styles is not None else \
+            (CaliperStyle.DRAWN,) * len(calipers)
         self._show_calipers()
 
     def set_suggestions(self, calipers: Sequence[Caliper]) -> None:
@@ -308,8 +313,9 @@ class SliceViewer(QWidget):
             return
         uid = volume.sop_instance_uids[self._index]
         lines = [CaliperLine(self.view_point_of(c.start_rc), self.view_point_of(c.end_rc),
-                             f"{label} {_caliper_text(c)}".strip())
-                 for c, label in zip(self._calipers, self._caliper_labels, strict=True)
+                             f"{label} {_caliper_text(c)}".strip(), style)
+                 for c, label, style in zip(self._calipers, self._caliper_labels,
+                                            self._caliper_styles, strict=True)
                  if c.sop_instance_uid == uid and (self._moving is None
                                                    or c is not self._moving[0])]
         lines += [CaliperLine(self.view_point_of(c.start_rc), self.view_point_of(c.end_rc),
