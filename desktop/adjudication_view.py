@@ -191,6 +191,10 @@ class AdjudicationScreen(QWidget):
         self._load_images(label)
         self._show_calipers()
 
+    def set_session(self, session: Session) -> None:
+        """Continue under the adjudicator's new log-in (after the idle lock)."""
+        self._session = session
+
     def decide(self) -> FinalResult | None:
         """Sign the chosen read as final; None (and the reason shown) if refused."""
         if not self.sign_button.isEnabled():

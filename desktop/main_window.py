@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import actions
 from core.actions.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from core.dicom.headers import ImageHeader
 from core.dicom.scan import ScanResult, scan
@@ -43,17 +44,20 @@ from core.errors import CoreError, DicomImportError
 from core.model.display import WindowPreset
 from core.model.imaging import DISPLAY_ORDER, StudyRef
 from core.model.reading import Role
+from core.model.trial import AdjudicationTask
 from core.model.volume import Volume
 from core.model.worklist import WorklistEntry, WorklistTimepoint
 from core.progress import Progress
 from core.store import trial_info
 from desktop import last_place
+from desktop.adjudication_view import AdjudicationScreen
 from desktop.background_load import BackgroundLoad, Job, LoadCancelled
 from desktop.errors import reported_errors
 from desktop.import_dialog import ImportDialog
 from desktop.login_dialog import ChangePasswordDialog, LoginDialog
 from desktop.reading_view import ReadingView
 from desktop.trial_session import TrialSession
+from widgets.adjudication_queue import AdjudicationQueue
 from widgets.phase_grid import PhaseGrid
 from widgets.study_browser import StudyBrowser
 from widgets.worklist import WorklistView
@@ -131,6 +135,7 @@ class MainWindow(QMainWindow):
         self._centre.addWidget(self._viewer_page)
         self.setCentralWidget(self._centre)
         self.reading_view: ReadingView | None = None
+        self.adjudication_screen: AdjudicationScreen | None = None
 
         self.browser = StudyBrowser()
         self.browser.study_selected.connect(self.open_study)
@@ -140,6 +145,10 @@ class MainWindow(QMainWindow):
         self._lists = QStackedWidget()
         self._lists.addWidget(self.browser)
         self._lists.addWidget(self.worklist)
+        # The adjudicator's queue of discordant subjects (#12).
+        self.queue = AdjudicationQueue()
+        self.queue.adjudication_chosen.connect(self.open_adjudication)
+        self._lists.addWidget(self.queue)
         self.trial: TrialSession | None = None
         self.login_dialog: LoginDialog | None = None
         self.password_dialog: ChangePasswordDialog | None = None
@@ -255,6 +264,7 @@ class MainWindow(QMainWindow):
         trial.close()
         self._close_dialogs()
         self.worklist.set_entries(())
+        self.queue.set_tasks(())
         self._lists.setCurrentWidget(self.browser)
         self.log_out_action.setEnabled(False)
 
@@ -302,6 +312,13 @@ class MainWindow(QMainWindow):
         who = f"{session.display_name} ({session.login}, {session.role.value})"
         self.user_label.setText(who)
         self.setWindowTitle(f"{APP_TITLE} — {self._trial_name()} — {session.login}")
+        if session.role is Role.ADJUDICATOR:
+            self._lists.setCurrentWidget(self.queue)
+            self.refresh_queue()
+            self._status.setText(f"Logged in as {who}")
+            if self.adjudication_screen is not None:
+                self.adjudication_screen.set_session(session)  # the idle lock's new log-in
+            return
         if session.role is Role.READER:
             self.refresh_worklist()
             self._status.setText(f"Logged in as {who}")
@@ -316,6 +333,35 @@ class MainWindow(QMainWindow):
             self.worklist.set_entries(())
             self._status.setText(f"Logged in as {who}: this role's screens are not in the "
                                  "application yet; use the mrecist command line")
+
+    def refresh_queue(self) -> None:
+        """Show the adjudicator's open adjudications as the store has them now."""
+        with reported_errors(self, "Adjudications", interactive=self._interactive):
+            self.queue.set_tasks(actions.open_adjudications(self._trial().store,
+                                                            self._trial().live_session()))
+
+    def open_adjudication(self, task: AdjudicationTask) -> bool:
+        """Open one discordant subject in the adjudication view (the grid moves in)."""
+        trial = self._trial()
+        if trial.session is None:
+            return False
+        self.close_reading()
+        screen: AdjudicationScreen | None = None
+        with reported_errors(self, "Open adjudication", interactive=self._interactive):
+            screen = AdjudicationScreen(trial.store, trial.session, task.adjudication_id,
+                                        grid=self.grid,
+                                        load_in_background=self._interactive)
+        if screen is None:
+            self._viewer_page.layout().addWidget(self.grid)
+            return False
+        self.adjudication_screen = screen
+        self._centre.addWidget(screen)
+        self._centre.setCurrentWidget(screen)
+        screen.decided.connect(lambda _final: self.refresh_queue())
+        screen.session_ended.connect(self._on_session_ended)
+        self.setWindowTitle(f"{APP_TITLE} — adjudication — {task.subject}")
+        self._status.setText(f"Adjudication of {task.subject} through {task.through_label}")
+        return True
 
     def refresh_worklist(self) -> None:
         """Show the reader's worklist as the store has it now."""
@@ -377,15 +423,17 @@ class MainWindow(QMainWindow):
         return self._load(job, lambda _first_image: caption, "Open timepoint", shown)
 
     def close_reading(self) -> None:
-        """Close the reading view (its edits are saved already); the grid stays."""
-        view, self.reading_view = self.reading_view, None
-        if view is None:
-            return
-        view.close()  # the key images being rendered are filed first
-        self._viewer_page.layout().addWidget(self.grid)
-        self._centre.setCurrentWidget(self._viewer_page)
-        self._centre.removeWidget(view)
-        view.deleteLater()
+        """Close the reading or adjudication view (edits are saved already); the grid
+        comes back to the plain viewer."""
+        for view in (self.reading_view, self.adjudication_screen):
+            if view is None:
+                continue
+            view.close()  # a reading view files the key images being rendered first
+            self._viewer_page.layout().addWidget(self.grid)
+            self._centre.setCurrentWidget(self._viewer_page)
+            self._centre.removeWidget(view)
+            view.deleteLater()
+        self.reading_view = self.adjudication_screen = None
 
     def _before_session_ends(self) -> None:
         """File the reading view's last key images while the session still lives."""
@@ -435,6 +483,7 @@ class MainWindow(QMainWindow):
         self._close_dialogs()
         self._clear_study()
         self.worklist.set_entries(())
+        self.queue.set_tasks(())
         self.log_out_action.setEnabled(False)
         self._set_trial_visible(True)
         self._status_logged_out()

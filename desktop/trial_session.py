@@ -192,6 +192,10 @@ class TrialSession(QObject):
         self._timer.start()
         self.logged_in.emit(session)
 
+    def live_session(self) -> Session:
+        """The session (``PermissionDeniedError`` when none is logged in)."""
+        return self._live()
+
     def _live(self) -> Session:
         if self.session is None:
             raise PermissionDeniedError(self.path.name, "not logged in")
