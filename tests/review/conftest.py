@@ -1,0 +1,13 @@
+"""Review tests: the desktop and store helpers of the suite importable from here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_TESTS = Path(__file__).resolve().parents[1]
+for folder in (_TESTS / "desktop", _TESTS):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from test_reading_view import answers, view  # noqa: E402,F401  (fixtures)
