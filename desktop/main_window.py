@@ -463,9 +463,13 @@ class MainWindow(QMainWindow):
         return self.open_worklist_timepoint(*found)
 
     def _on_locked(self, login: str) -> None:
-        # Nothing of the trial stays on screen while the station is unattended.
+        # Nothing of the trial stays on screen while the station is unattended: not the
+        # subject in the title, not a dialog of the reading view.
         self._set_trial_visible(False)
         self._close_dialogs()
+        if self.reading_view is not None:
+            self.reading_view.close_dialogs()
+        self.setWindowTitle(f"{APP_TITLE} — {self._trial_name()} — locked")
         self.login_dialog = LoginDialog(self._trial_name(),
                                         lambda _login, password: self._trial().unlock(password),
                                         locked_login=login, parent=self)

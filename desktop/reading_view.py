@@ -118,6 +118,7 @@ class ReadingView(QWidget):
                                      "with a reason")
         self.amend_button.clicked.connect(self.amend)
         self.sign_dialog: SignDialog | None = None
+        self._phase_box: QMessageBox | None = None
         self.amend_dialog: AmendDialog | None = None
         header_row = QHBoxLayout()
         header_row.addWidget(self.header, 1)
@@ -147,6 +148,7 @@ class ReadingView(QWidget):
         self._tool: tuple[int, MeasurementKind] | None = None
         self._clicked: tuple[float, float, float] | None = None
         self._suggested: dict[MeasurementKind, Caliper] = {}
+        self._suggested_for: int | None = None  # the lesion the proposal was made for
         self._wired: set[int] = set()
         self.lesions.measure_requested.connect(self.start_measuring)
         self.lesions.delete_requested.connect(self.reading.delete_lesion)
@@ -283,6 +285,10 @@ class ReadingView(QWidget):
         point = measure_caliper(plane_of_slice(volume, index), middle, middle,
                                 total.caliper.sop_instance_uid, total.caliper.frame,
                                 on_lossy_image=volume.is_lossy)
+        if not self._phase_confirmed(viewer, MeasurementKind.VIABLE):
+            self._say("Not saved: no viable tumour is judged on the arterial phase; "
+                      "draw the total there, or confirm the other phase")
+            return False
         if not self._save(lesion.lesion_id, MeasurementKind.VIABLE, point, viewer):
             return False
         self._say(f"{lesion.label}: no viable tumour (viable 0 mm)")
@@ -444,9 +450,12 @@ class ReadingView(QWidget):
         self.previous.set_lesion(lesion.label if lesion is not None else None)
 
     def _lesion_chosen(self) -> None:
-        """The finding form follows the selected lesion (and the previous panel names it)."""
+        """The finding form follows the selected lesion (and the previous panel names it);
+        a suggestion made for another lesion is discarded."""
         self._name_lesion()
         lesion = self.lesions.current_lesion()
+        if self._suggested and (lesion is None or lesion.lesion_id != self._suggested_for):
+            self.discard_suggestion()
         read = self.reading.read
         finding = read.finding(lesion.lesion_id, self.timepoint_id) if lesion else None
         size = None
@@ -546,11 +555,13 @@ class ReadingView(QWidget):
             else:
                 declined.append(f"{_KIND_NAMES[kind]}: {suggestion.detail}")
         self._suggested = proposed
+        self._suggested_for = lesion.lesion_id
         self.actions_by_name["accept"].setEnabled(bool(proposed))  # else Enter is free
-        self._show_calipers()
-        if proposed:
+        if proposed:  # shown where the reader sees it: the arterial viewport, in any layout
+            self.activate_arterial()
             first = next(iter(proposed.values()))
             arterial.set_slice(volume.sop_instance_uids.index(first.sop_instance_uid))
+        self._show_calipers()
         lengths = ", ".join(f"{_KIND_NAMES[k]} {c.length_mm} mm" for k, c in proposed.items())
         text = f"Suggested for {lesion.label}: {lengths} — Enter keeps, Esc discards" \
             if proposed else f"No suggestion for {lesion.label}"
@@ -563,9 +574,13 @@ class ReadingView(QWidget):
         return dict(self._suggested)
 
     def accept_suggestion(self) -> bool:
-        """Enter: save the proposed calipers for the selected lesion, as proposed."""
+        """Enter: save the proposed calipers, as proposed, for the lesion they were made for.
+
+        Choosing another lesion discards a proposal (``_lesion_chosen``), so a suggestion
+        never lands on a lesion it was not made for.
+        """
         lesion = self.lesions.current_lesion()
-        if not self._suggested or lesion is None:
+        if not self._suggested or lesion is None or lesion.lesion_id != self._suggested_for:
             return False
         proposed, self._suggested = self._suggested, {}
         self.actions_by_name["accept"].setEnabled(False)
@@ -581,7 +596,7 @@ class ReadingView(QWidget):
 
     def discard_suggestion(self) -> None:
         """Esc: forget the proposed calipers."""
-        self._suggested = {}
+        self._suggested, self._suggested_for = {}, None
         self.actions_by_name["accept"].setEnabled(False)
         self._show_calipers()
         self._say("Suggestion discarded")
@@ -611,6 +626,11 @@ class ReadingView(QWidget):
         if self._tool is None:
             return
         lesion_id, kind = self._tool
+        if _too_short(viewer, caliper):
+            self._say("Not saved: a caliper shorter than a pixel is no measurement — "
+                      "press 0 for no viable tumour")
+            self._show_calipers()
+            return
         if not self._phase_confirmed(viewer, kind):
             self._say("Not saved: draw the viable diameter on the arterial phase, or "
                       "confirm the other phase")
@@ -628,6 +648,10 @@ class ReadingView(QWidget):
                             if m.timepoint_id == self.timepoint_id and m.caliper == before),
                            None)
         if measurement is None:
+            return
+        if _too_short(viewer, after):
+            self._say("Not moved: its ends would meet (press 0 for no viable tumour)")
+            self._show_calipers()
             return
         if self._save(measurement.lesion_id, measurement.kind, after, viewer):
             self._say(f"Moved: {after.length_mm} mm")
@@ -657,14 +681,26 @@ class ReadingView(QWidget):
         return self._confirm_phase(volume.phase)
 
     def _ask_phase(self, phase: Phase) -> bool:
-        answer = QMessageBox.question(
-            self, "Viable diameter on another phase",
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Viable diameter on another phase",
             f"mRECIST measures the viable (enhancing) diameter on the arterial phase.\n\n"
             f"Save this caliper drawn on the {phase.label} phase? The phase is recorded "
             "with it.",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Save
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self._phase_box = box  # the idle lock answers it Cancel (close_dialogs)
+        try:
+            return box.exec() == QMessageBox.StandardButton.Save
+        finally:
+            self._phase_box = None
+            box.deleteLater()
+
+    def close_dialogs(self) -> None:
+        """Cancel every dialog of the view (the idle lock: nothing stays on screen, and
+        nothing is signed, amended or added under the ended session)."""
+        for dialog in (self.sign_dialog, self.amend_dialog, self.add_dialog, self._phase_box):
+            if dialog is not None:
+                dialog.reject()
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
@@ -752,3 +788,16 @@ class ReadingView(QWidget):
             self._say("Choose a lesion first (N selects the next)")
             return
         self.start_measuring(lesion.lesion_id, kind)
+
+
+def _too_short(viewer: SliceViewer, caliper: Caliper) -> bool:
+    """True for a drawn caliper under one pixel: a click or a hesitant drag that came back.
+
+    A viable diameter of 0 mm means no viable tumour (mRECIST), a decision the reader makes
+    with key 0, never by a slip of the mouse.
+    """
+    volume = viewer.volume
+    if volume is None:
+        return False
+    pixel = min(abs(volume.spacing_mm[1]), abs(volume.spacing_mm[2]))
+    return float(caliper.length_mm) < pixel

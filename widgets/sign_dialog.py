@@ -38,8 +38,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.model.clinical import LesionCategory
+from core.model.imaging import Phase
 from core.model.reading import Read
 from core.reading import SignedLesion, SignSummary, resignature_needed
+from widgets.lesion_words import PHASE_ABBREVIATIONS
 from widgets.response_panel import format_mm, format_pct
 
 # A callback: the password (or reason) in, None when done or the store's refusal out.
@@ -84,16 +86,31 @@ def covers_text(covers: tuple[str, ...]) -> str:
     return covers[0] if len(covers) == 1 else f"{covers[0]} through {covers[-1]}"
 
 
+def _drawn_note(lesion: SignedLesion, kind: str) -> str:
+    """" (PV)" for a caliper drawn off the arterial phase, " (lossy)" on a lossy image:
+    what is signed says where each diameter was measured (docs/signatures.md §3.1)."""
+    phase, lossy = lesion.phase_of(kind)
+    marks = []
+    if phase is not None and phase != Phase.ARTERIAL.value:
+        marks.append(PHASE_ABBREVIATIONS.get(Phase(phase), phase))
+    if lossy:
+        marks.append("lossy")
+    return f" ({', '.join(marks)})" if marks else ""
+
+
 def lesion_row(lesion: SignedLesion) -> list[str]:
     """One lesion as the dialog's table shows it (a node's short axis in Total)."""
-    total = format_mm(lesion.total_mm) if lesion.total_mm is not None else ""
+    total = format_mm(lesion.total_mm) + _drawn_note(lesion, "total") \
+        if lesion.total_mm is not None else ""
     if lesion.is_node and lesion.short_axis_mm is not None:
-        total = f"{format_mm(lesion.short_axis_mm)} (short axis)"
+        total = f"{format_mm(lesion.short_axis_mm)} (short axis)" + \
+            _drawn_note(lesion, "short_axis")
     finding = ", ".join(part for part in (
         _words(lesion.state) if lesion.state else "", *lesion.seen) if part)
     organ = _words(lesion.organ) + (" (node)" if lesion.is_node else "")
     return [lesion.label, _CATEGORY_NAMES[lesion.category], organ,
-            format_mm(lesion.viable_mm) if lesion.viable_mm is not None else "", total,
+            format_mm(lesion.viable_mm) + _drawn_note(lesion, "viable")
+            if lesion.viable_mm is not None else "", total,
             finding]
 
 

@@ -26,6 +26,8 @@ from core.actions._engine import evaluate_read
 from core.model.reading import Read
 from core.model.trial import Adjudication, Signature, Task, TrialInfo
 from core.reading import (
+    READ_FORMATS,
+    SIGNED_FORMAT,
     adjudication_content,
     content_differences,
     content_sha256,
@@ -188,6 +190,14 @@ def _recorded(signature: Signature) -> dict[str, Any] | str:
     return recorded
 
 
+def _read_format(signature: Signature) -> str:
+    """The format a reader's signature was written in (a newer one is compared as the
+    current: whatever the text claims, the content must match it)."""
+    recorded = _recorded(signature)
+    claimed = recorded.get("format") if isinstance(recorded, dict) else None
+    return claimed if claimed in READ_FORMATS else SIGNED_FORMAT
+
+
 def _compared(signature: Signature, now: Mapping[str, Any]
               ) -> tuple[tuple[tuple[str, ...], Any, Any], ...] | str:
     """The differences between what was signed and *now*, or why they cannot be found."""
@@ -223,7 +233,8 @@ def _check_timepoint(trial: TrialInfo, task: Task, read: Read, index: int, rt_id
     if signature.content_json is None:
         return found(*_legacy_state(trial, read, index, signature, stale))
     result, problems = evaluate_read(read, trial, index + 1)
-    compared = _compared(signature, signed_content(read, index + 1, result))
+    compared = _compared(signature, signed_content(read, index + 1, result,
+                                                   _read_format(signature)))
     if isinstance(compared, str):
         return found(SignatureState.CONTENT_CHANGED, compared)
     if result is None:

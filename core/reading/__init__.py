@@ -45,9 +45,12 @@ from core.reading.sign_summary import (
     signature_meaning,
 )
 from core.reading.signature import (
+    ADJUDICATION_FORMAT,
     ADJUDICATION_MEANING,
     AMEND_MEANING,
     LEGACY_FORMAT,
+    PHASELESS_FORMAT,
+    READ_FORMATS,
     RESIGN_MEANING,
     SIGN_MEANING,
     SIGNED_FORMAT,
@@ -79,9 +82,12 @@ from core.reading.workflow import (
 )
 
 __all__ = [
+    "ADJUDICATION_FORMAT",
     "ADJUDICATION_MEANING",
     "AMEND_MEANING",
     "LEGACY_FORMAT",
+    "PHASELESS_FORMAT",
+    "READ_FORMATS",
     "RESIGN_MEANING",
     "SIGNED_FORMAT",
     "SIGN_MEANING",

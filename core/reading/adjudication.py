@@ -104,7 +104,8 @@ def trigger_timepoints(triggers: Sequence[str], result_a: dict[str, Any],
     *triggers* are the strings ``discordance`` made ("progression_date: 2026-03-02 vs
     none"); the results are the two reads' ``mrecist-result/1`` data. A date trigger shows
     at each timepoint whose date it names; a timepoint's response at that timepoint; the
-    best overall response at the last timepoint compared, where it is decided.
+    best overall response at the last timepoint compared, where it is decided
+    (docs/reading.md §3, the triggers).
     """
     rows = list(result_a.get("timepoints", [])) or list(result_b.get("timepoints", []))
     by_date = {row["date"]: row["label"] for row in rows}

@@ -46,6 +46,14 @@ class SignedLesion:
     short_axis_mm: Decimal | None
     state: str | None
     seen: tuple[str, ...]
+    # Where each caliper was drawn, as the signature covers it (mrecist-signed/3): kind →
+    # (the series' phase, or None if not recorded; whether the image is or was lossy).
+    drawn_on: tuple[tuple[str, str | None, bool], ...] = ()
+
+    def phase_of(self, kind: str) -> tuple[str | None, bool]:
+        """(phase, lossy) of this lesion's caliper of *kind* ("viable", "total", …)."""
+        return next(((phase, lossy) for k, phase, lossy in self.drawn_on if k == kind),
+                    (None, False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +141,9 @@ def sign_summary(read: Read, index: int, result: Result) -> SignSummary:
                 total_mm=_decimal(calipers.get("total", {}).get("length_mm")),
                 short_axis_mm=_decimal(calipers.get("short_axis", {}).get("length_mm")),
                 state=None if finding is None else finding["state"],
-                seen=_seen(finding)))
+                seen=_seen(finding),
+                drawn_on=tuple((kind, drawn.get("phase"), bool(drawn.get("on_lossy_image")))
+                               for kind, drawn in calipers.items())))
     signed = content["result"]
     row = signed["timepoints"][timepoint.label]
     engine = next(tp for tp in result.timepoints if tp.label == timepoint.label)

@@ -4,7 +4,7 @@ A reader's signature of a timepoint covers that timepoint and every earlier one 
 lesion, caliper (both ends in pixels and in the patient, its image and frame, its length)
 and finding — and the response engine's result of the read through that timepoint,
 nothing recorded after it; an adjudicator's signature covers the adjudication it decides.
-Both are written in one canonical form, ``mrecist-signed/2`` (docs/signatures.md): JSON
+Both are written in one canonical form (docs/signatures.md): JSON
 with sorted keys, UTF-8, every number that is not an integer as a decimal string. Changing
 anything covered changes the digest, and the digest can be recomputed from the read
 whenever it is checked (21 CFR 11.70: a signature is linked to its record).
@@ -22,7 +22,7 @@ from typing import Any
 
 from core.criteria import Assessment, Result, case_to_data
 from core.model.clinical import CaseOptions, Criteria
-from core.model.reading import Caliper, Read
+from core.model.reading import Measurement, Read
 from core.reading.case import build_case
 
 SIGN_MEANING = "Author: I read this timepoint and am responsible for these assessments."
@@ -31,8 +31,14 @@ RESIGN_MEANING = ("Author: I reviewed this timepoint again after an earlier one 
                   "and am responsible for these assessments.")
 ADJUDICATION_MEANING = "Adjudicator: I selected this read as the subject's final read."
 
-SIGNED_FORMAT = "mrecist-signed/2"
+# A reader's timepoint is signed as mrecist-signed/3: /2 and each caliper's phase and lossy
+# flag (mRECIST measures on the arterial phase; a signature must cover where it measured).
+# Signatures made as /2 are checked against /2 content; the adjudicator's stays /2.
+SIGNED_FORMAT = "mrecist-signed/3"
+PHASELESS_FORMAT = "mrecist-signed/2"
+ADJUDICATION_FORMAT = "mrecist-signed/2"
 LEGACY_FORMAT = "mrecist-signed/1"
+READ_FORMATS = (SIGNED_FORMAT, PHASELESS_FORMAT)
 
 
 # -- canonical values ---------------------------------------------------------------------
@@ -102,8 +108,12 @@ def signed_sha256(content: Mapping[str, Any]) -> str:
 
 # -- what a reader's signature covers -----------------------------------------------------
 
-def _caliper(caliper: Caliper) -> dict[str, Any]:
-    return {
+def _caliper(measurement: Measurement, content_format: str) -> dict[str, Any]:
+    caliper = measurement.caliper
+    drawn_on = {} if content_format == PHASELESS_FORMAT else {
+        "phase": None if measurement.phase is None else measurement.phase.value,
+        "on_lossy_image": caliper.on_lossy_image}
+    return {**drawn_on,
         "length_mm": decimal_text(caliper.length_mm),
         "start_rc": [coordinate_text(v) for v in caliper.start_rc],
         "end_rc": [coordinate_text(v) for v in caliper.end_rc],
@@ -155,8 +165,12 @@ def _result(result: Result | None) -> dict[str, Any] | None:
     }
 
 
-def signed_content(read: Read, through: int, result: Result | None) -> dict[str, Any]:
+def signed_content(read: Read, through: int, result: Result | None,
+                   content_format: str = SIGNED_FORMAT) -> dict[str, Any]:
     """What a signature of the read's timepoint number *through* (1 = baseline) covers.
+
+    *content_format* is ``SIGNED_FORMAT`` for a new signature, or the format an existing
+    one was made in, to check it against what it covered then.
 
     Every timepoint up to and including it, each with the lesions first recorded there,
     its calipers and its findings (by label, never by store key), and *result*: the
@@ -183,7 +197,7 @@ def signed_content(read: Read, through: int, result: Result | None) -> dict[str,
         if m.timepoint_id in labels:
             calipers = blocks[labels[m.timepoint_id]]["calipers"]
             calipers.setdefault(lesion_labels[m.lesion_id], {})[m.kind.value] = \
-                _caliper(m.caliper)
+                _caliper(m, content_format)
     for f in read.findings:
         if f.timepoint_id in labels:
             blocks[labels[f.timepoint_id]]["findings"][lesion_labels[f.lesion_id]] = {
@@ -191,7 +205,9 @@ def signed_content(read: Read, through: int, result: Result | None) -> dict[str,
                 "arterial_enhancement": f.arterial_enhancement, "washout": f.washout,
                 "is_equivocal": f.is_equivocal,
                 "is_cytology_confirmed": f.is_cytology_confirmed}
-    return {"format": SIGNED_FORMAT, "signed": "read_timepoint", "subject": read.subject,
+    if content_format not in READ_FORMATS:
+        raise ValueError(f"no reader's signature is written as {content_format!r}")
+    return {"format": content_format, "signed": "read_timepoint", "subject": read.subject,
             "timepoint": timepoints[-1].label, "timepoints": blocks,
             "result": _result(result)}
 
@@ -215,7 +231,7 @@ def adjudication_content(subject: str, through_label: str, triggers: tuple[str, 
     """What the adjudicator's signature covers: the cycle, what fired, both results as
     shown (``mrecist-result/1``), the choice and the rationale (21 CFR 11.50, 11.70;
     docs/signatures.md §3)."""
-    return {"format": SIGNED_FORMAT, "signed": "adjudication", "subject": subject,
+    return {"format": ADJUDICATION_FORMAT, "signed": "adjudication", "subject": subject,
             "timepoint": through_label, "triggers": list(triggers),
             "results": {"A": _as_text(result_a), "B": _as_text(result_b)},
             "chosen": chosen, "rationale": rationale}

@@ -63,7 +63,7 @@ def test_both_reads_are_drawn_in_their_colours_and_compared(qtbot, screen):
 
 
 def test_the_decision_needs_a_choice_a_rationale_and_the_password(qtbot, screen, discordant):
-    store, adjudicator, task = discordant
+    store, adjudicator, _task = discordant
     assert not screen.sign_button.isEnabled()
     responder = "A" if screen.view.result_a["timepoints"][1]["overall_response"] == "PR" \
         else "B"

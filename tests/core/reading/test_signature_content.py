@@ -89,7 +89,7 @@ def test_a_signature_covers_its_timepoint_and_the_earlier_ones_only():
     assert caliper == {"length_mm": "40.00", "start_rc": ["20.0", "30.0"],
                        "end_rc": ["20.0", "70.0"], "start_xyz": ["10.0", "5.0", "-100.0"],
                        "end_xyz": ["50.0", "5.0", "-100.0"], "sop_instance_uid": "1.2.3.4",
-                       "frame": 0}
+                       "frame": 0, "phase": None, "on_lossy_image": False}
     assert baseline["timepoints"]["Baseline"]["lesions"]["T1"]["organ"] == "liver"
     assert "T1" not in _content(read, 2)["timepoints"]["Week 6"]["lesions"]
     json.loads(canonical_json(baseline))  # the text is JSON

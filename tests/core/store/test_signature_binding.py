@@ -125,7 +125,9 @@ def _documented_digest(read, through):
                 "end_rc": [_text(v) for v in c.end_rc],
                 "start_xyz": [_text(v) for v in c.start_xyz],
                 "end_xyz": [_text(v) for v in c.end_xyz],
-                "sop_instance_uid": c.sop_instance_uid, "frame": c.frame}
+                "sop_instance_uid": c.sop_instance_uid, "frame": c.frame,
+                "phase": None if m.phase is None else str(m.phase),
+                "on_lossy_image": c.on_lossy_image}
     for f in read.findings:
         if f.timepoint_id in label_of:
             timepoints[label_of[f.timepoint_id]]["findings"][lesion_label[f.lesion_id]] = {
@@ -138,7 +140,7 @@ def _documented_digest(read, through):
         return None if assessment is None else str(assessment.category)
 
     content = {
-        "format": "mrecist-signed/2", "signed": "read_timepoint", "subject": read.subject,
+        "format": "mrecist-signed/3", "signed": "read_timepoint", "subject": read.subject,
         "timepoint": kept[-1].label, "timepoints": timepoints,
         "result": {
             "criteria": "mRECIST",
@@ -502,3 +504,27 @@ def test_an_adjudication_signed_before_m007_is_still_checked(demo):
     (check,) = _checks(demo, CHANGED)
     assert (check.slot, check.problem) == (
         None, "the chosen result differs from what was signed (mrecist-signed/1)")
+
+
+def test_a_signature_written_as_mrecist_signed_2_still_verifies(demo, monkeypatch):
+    """Stores signed before the phase was covered keep valid signatures: each is compared
+    with the content in the format it was written in (docs/signatures.md §3.1)."""
+    import core.actions.reading as reading_actions
+    from core.actions.integrity import verify_signatures
+    from core.reading import PHASELESS_FORMAT, signed_content
+
+    def as_before(read, through, result, content_format=PHASELESS_FORMAT):
+        return signed_content(read, through, result, PHASELESS_FORMAT)
+
+    monkeypatch.setattr(reading_actions, "signed_content", as_before)
+    read_subject(demo.store, demo.reader1, "HCC-001", upto=1)
+    monkeypatch.undo()
+    checks = verify_signatures(demo.store)
+    assert checks
+    assert {check.state.value for check in checks} == {"valid"}
+    stored = json.loads(demo.store._rows("SELECT content_json FROM signatures")[0]
+                        ["content_json"])
+    assert stored["format"] == "mrecist-signed/2"
+    caliper = next(iter(next(iter(stored["timepoints"]["Baseline"]["calipers"].values()))
+                        .values()))
+    assert "phase" not in caliper

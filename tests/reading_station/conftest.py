@@ -1,4 +1,5 @@
-"""Review tests: the desktop and store helpers of the suite importable from here."""
+"""The reading station under attack (the review of #11): blinding, signing, keys, the idle
+lock. The desktop and store helpers of the suite are importable from here."""
 
 from __future__ import annotations
 
