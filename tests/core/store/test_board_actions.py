@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from store_demo_reading import PASSWORD, read_subject
@@ -156,3 +157,52 @@ def test_finals_adjudications_rate_and_agreement(demo):
     assert (board.adjudicated, board.decided, board.adjudication_rate) == (1, 2, 0.5)
     assert board.agreement == (ReaderAgreement("reader1", 1, 1),
                                ReaderAgreement("reader2", 0, 1))
+
+
+# -- the board's long work, on another thread --------------------------------------------
+
+def test_a_store_for_another_thread_acts_for_the_same_session(trial, small_ct_study,
+                                                              tmp_path):
+    import threading
+
+    from core.actions import find_series
+    from core.actions.importing import import_scanned
+    from core.actions.safekeeping import backup_store
+    from core.dicom.scan import scan
+    from core.store import open_store_read_only
+    from core.store.integrity import check_store
+
+    add_subject(trial.store, trial.coordinator, "HCC-007")
+    add_timepoint(trial.store, trial.coordinator, "HCC-007", "Baseline", dt.date(2026, 1, 5))
+    scanned = scan([small_ct_study.folder])
+    done: dict[str, object] = {}
+    heard: list[str] = []
+
+    def work() -> None:
+        with trial.store.for_thread() as mine:
+            done["import"] = import_scanned(mine, trial.coordinator, scanned,
+                                            subject="HCC-007", timepoint="Baseline",
+                                            progress=lambda _f, text: heard.append(text))
+            done["backup"] = backup_store(mine, trial.coordinator, tmp_path / "copy.sqlite")
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(60)
+    result = done["import"]
+    assert len(result.imported) == 4
+    assert {s.timepoint_label for s in result.imported} == {"Baseline"}
+    assert heard[0] == "importing HCC-007 Baseline: series 1 of 4"
+    # The session lives on after the thread's store closed; the import is in the store.
+    for series in result.imported:
+        assert find_series(trial.store, trial.coordinator, series.series_instance_uid)
+    backup = Path(str(done["backup"]))
+    with open_store_read_only(backup) as copy:
+        found = check_store(copy, [backup.with_name(backup.name + ".anchor")])
+    # Intact: chain, schema, replay, the file, the backup's anchor; the one finding is
+    # the checkpoint file a backup never has beside it.
+    assert found.chain.is_intact
+    assert found.anchors_checked == 1
+    assert [str(d) for d in found.discrepancies] == [
+        "anchors: checkpoint file copy.sqlite.anchors: no such anchor file; truncation "
+        "and re-hashing of the audit cannot be ruled out"]
+
