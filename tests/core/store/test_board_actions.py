@@ -206,3 +206,17 @@ def test_a_store_for_another_thread_acts_for_the_same_session(trial, small_ct_st
         "anchors: checkpoint file copy.sqlite.anchors: no such anchor file; truncation "
         "and re-hashing of the audit cannot be ruled out"]
 
+
+
+def test_the_same_reader_twice_is_refused_and_nothing_is_assigned(demo):
+    from core.actions import assign_readers
+    from core.errors import WorkflowError
+
+    add_subject(demo.store, demo.coordinator, "HCC-009")
+    with pytest.raises(WorkflowError, match="'reader1' already reads this subject; the two "
+                       "reads must be independent"):
+        assign_readers(demo.store, demo.coordinator, "HCC-009", "reader1", "reader1")
+    subject = coordinator_board(demo.store, demo.coordinator).subject("HCC-009")
+    assert (subject.reader_1, subject.reader_2) == (None, None)
+    tasks = assign_readers(demo.store, demo.coordinator, "HCC-009", "reader2", "reader1")
+    assert [(t.slot, t.reader_login) for t in tasks] == [(1, "reader2"), (2, "reader1")]
