@@ -35,7 +35,7 @@ _SUBJECT_ROLE = Qt.ItemDataRole.UserRole
 # Light cells with dark text: the board is read on screen and printed for an inspector.
 INK = "#1b1b1b"
 CELL_COLOURS = {
-    "not started": "#eeeeee",
+    "not started": "#e2e2e2",
     "in progress": "#fbe7b0",
     "signed": "#cfe8c4",
     "re-signature needed": "#f6c8bd",
@@ -50,7 +50,8 @@ BEST_COLUMN = "Best response"
 
 
 def _percent(agreed: int, total: int) -> str:
-    return f"{agreed}/{total} ({100 * agreed / total:.0f} %)" if total else f"{agreed}/{total}"
+    return (f"{agreed}/{total} ({100 * agreed / total:.0f} %)" if total
+            else "no adjudication decided yet")
 
 
 def _state(state: TimepointState | None) -> str:
@@ -63,7 +64,9 @@ def cell_lines(timepoint: BoardTimepoint) -> list[str]:
              f"R1 {_state(timepoint.read_1)}", f"R2 {_state(timepoint.read_2)}"]
     if timepoint.open_adjudication:
         lines.append(OPEN_ADJUDICATION)
-    if timepoint.final_response is not None:
+    if timepoint.final_response == "baseline":
+        lines.append("final (baseline)")
+    elif timepoint.final_response is not None:
         lines.append(f"final: {timepoint.final_response}")
     return lines
 
@@ -178,7 +181,7 @@ class CoordinatorBoard(QWidget):
         """Show *board*; the subject selected before stays selected."""
         keep = self.selected_subject()
         self._board = board
-        moment = (as_of or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+        moment = (as_of or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
         self.title.setText(f"{board.trial} · {board.criteria} · coordinator's board "
                            f"· as of {moment}")
         self.summary.setText(self._summary(board))
@@ -199,7 +202,7 @@ class CoordinatorBoard(QWidget):
             for column, label in enumerate(columns, start=len(FIXED_COLUMNS)):
                 timepoint = by_label.get(label)
                 if timepoint is None:
-                    self._set(row, column, "", subject.code)
+                    self._set(row, column, "—", subject.code)
                     continue
                 self._set(row, column, "\n".join(cell_lines(timepoint)), subject.code,
                           background=cell_colour(timepoint))
@@ -208,7 +211,7 @@ class CoordinatorBoard(QWidget):
                       font=bold)
         header = self.grid.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         self.grid.resizeRowsToContents()
         if keep is not None:
             self.select_subject(keep)
@@ -251,7 +254,8 @@ class CoordinatorBoard(QWidget):
     @staticmethod
     def _legend() -> str:
         def swatch(name: str, text: str) -> str:
-            return (f'<span style="background:{CELL_COLOURS[name]}; color:{INK}">'
+            return (f'<span style="background:{CELL_COLOURS[name]}; color:{INK}; '
+                    f'border:1px solid #999">'
                     f"&nbsp;{text}&nbsp;</span>")
         return ("R1, R2: reader 1, reader 2. &nbsp;" + " ".join(
             swatch(name, text) for name, text in (
