@@ -9,8 +9,9 @@ desktop, the CLI and scripts call these; none of them talks to the store's table
 Modules: ``reading`` (a reader's work), ``cycles`` (the dual-read decision inside a
 signature), ``adjudication``, ``setup`` (accounts, subjects, timepoints, series,
 assignment), ``accounts`` (passwords, resets, recovery, session idle time), ``reports``
-(progress, finals, case export), ``importing`` (DICOM into the trial), ``demo`` (the demo
-trial's registration and the complete demo store), ``worklist`` (a reader's worklist).
+(progress, finals, case export), ``board`` (the coordinator's board), ``importing``
+(DICOM into the trial), ``demo`` (the demo trial's registration and the complete demo
+store), ``worklist`` (a reader's worklist).
 """
 
 from core.actions.accounts import (
@@ -29,6 +30,7 @@ from core.actions.adjudication import (
     get_adjudication,
     open_adjudications,
 )
+from core.actions.board import coordinator_board
 from core.actions.outcome import ReadUpdate
 from core.actions.reading import (
     SignPreview,
@@ -54,6 +56,7 @@ from core.actions.setup import (
     add_timepoint,
     add_user,
     assign,
+    assign_readers,
     complete_series,
     find_series,
     list_subjects,
@@ -75,10 +78,12 @@ __all__ = [
     "adjudication_series",
     "amend_timepoint",
     "assign",
+    "assign_readers",
     "awaiting_resignature",
     "change_password",
     "clear_finding",
     "complete_series",
+    "coordinator_board",
     "delete_caliper",
     "delete_lesion",
     "earlier_decisions",

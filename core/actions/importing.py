@@ -232,9 +232,30 @@ def import_studies(
         return _import_scanned(store, session, result, subject, timepoint, phases, archives)
 
 
+def import_scanned(
+    store: Store,
+    session: Session,
+    result: ScanResult,
+    *,
+    subject: str | None = None,
+    timepoint: str | None = None,
+    progress: Progress | None = None,
+    limits: ZipLimits | None = None,
+) -> ImportResult:
+    """Import a scan already made and reviewed (the import dialog's, its phase choices
+    applied): as :func:`import_studies` without scanning again.
+
+    *progress* hears of each series as it is imported; the files are read again from
+    where the scan found them (zip archives reopened within *limits*).
+    """
+    with Archives(limits) as archives:
+        return _import_scanned(store, session, result, subject, timepoint, None, archives,
+                               progress)
+
+
 def _import_scanned(store: Store, session: Session, result: ScanResult, subject: str | None,
                     timepoint: str | None, phases: Mapping[SeriesKey, Phase] | None,
-                    archives: Archives) -> ImportResult:
+                    archives: Archives, progress: Progress | None = None) -> ImportResult:
     if phases:
         try:
             result = override_phases(result, phases)
@@ -244,6 +265,7 @@ def _import_scanned(store: Store, session: Session, result: ScanResult, subject:
     skipped: list[SkippedStudy] = []
     conflicts: list[SkippedSeries] = []
     images = image_folder(store)
+    total = max(1, len({series.series_instance_uid for series in result.series}))
     for study in result.studies:
         try:
             target = _map_study(store, session, study, subject, timepoint)
@@ -255,6 +277,10 @@ def _import_scanned(store: Store, session: Session, result: ScanResult, subject:
         for series in study.series:
             by_uid.setdefault(series.series_instance_uid, []).append(series)
         for parts in by_uid.values():
+            if progress is not None:
+                done_so_far = len(imported) + len(conflicts)
+                progress(done_so_far / total, f"importing {target.subject} "
+                         f"{target.timepoint_label}: series {done_so_far + 1} of {total}")
             done = _import_series(store, session, parts, study, target, images, archives)
             if isinstance(done, SkippedSeries):
                 conflicts.append(done)

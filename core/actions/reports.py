@@ -60,13 +60,13 @@ def final_results(store: Store, session: Session) -> tuple[FinalResult, ...]:
         for final in adjudications.current_finals(store):
             subject = trial_store.find_subject(store, final.subject)
             assert subject is not None, "a final result's subject exists"
-            problems = tuple(str(check) for check in _final_checks(store, subject)
+            problems = tuple(str(check) for check in final_checks(store, subject)
                              if not check.ok)
             out.append(dataclasses.replace(final, signature_problems=problems))
         return tuple(out)
 
 
-def _final_checks(store: Store, subject: Subject) -> tuple[SignatureCheck, ...]:
+def final_checks(store: Store, subject: Subject) -> tuple[SignatureCheck, ...]:
     """The checks of every signature the subject's current final result rests on."""
     found = adjudications.latest_final_task(store, subject.subject_id)
     if found is None:
@@ -107,7 +107,7 @@ def _final_read(store: Store, subject: Subject, entity: str) -> tuple[Read, int]
     task = reads.find_task(store, final[0])
     assert task is not None, "a final result's task exists"
     read = reads.load_read(store, task)
-    _refuse_unmatched(entity, _final_checks(store, subject))
+    _refuse_unmatched(entity, final_checks(store, subject))
     return read, (read.index_of(final[1]) or 0) + 1
 
 

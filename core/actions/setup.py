@@ -219,3 +219,19 @@ def assign(store: Store, session: Session, subject: str, reader_login: str,
         assert reader is not None
         return trial_store.insert_task(store, actor.user_id, found, reader.user_id,
                                        reader_login, slot)
+
+
+def assign_readers(store: Store, session: Session, subject: str, reader_1: str | None,
+                   reader_2: str | None) -> tuple[Task, ...]:
+    """Assign reader 1 and/or reader 2 of a subject in one transaction (``None`` leaves a
+    slot as it is): both are assigned, or, when either is refused, neither.
+
+    Raises
+    ------
+    WorkflowError
+        As :func:`assign` (the same person twice: "… already reads this subject; the two
+        reads must be independent"); nothing is assigned then.
+    """
+    with store.transaction():
+        return tuple(assign(store, session, subject, login, slot)
+                     for slot, login in ((1, reader_1), (2, reader_2)) if login is not None)

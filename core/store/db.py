@@ -69,6 +69,7 @@ class Store:
         self._anchored: tuple[int, str] | None = None
         self._tx_start: int | None = None
         self._read_only = False
+        self._shares_sessions = False  # a connection for another thread (for_thread)
         self.anchor_problem: str | None = None
 
     def __enter__(self) -> Store:
@@ -78,9 +79,30 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        """Close the connection; the file stays consistent whatever happens next."""
-        self._sessions.clear()
+        """Close the connection; the file stays consistent whatever happens next.
+
+        Closing a store of :meth:`for_thread` leaves the sessions live: they are the
+        first store's.
+        """
+        if not self._shares_sessions:
+            self._sessions.clear()
         self._db.close()
+
+    def for_thread(self) -> Store:
+        """The same store through a connection of its own, for long work on another thread.
+
+        Call it on that thread and close it there (an SQLite connection belongs to the
+        thread that made it). It accepts the sessions this store issued, so the work runs
+        as the same user through the same actions, each in its own transaction, as a
+        second process would (the write lock and busy timeout of ``transaction()``); it
+        mints no session of its own beyond what ``auth.login`` does.
+        """
+        if self._read_only:
+            raise StoreError(self.path, "opened read-only, to be checked: nothing is written")
+        twin = Store(self.path, _connect(self.path, self.busy_timeout_s), self.busy_timeout_s)
+        twin._sessions = self._sessions
+        twin._shares_sessions = True
+        return twin
 
     def _locked(self, error: sqlite3.OperationalError) -> StoreLockedError:
         return StoreLockedError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.model.board import ReaderAccount, ReadProgress
 from core.model.trial import ReaderProgress
 from core.store.db import Store
 
@@ -53,3 +54,50 @@ def awaiting_resignature(store: Store) -> tuple[tuple[str, int, str, str], ...]:
         "ORDER BY s.code, t.slot, tp.date")
     return tuple((row["code"], row["slot"], row["label"], row["resign_reason"])
                  for row in rows)
+
+
+def read_progress(store: Store) -> tuple[ReadProgress, ...]:
+    """Every read's state at every timepoint, and whether anything is recorded there.
+
+    Whether, never what: no lesion, caliper or finding leaves this query, only that one
+    exists (the coordinator's board, docs/reading.md §2).
+    """
+    rows = store._rows(
+        "SELECT rt.task_id, rt.timepoint_id, rt.status, rt.not_assessed, "
+        "rt.resign_reason IS NOT NULL AS stale, "
+        "(EXISTS (SELECT 1 FROM lesions l WHERE l.task_id = rt.task_id "
+        "         AND l.first_timepoint_id = rt.timepoint_id) "
+        " OR EXISTS (SELECT 1 FROM measurements m JOIN lesions l ON l.id = m.lesion_id "
+        "            WHERE l.task_id = rt.task_id AND m.timepoint_id = rt.timepoint_id) "
+        " OR EXISTS (SELECT 1 FROM findings f JOIN lesions l ON l.id = f.lesion_id "
+        "            WHERE l.task_id = rt.task_id AND f.timepoint_id = rt.timepoint_id)) "
+        "AS has_entries FROM read_timepoints rt ORDER BY rt.task_id, rt.timepoint_id")
+    return tuple(ReadProgress(row["task_id"], row["timepoint_id"], row["status"],
+                              bool(row["not_assessed"]), bool(row["stale"]),
+                              bool(row["has_entries"])) for row in rows)
+
+
+def adjudication_decisions(store: Store) -> tuple[tuple[str, str], ...]:
+    """(chosen reader's login, the other reader's login) of every decided adjudication."""
+    rows = store._rows(
+        "SELECT uc.login AS chosen, uo.login AS other FROM adjudications a "
+        "JOIN tasks kc ON kc.id = CASE a.chosen WHEN 'A' THEN a.task_a_id ELSE a.task_b_id END "
+        "JOIN tasks ko ON ko.id = CASE a.chosen WHEN 'A' THEN a.task_b_id ELSE a.task_a_id END "
+        "JOIN users uc ON uc.id = kc.reader_id JOIN users uo ON uo.id = ko.reader_id "
+        "WHERE a.status = 'decided' ORDER BY a.id")
+    return tuple((row["chosen"], row["other"]) for row in rows)
+
+
+def final_sources(store: Store) -> tuple[tuple[str, str], ...]:
+    """(subject, source) of every current final result ("concordant" or "adjudicated")."""
+    rows = store._rows(
+        "SELECT s.code, f.source FROM final_results f JOIN subjects s ON s.id = f.subject_id "
+        "WHERE f.is_superseded = 0 ORDER BY s.code, f.id")
+    return tuple((row["code"], row["source"]) for row in rows)
+
+
+def reader_accounts(store: Store) -> tuple[ReaderAccount, ...]:
+    """The active reader accounts, by login (who may be assigned)."""
+    rows = store._rows("SELECT login, display_name FROM users WHERE role = 'reader' "
+                       "AND is_active = 1 ORDER BY login")
+    return tuple(ReaderAccount(row["login"], row["display_name"]) for row in rows)

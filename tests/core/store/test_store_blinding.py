@@ -169,7 +169,10 @@ def test_an_open_store_offers_no_raw_entry_point(demo):
     public = {name for name in dir(demo.store) if not name.startswith("_")}
     assert public == {"anchor", "anchor_problem", "audit_head", "busy_timeout_s",
                       "foreign_key_problems", "pragma_messages",
-                      "close", "path", "snapshot", "transaction"}
+                      "close", "path", "snapshot", "transaction", "for_thread"}
+    # for_thread gives another Store of the same surface, for the same sessions: no more.
+    with demo.store.for_thread() as twin:
+        assert {name for name in dir(twin) if not name.startswith("_")} == public
     with demo.store.transaction() as inside, demo.store.snapshot() as read:
         assert (inside, read) == (None, None)
 

@@ -1,0 +1,232 @@
+"""The coordinator's screen: the board wired to the actions.
+
+Each button of ``widgets.coordinator_board`` is one action of ``core.actions`` (register a
+subject, add a timepoint, assign both readers in one transaction, import, back up); a
+refusal is shown in the store's own words through ``desktop.errors.reported_errors`` and
+the board is loaded again after every change. The import (files copied, series
+registered) and the backup run on a :class:`~desktop.workers.Worker` through a store
+connection of the worker thread's own (``Store.for_thread``), with a progress bar; the
+board stays usable meanwhile, its buttons disabled.
+
+The coordinator sees no image here: the import dialog lists series, never pixels, and the
+board holds no measurement (docs/reading.md §2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from core.actions import add_subject, add_timepoint, assign_readers, coordinator_board
+from core.actions.importing import ImportResult, import_scanned
+from core.actions.safekeeping import rotate_store_backups
+from core.dicom.scan import ScanResult
+from core.model.trial import Session
+from core.progress import Cancelled, Progress
+from core.store import Store
+from desktop.errors import reported_errors
+from desktop.import_dialog import ImportDialog
+from desktop.workers import Worker
+from widgets.board_dialogs import ImportTargetDialog
+from widgets.coordinator_board import CoordinatorBoard
+
+BACKUPS_SUFFIX = "-backups"
+
+
+def backup_folder(store: Store) -> Path:
+    """Where "Back up now" writes: ``<store name>-backups`` beside the store (keep a copy
+    off the machine too: docs/security.md §2)."""
+    return store.path.parent / f"{store.path.stem}{BACKUPS_SUFFIX}"
+
+
+def import_summary(result: ImportResult) -> str:
+    """One line per series imported or skipped, as the screen reports an import."""
+    lines = [f"imported {s.subject} {s.timepoint_label} {s.phase}: {s.n_files} files"
+             + (" (already imported)" if s.already_imported and not s.n_copied else "")
+             for s in result.imported]
+    lines += [f"skipped study {s.patient_id or '?'} {s.study_date or '?'}: {s.reason}"
+              for s in result.skipped]
+    lines += [f"skipped series {s.series_instance_uid}: {s.reason}"
+              for s in result.skipped_series]
+    return "\n".join(lines) or "nothing to import"
+
+
+class CoordinatorScreen(QWidget):
+    """The coordinator's board on a store, for one logged-in coordinator."""
+
+    def __init__(self, store: Store, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._session = session
+        self._worker: Worker | None = None
+        self.import_dialog: ImportDialog | None = None
+        self.target_dialog: ImportTargetDialog | None = None
+        # Where the files to import are: a folder dialog (tests give their own).
+        self.ask_paths: Callable[[], Sequence[Path]] = self._ask_folder
+        self.board = CoordinatorBoard()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setVisible(False)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.board, 1)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        self.board.subject_requested.connect(self.register_subject)
+        self.board.timepoint_requested.connect(self.add_timepoint)
+        self.board.assignment_requested.connect(self.assign_readers)
+        self.board.import_requested.connect(self.start_import)
+        self.board.backup_requested.connect(self.start_backup)
+        self.board.refresh_requested.connect(self.refresh)
+        self.refresh()
+
+    # -- the board ---------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Load the board again from the store."""
+        with reported_errors(self, "Coordinator's board"):
+            self.board.set_board(coordinator_board(self._store, self._session))
+
+    @property
+    def is_busy(self) -> bool:
+        """True while an import or a backup runs."""
+        return self._worker is not None
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+
+    # -- set-up, one action each -----------------------------------------------------
+    def register_subject(self, code: str) -> None:
+        """Register subject *code*; a refusal is shown as the store words it."""
+        with reported_errors(self, "Register subject"):
+            add_subject(self._store, self._session, code)
+            self._say(f"Subject {code} registered.")
+        self.refresh()
+        self.board.select_subject(code)
+
+    def add_timepoint(self, subject: str, label: str, date: dt.date,
+                      week: int | None) -> None:
+        """Add a timepoint to *subject*."""
+        with reported_errors(self, "Add timepoint"):
+            add_timepoint(self._store, self._session, subject, label, date, week)
+            self._say(f"Timepoint {label} ({date.isoformat()}) added to {subject}.")
+        self.refresh()
+
+    def assign_readers(self, subject: str, reader_1: str | None,
+                       reader_2: str | None) -> None:
+        """Assign the chosen readers of *subject*, both or neither."""
+        with reported_errors(self, "Assign readers"):
+            tasks = assign_readers(self._store, self._session, subject, reader_1, reader_2)
+            self._say("; ".join(f"{t.reader_login} is reader {t.slot} of {subject}"
+                                for t in tasks) + ".")
+        self.refresh()
+
+    # -- long work ---------------------------------------------------------------------
+    def _run(self, task: Callable[..., object], name: str, title: str,
+             done: Callable[[object], None]) -> None:
+        worker = Worker(task, name=name)  # type: ignore[arg-type]
+        self._worker = worker
+        self.board.set_busy(True)
+        self.progress.setValue(0)
+        self.progress.setFormat(title)
+        self.progress.setVisible(True)
+
+        def progressed(fraction: float, message: str) -> None:
+            self.progress.setValue(int(fraction * 1000))
+            self.progress.setFormat(message)
+
+        def ended() -> None:
+            worker.release()
+            self._worker = None
+            self.progress.setVisible(False)
+            self.board.set_busy(False)
+
+        def finished(value: object) -> None:
+            ended()
+            done(value)
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            ended()
+            self._say(f"{title} failed.")
+            with reported_errors(self, title):
+                raise exc
+            self.refresh()
+
+        worker.progress.connect(progressed)
+        worker.finished.connect(finished)
+        worker.failed.connect(failed)
+        worker.start()
+
+    def wait(self, timeout_s: float = 60.0) -> bool:
+        """Block until the running import or backup has ended (tests); True if it has."""
+        return self._worker is None or self._worker.wait(timeout_s)
+
+    # backup
+    def start_backup(self) -> None:
+        """Back up the store into :func:`backup_folder`, off the GUI thread."""
+        if self.is_busy:
+            return
+        store, session, folder = self._store, self._session, backup_folder(self._store)
+
+        def task(*, progress: Progress, is_cancelled: Cancelled) -> Path:
+            progress(0.0, "backing up the store…")
+            with store.for_thread() as mine:
+                return rotate_store_backups(mine, session, folder)
+
+        self._run(task, "store-backup", "Back up now",
+                  lambda made: self._say(f"Backup written: {made}"))
+
+    # import
+    def _ask_folder(self) -> Sequence[Path]:
+        chosen = QFileDialog.getExistingDirectory(self, "Import DICOM: choose a folder")
+        return [Path(chosen)] if chosen else []
+
+    def start_import(self, subject: str | None = None) -> None:
+        """Ask for files, scan and review them (the import dialog), then ask where they
+        go and import them off the GUI thread."""
+        if self.is_busy:
+            return
+        paths = list(self.ask_paths())
+        if not paths:
+            return
+        dialog = ImportDialog(paths, self)
+        self.import_dialog = dialog
+        dialog.accepted.connect(lambda: self._ask_target(dialog, subject))
+        dialog.open()
+        dialog.start_scan()
+
+    def _ask_target(self, dialog: ImportDialog, subject: str | None) -> None:
+        reviewed = dialog.reviewed_result()
+        self.import_dialog = None
+        board = self.board.board
+        if reviewed is None or board is None:
+            return
+        studies = ", ".join(f"{s.patient_id or '?'} {s.study_date or '?'}"
+                            for s in reviewed.studies)
+        target = ImportTargetDialog(board.subjects, subject,
+                                    f"{len(reviewed.series)} series of {studies}", self)
+        self.target_dialog = target
+        target.accepted.connect(lambda: self._import(reviewed, *target.target()))
+        target.finished.connect(lambda _code: setattr(self, "target_dialog", None))
+        target.open()
+
+    def _import(self, reviewed: ScanResult, subject: str | None,
+                timepoint: str | None) -> None:
+        store, session = self._store, self._session
+        task = partial(_import_task, store, session, reviewed, subject, timepoint)
+        self._run(task, "dicom-import", "Import DICOM",
+                  lambda result: self._say(import_summary(result)))  # type: ignore[arg-type]
+
+
+def _import_task(store: Store, session: Session, reviewed: ScanResult, subject: str | None,
+                 timepoint: str | None, *, progress: Progress,
+                 is_cancelled: Cancelled) -> ImportResult:
+    with store.for_thread() as mine:
+        return import_scanned(mine, session, reviewed, subject=subject, timepoint=timepoint,
+                              progress=progress)
