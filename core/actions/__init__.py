@@ -8,7 +8,8 @@ desktop, the CLI and scripts call these; none of them talks to the store's table
 
 Modules: ``reading`` (a reader's work), ``cycles`` (the dual-read decision inside a
 signature), ``adjudication``, ``setup`` (accounts, subjects, timepoints, series,
-assignment), ``accounts`` (passwords, resets, recovery, session idle time), ``reports``
+assignment), ``accounts`` (passwords, resets, recovery, session idle time), ``admin`` (the
+admin's screens: accounts, roles, the audit trail), ``reports``
 (progress, finals, case export), ``importing`` (DICOM into the trial), ``demo`` (the demo
 trial's registration and the complete demo store), ``worklist`` (a reader's worklist).
 """
@@ -27,6 +28,13 @@ from core.actions.adjudication import (
     awaiting_resignature,
     get_adjudication,
     open_adjudications,
+)
+from core.actions.admin import (
+    audit_trail,
+    deactivate_user,
+    list_users,
+    reactivate_user,
+    set_role,
 )
 from core.actions.outcome import ReadUpdate
 from core.actions.reading import (
@@ -74,10 +82,12 @@ __all__ = [
     "adjudication_series",
     "amend_timepoint",
     "assign",
+    "audit_trail",
     "awaiting_resignature",
     "change_password",
     "clear_finding",
     "complete_series",
+    "deactivate_user",
     "delete_caliper",
     "delete_lesion",
     "export_case",
@@ -89,9 +99,11 @@ __all__ = [
     "list_series",
     "list_subjects",
     "list_timepoints",
+    "list_users",
     "must_change_password",
     "my_tasks",
     "open_adjudications",
+    "reactivate_user",
     "read_state",
     "record_finding",
     "recover_admin",
@@ -99,6 +111,7 @@ __all__ = [
     "save_caliper",
     "session_idle_minutes",
     "set_not_assessed",
+    "set_role",
     "set_series_phase",
     "set_session_idle_minutes",
     "sign_preview",
