@@ -108,13 +108,16 @@ def set_role(store: Store, session: Session, login: str, role: Role | str) -> No
 
 def audit_trail(store: Store, session: Session, *, user: str | None = None,
                 subject: str | None = None, action: str | None = None,
-                limit: int = DEFAULT_PAGE_ROWS, offset: int = 0) -> AuditPage:
+                limit: int = DEFAULT_PAGE_ROWS, offset: int = 0,
+                at_row: int | None = None) -> AuditPage:
     """One page of the audit trail, newest first, filtered by acting login, subject code
     and action (admin only).
 
     Each row says who, when, what and on which subject, and summarises the change without
     any secret and without the values of a read (``core.reading.audit_summary``): the
-    admin is not a reader (docs/reading.md §2).
+    admin is not a reader (docs/reading.md §2). With *at_row* (an audit row id, such as
+    the first broken row of a check) the page is the one holding that row, or the nearest
+    older one, instead of *offset*.
 
     Raises
     ------
@@ -140,6 +143,10 @@ def audit_trail(store: Store, session: Session, *, user: str | None = None,
         records = audit.records(store, user_id=user_id, action=action)
         if subject is not None:
             records = tuple(record for record in records if record.subject == subject)
+        if at_row is not None:
+            index = next((i for i, record in enumerate(records) if record.audit_id <= at_row),
+                         max(len(records) - 1, 0))
+            offset = index // limit * limit
         users = tuple(summary.login for summary in auth.user_summaries(store))
         subjects = tuple(found.code for found in trial_store.all_subjects(store))
         actions = audit.actions(store)

@@ -18,6 +18,7 @@ from pathlib import Path
 from core.actions._access import authorize
 from core.actions.integrity import SignatureCheck, SignatureState, verify_signatures
 from core.errors import CoreError, PermissionDeniedError, StoreError
+from core.model.admin import RecordVerdict
 from core.model.reading import Role
 from core.model.trial import AuditAnchor, LastCheck, Session
 from core.store import Store, audit, open_store_read_only
@@ -180,6 +181,37 @@ def verify_store_file(path: Path, anchor_files: Sequence[Path] = ()) -> RecordCh
         return verify_store(opened, anchor_files)
     finally:
         opened.close()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def record_verdict(check: RecordCheck) -> RecordVerdict:
+    """*check* worded for a screen, as ``mrecist audit verify`` words it: the first broken
+    row of the chain, then every other finding (tables, rows and columns, never values)."""
+    stored = check.store
+    if check.is_intact:
+        tail = (f"; the {stored.unanchored_rows} newest rows not yet anchored"
+                if stored.unanchored_rows else "")
+        return RecordVerdict(True, f"Intact: audit chain of {stored.audit_rows} rows, schema, "
+                             f"tables, {_count(len(check.signatures), 'signature')} and "
+                             f"{_count(stored.anchors_checked, 'anchor')}{tail}.",
+                             tuple(w.without_values() for w in check.awaiting_resignature))
+    findings = []
+    chain = stored.chain
+    if not chain.is_intact:
+        findings.append(f"audit row {chain.first_broken_id}: {chain.reason} (rows before it "
+                        f"are intact: {chain.rows_checked})")
+    findings += [str(found) for found in stored.discrepancies]
+    findings += [f"signature of {signature.without_values()}"
+                 for signature in check.tampered_signatures]
+    if check.signatures_unchecked is not None:
+        findings.append(f"signatures could not be checked: {check.signatures_unchecked}")
+    headline = (f"Not intact: {_count(check.findings, 'finding')}"
+                + (f"; the chain first breaks at audit row {chain.first_broken_id}"
+                   if not chain.is_intact else "") + ".")
+    return RecordVerdict(False, headline, tuple(findings), chain.first_broken_id)
 
 
 def record_check(store: Store, session: Session, check: RecordCheck) -> None:

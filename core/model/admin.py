@@ -100,3 +100,17 @@ class AuditPage:
     def has_previous(self) -> bool:
         """True when rows precede this page."""
         return self.offset > 0
+
+
+@dataclass(frozen=True, slots=True)
+class RecordVerdict:
+    """The outcome of a check of the record, worded for a screen (never a value).
+
+    *first_broken_row* is the audit row where the chain first fails, if it does; each of
+    *findings* names a table, row or column and why, as ``mrecist audit verify`` does.
+    """
+
+    is_intact: bool
+    headline: str
+    findings: tuple[str, ...] = ()
+    first_broken_row: int | None = None

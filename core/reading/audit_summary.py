@@ -5,9 +5,10 @@ docs/security.md §2): whoever holds the OS account that owns the store holds th
 and the application does not add a second way to the readers' work. So the summary of a
 row of an account, a setting, a subject, a timepoint, a series or an assignment shows its
 values; a row of a read (a lesion, a caliper, a finding, a timepoint's state, a signature,
-an amendment, an adjudication, a final result, a key image) names the columns that
-changed, never what they hold. Secret columns (a password hash, recorded as its digest)
-and the digest standing for an unknown login are named, never shown.
+an amendment, an adjudication, a final result, a key image) says only that it was created
+or removed, or which columns changed, never what they hold. Secret columns (a password
+hash, recorded as its digest) are named, never shown; the digest standing for an unknown
+login is left out.
 """
 
 from __future__ import annotations
@@ -75,11 +76,15 @@ def audit_summary(record: AuditRecord) -> str:
     after = record.after if isinstance(record.after, Mapping) else None
     if record.entity in SHOWN_ENTITIES:
         text = ", ".join(_shown_parts(before, after))
+    elif before is None and after is not None:
+        text = f"new {record.entity} ({WITHHELD})"
+    elif after is None and before is not None:
+        text = f"{record.entity} removed ({WITHHELD})"
     else:
         columns = sorted(key for key in set(before or {}) | set(after or {})
                          if key not in _QUIET_KEYS)
-        text = (f"{', '.join(_named(key) for key in columns)} ({WITHHELD})" if columns
-                else "")
+        text = (f"changed {', '.join(_named(key) for key in columns)} ({WITHHELD})"
+                if columns else "")
     if len(text) > MAX_SUMMARY_CHARS:
         text = text[:MAX_SUMMARY_CHARS - 1] + "…"
     return text
