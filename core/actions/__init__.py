@@ -8,10 +8,11 @@ desktop, the CLI and scripts call these; none of them talks to the store's table
 
 Modules: ``reading`` (a reader's work), ``cycles`` (the dual-read decision inside a
 signature), ``adjudication``, ``setup`` (accounts, subjects, timepoints, series,
-assignment), ``accounts`` (passwords, resets, recovery, session idle time), ``reports``
-(progress, finals, case export), ``board`` (the coordinator's board), ``importing``
-(DICOM into the trial), ``demo`` (the demo trial's registration and the complete demo
-store), ``worklist`` (a reader's worklist).
+assignment), ``accounts`` (passwords, resets, recovery, session idle time), ``admin`` (the
+admin's screens: accounts, roles, the audit trail), ``reports`` (progress, finals, case
+export), ``board`` (the coordinator's board), ``importing`` (DICOM into the trial),
+``demo`` (the demo trial's registration and the complete demo store), ``worklist`` (a
+reader's worklist).
 """
 
 from core.actions.accounts import (
@@ -29,6 +30,13 @@ from core.actions.adjudication import (
     earlier_decisions,
     get_adjudication,
     open_adjudications,
+)
+from core.actions.admin import (
+    audit_trail,
+    deactivate_user,
+    list_users,
+    reactivate_user,
+    set_role,
 )
 from core.actions.board import coordinator_board
 from core.actions.outcome import ReadUpdate
@@ -79,11 +87,13 @@ __all__ = [
     "amend_timepoint",
     "assign",
     "assign_readers",
+    "audit_trail",
     "awaiting_resignature",
     "change_password",
     "clear_finding",
     "complete_series",
     "coordinator_board",
+    "deactivate_user",
     "delete_caliper",
     "delete_lesion",
     "earlier_decisions",
@@ -96,9 +106,11 @@ __all__ = [
     "list_series",
     "list_subjects",
     "list_timepoints",
+    "list_users",
     "must_change_password",
     "my_tasks",
     "open_adjudications",
+    "reactivate_user",
     "read_state",
     "record_finding",
     "recover_admin",
@@ -106,6 +118,7 @@ __all__ = [
     "save_caliper",
     "session_idle_minutes",
     "set_not_assessed",
+    "set_role",
     "set_series_phase",
     "set_session_idle_minutes",
     "sign_preview",

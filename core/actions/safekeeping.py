@@ -9,16 +9,19 @@ coordinator's screen shows when the store was last checked and what was found
 
 from __future__ import annotations
 
+import secrets
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.actions._access import authorize
 from core.actions.integrity import SignatureCheck, SignatureState, verify_signatures
-from core.errors import CoreError, StoreError
+from core.errors import CoreError, PermissionDeniedError, StoreError
+from core.model.admin import RecordVerdict
 from core.model.reading import Role
 from core.model.trial import AuditAnchor, LastCheck, Session
-from core.store import Store, audit
+from core.store import Store, audit, open_store_read_only
 from core.store.backup import DEFAULT_KEEP, backup, rotate_backups
 from core.store.db import ANCHOR_COPY_SETTING
 from core.store.integrity import StoreCheck, check_store
@@ -41,6 +44,62 @@ def rotate_store_backups(store: Store, session: Session, folder: Path,
         audit.record(store, user.user_id, "backup", "audit", None, None,
                      {"folder": folder.name, "keep": keep})
     return rotate_backups(store, folder, keep)
+
+
+@dataclass(frozen=True, slots=True)
+class BackupOrder:
+    """A rotating backup authorised and audited, to be written on any thread
+    (``write_ordered_backup``): the store's own connection belongs to the thread that
+    opened it. Only ``order_backup`` issues one, and each is carried out once."""
+
+    store_path: Path
+    folder: Path
+    keep: int
+    _token: str = field(repr=False, compare=False)
+
+
+_issued_orders: set[str] = set()
+_orders_lock = threading.Lock()
+
+
+def order_backup(store: Store, session: Session, folder: Path,
+                 keep: int = DEFAULT_KEEP) -> BackupOrder:
+    """Authorise and audit a rotating backup into *folder* (admin or coordinator), as
+    ``rotate_store_backups`` does, for ``write_ordered_backup`` to write elsewhere."""
+    user = authorize(store, session, Role.ADMIN, Role.COORDINATOR)
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
+        raise StoreError(folder, f"keep a whole number of backups (0: all), not {keep!r}")
+    with store.transaction():
+        audit.record(store, user.user_id, "backup", "audit", None, None,
+                     {"folder": folder.name, "keep": keep})
+    token = secrets.token_hex(16)
+    with _orders_lock:
+        _issued_orders.add(token)
+    return BackupOrder(store.path, folder, keep, token)
+
+
+def write_ordered_backup(order: BackupOrder) -> Path:
+    """Write the backup *order* asks for through a read-only connection of this thread,
+    keeping the newest ``order.keep``; return the new file.
+
+    Raises
+    ------
+    PermissionDeniedError
+        The order was not issued by ``order_backup``, or was carried out already.
+    StoreError
+        The store cannot be opened, or the backup cannot be written or fails its check.
+    """
+    with _orders_lock:
+        issued = order._token in _issued_orders
+        _issued_orders.discard(order._token)
+    if not issued:
+        raise PermissionDeniedError(f"backup into {order.folder}", "not ordered by "
+                                    "order_backup, or carried out already")
+    source = open_store_read_only(order.store_path)
+    try:
+        return rotate_backups(source, order.folder, order.keep)
+    finally:
+        source.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +154,72 @@ def verify_store(store: Store, anchor_files: Sequence[Path] = (), *,
     if not record:
         return check
     with store.transaction():
-        audit.record(store, None, "verify", "audit", None, None, {
-            "intact": check.is_intact, "audit_rows": result.audit_rows,
-            "anchors": result.anchors_checked, "discrepancies": check.findings,
-            "signatures": len(signatures),
-            "awaiting_resignature": len(check.awaiting_resignature)})
+        _record_check(store, None, check)
     return check
+
+
+def _record_check(store: Store, user_id: int | None, check: RecordCheck) -> None:
+    audit.record(store, user_id, "verify", "audit", None, None, {
+        "intact": check.is_intact, "audit_rows": check.store.audit_rows,
+        "anchors": check.store.anchors_checked, "discrepancies": check.findings,
+        "signatures": len(check.signatures),
+        "awaiting_resignature": len(check.awaiting_resignature)})
+
+
+def verify_store_file(path: Path, anchor_files: Sequence[Path] = ()) -> RecordCheck:
+    """``verify_store`` on the store file at *path*, opened read-only on this thread and
+    closed again: a screen runs it off its own thread, where the store's connection
+    cannot go. Nothing is written; like ``mrecist audit verify`` it needs no log-in.
+
+    Raises
+    ------
+    StoreError
+        No store at *path*, or one that cannot be opened to be checked.
+    """
+    opened = open_store_read_only(path)
+    try:
+        return verify_store(opened, anchor_files)
+    finally:
+        opened.close()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def record_verdict(check: RecordCheck) -> RecordVerdict:
+    """*check* worded for a screen, as ``mrecist audit verify`` words it: the first broken
+    row of the chain, then every other finding (tables, rows and columns, never values)."""
+    stored = check.store
+    if check.is_intact:
+        tail = (f"; the {stored.unanchored_rows} newest rows not yet anchored"
+                if stored.unanchored_rows else "")
+        return RecordVerdict(True, f"Intact: audit chain of {stored.audit_rows} rows, schema, "
+                             f"tables, {_count(len(check.signatures), 'signature')} and "
+                             f"{_count(stored.anchors_checked, 'anchor')}{tail}.",
+                             tuple(w.without_values() for w in check.awaiting_resignature))
+    findings = []
+    chain = stored.chain
+    if not chain.is_intact:
+        findings.append(f"audit row {chain.first_broken_id}: {chain.reason} (rows before it "
+                        f"are intact: {chain.rows_checked})")
+    findings += [str(found) for found in stored.discrepancies]
+    findings += [f"signature of {signature.without_values()}"
+                 for signature in check.tampered_signatures]
+    if check.signatures_unchecked is not None:
+        findings.append(f"signatures could not be checked: {check.signatures_unchecked}")
+    headline = (f"Not intact: {_count(check.findings, 'finding')}"
+                + (f"; the chain first breaks at audit row {chain.first_broken_id}"
+                   if not chain.is_intact else "") + ".")
+    return RecordVerdict(False, headline, tuple(findings), chain.first_broken_id)
+
+
+def record_check(store: Store, session: Session, check: RecordCheck) -> None:
+    """Record the outcome of a check made on another connection (admin or coordinator),
+    so the coordinator's status shows when the store was last checked."""
+    with store.transaction():
+        user = authorize(store, session, Role.ADMIN, Role.COORDINATOR)
+        _record_check(store, user.user_id, check)
 
 
 def last_check(store: Store, session: Session) -> LastCheck | None:

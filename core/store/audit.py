@@ -13,10 +13,29 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from core.model.admin import AuditRecord
 from core.store.chain import GENESIS_HASH, digest, row_hash, to_json
 from core.store.db import Store, utc_now
 
-__all__ = ["GENESIS_HASH", "AuditVerdict", "digest", "latest", "record", "to_json", "verify"]
+__all__ = ["GENESIS_HASH", "AuditVerdict", "actions", "digest", "latest", "record", "records",
+           "to_json", "verify"]
+
+# How the audit links an entity's row to its subject: the column of its creation row that
+# names its parent, and the parent's entity. ``images`` rows are audited per series (their
+# entity id is the series id); a signature names what it signs in its own columns.
+_PARENTS: dict[str, tuple[str, str]] = {
+    "timepoint": ("subject_id", "subject"),
+    "task": ("subject_id", "subject"),
+    "adjudication": ("subject_id", "subject"),
+    "final_result": ("subject_id", "subject"),
+    "series": ("timepoint_id", "timepoint"),
+    "read_timepoint": ("task_id", "task"),
+    "lesion": ("task_id", "task"),
+    "measurement": ("lesion_id", "lesion"),
+    "finding": ("lesion_id", "lesion"),
+    "amendment": ("read_timepoint_id", "read_timepoint"),
+    "key_image": ("measurement_id", "measurement"),
+}
 
 
 def record(
@@ -89,3 +108,82 @@ def latest(store: Store, action: str, entity: str) -> tuple[str, Any] | None:
     if row is None:
         return None
     return row["utc"], json.loads(row["after_json"]) if row["after_json"] else None
+
+
+def _loaded(text: str | None) -> Any:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:  # a row edited behind the application's back: shown as it is
+        return {"unreadable": text[:60]}
+
+
+class _Subjects:
+    """The subject of each audited row, from the audit's own creation rows (so a row
+    deleted since, a lesion removed by its reader, still names its subject)."""
+
+    def __init__(self) -> None:
+        self._parent: dict[tuple[str, int], tuple[str, int]] = {}
+        self._codes: dict[int, str] = {}
+
+    def learn(self, entity: str, entity_id: int | None, after: Any) -> None:
+        if entity_id is None or not isinstance(after, dict):
+            return
+        if entity == "subject" and isinstance(after.get("code"), str):
+            self._codes[entity_id] = after["code"]
+        elif entity == "signature":
+            signed, signed_id = after.get("entity"), after.get("entity_id")
+            if isinstance(signed, str) and isinstance(signed_id, int):
+                self._parent[("signature", entity_id)] = (signed, signed_id)
+        elif entity == "images":
+            self._parent[("images", entity_id)] = ("series", entity_id)
+        elif entity in _PARENTS:
+            column, parent = _PARENTS[entity]
+            parent_id = after.get(column)
+            if isinstance(parent_id, int):
+                self._parent.setdefault((entity, entity_id), (parent, parent_id))
+
+    def of(self, entity: str, entity_id: int | None) -> str | None:
+        if entity_id is None:
+            return None
+        key = (entity, entity_id)
+        for _ in range(8):  # key_image > measurement > lesion > task > subject at most
+            if key[0] == "subject":
+                return self._codes.get(key[1])
+            found = self._parent.get(key)
+            if found is None:
+                return None
+            key = found
+        return None
+
+
+def records(store: Store, *, user_id: int | None = None,
+            action: str | None = None) -> tuple[AuditRecord, ...]:
+    """Every audit row, newest first, with its acting login and subject; only the rows of
+    *user_id* and of *action* when given (inside the caller's snapshot)."""
+    rows = store._rows(
+        "SELECT a.id, a.utc, a.user_id, a.action, a.entity, a.entity_id, a.before_json, "
+        "a.after_json, u.login FROM audit a LEFT JOIN users u ON u.id = a.user_id "
+        "ORDER BY a.id")
+    subjects = _Subjects()
+    found = []
+    for row in rows:
+        after = _loaded(row["after_json"])
+        subjects.learn(row["entity"], row["entity_id"], after)
+        if user_id is not None and row["user_id"] != user_id:
+            continue
+        if action is not None and row["action"] != action:
+            continue
+        found.append(AuditRecord(row["id"], row["utc"], row["login"], row["action"],
+                                 row["entity"], row["entity_id"],
+                                 _loaded(row["before_json"]), after,
+                                 subjects.of(row["entity"], row["entity_id"])))
+    found.reverse()
+    return tuple(found)
+
+
+def actions(store: Store) -> tuple[str, ...]:
+    """Every action the audit holds, in alphabetical order."""
+    return tuple(row["action"] for row in
+                 store._rows("SELECT DISTINCT action FROM audit ORDER BY action"))

@@ -30,6 +30,7 @@ from core.errors import (
     CoreError,
     PermissionDeniedError,
 )
+from core.model.admin import UserSummary
 from core.model.reading import Role
 from core.model.trial import Session, User
 from core.store import audit, ledger
@@ -270,6 +271,70 @@ def set_own_password(store: Store, session: Session, password: str,
                   {"password_hash": new_hash, "must_change_password": 0},
                   action="change_password")
     store._sessions.rebind(session.token, new_hash)
+
+
+def user_summaries(store: Store) -> tuple[UserSummary, ...]:
+    """Every account in login order, with its last successful log-in (never a hash)."""
+    rows = store._rows(
+        "SELECT u.*, (SELECT MAX(a.utc) FROM audit a WHERE a.entity = 'user' "
+        "AND a.entity_id = u.id AND a.action = 'login') AS last_login_utc "
+        "FROM users u ORDER BY u.login")
+    return tuple(UserSummary(row["id"], row["login"], row["display_name"], Role(row["role"]),
+                             bool(row["is_active"]), bool(row["is_locked"]),
+                             bool(row["must_change_password"]), int(row["failed_logins"]),
+                             row["created_utc"], row["last_login_utc"]) for row in rows)
+
+
+def existing_user(store: Store, login_name: str) -> User:
+    """The account with *login_name*.
+
+    Raises
+    ------
+    AuthenticationError
+        If there is none.
+    """
+    user = find_user(store, login_name)
+    if user is None:
+        raise AuthenticationError(_shown(login_name), "no such user")
+    return user
+
+
+def active_admins(store: Store) -> tuple[str, ...]:
+    """Logins of the active admin accounts."""
+    return tuple(row["login"] for row in store._rows(
+        "SELECT login FROM users WHERE role = 'admin' AND is_active = 1 ORDER BY login"))
+
+
+def work_on_record(store: Store, user_id: int) -> tuple[str, ...]:
+    """What the record holds of a user's part in the trial: reading tasks, adjudications,
+    signatures (each named once, in that order)."""
+    found = []
+    for what, sql in (
+            ("reading tasks", "SELECT 1 FROM tasks WHERE reader_id = ? LIMIT 1"),
+            ("adjudications", "SELECT 1 FROM adjudications WHERE adjudicator_id = ? LIMIT 1"),
+            ("signatures", "SELECT 1 FROM signatures WHERE user_id = ? LIMIT 1")):
+        if store._row(sql, (user_id,)) is not None:
+            found.append(what)
+    return tuple(found)
+
+
+def set_active(store: Store, actor_id: int, login_name: str, active: bool,
+               reason: str) -> None:
+    """Deactivate or reactivate an account, with the reason (inside the caller's
+    transaction; whether it may is the caller's rule). A deactivated account's sessions
+    end: here at once, in other processes at their next call (``session_user``)."""
+    user = existing_user(store, login_name)
+    ledger.update(store, actor_id, "user", user.user_id, {"is_active": int(active)},
+                  action="reactivate" if active else "deactivate", note={"reason": reason})
+    if not active:
+        store._sessions.end_user(user.user_id)
+
+
+def set_role(store: Store, actor_id: int, login_name: str, role: Role) -> None:
+    """Change an account's role (inside the caller's transaction; the caller's rule)."""
+    user = existing_user(store, login_name)
+    ledger.update(store, actor_id, "user", user.user_id, {"role": Role(role).value},
+                  action="set_role")
 
 
 # -- settings (core.store.settings) ---------------------------------------------------------

@@ -83,6 +83,13 @@ class SessionRegistry:
             return False
         return self._entries.pop(_digest(token), None) is not None
 
+    def end_user(self, user_id: int) -> int:
+        """End every session of *user_id* (the account was deactivated); how many ended."""
+        ended = [key for key, entry in self._entries.items() if entry.user_id == user_id]
+        for key in ended:
+            del self._entries[key]
+        return len(ended)
+
     def clear(self) -> None:
         """End every session (the store is closing)."""
         self._entries.clear()
