@@ -86,6 +86,10 @@ class CoordinatorScreen(QWidget):
         self.board.refresh_requested.connect(self.refresh)
         self.refresh()
 
+    def set_session(self, session: Session) -> None:
+        """Continue under the coordinator's new log-in (after the idle lock)."""
+        self._session = session
+
     # -- the board ---------------------------------------------------------------------
     def refresh(self) -> None:
         """Load the board again from the store."""

@@ -44,14 +44,17 @@ from core.errors import CoreError, DicomImportError
 from core.model.display import WindowPreset
 from core.model.imaging import DISPLAY_ORDER, StudyRef
 from core.model.reading import Role
-from core.model.trial import AdjudicationTask
+from core.model.trial import AdjudicationTask, Session
 from core.model.volume import Volume
 from core.model.worklist import WorklistEntry, WorklistTimepoint
 from core.progress import Progress
 from core.store import trial_info
 from desktop import last_place
 from desktop.adjudication_view import AdjudicationScreen
+from desktop.admin_screen import AdminScreen
 from desktop.background_load import BackgroundLoad, Job, LoadCancelled
+from desktop.backup_timer import BackupScheduler, default_backup_folder
+from desktop.coordinator_screen import CoordinatorScreen
 from desktop.errors import reported_errors
 from desktop.import_dialog import ImportDialog
 from desktop.login_dialog import ChangePasswordDialog, LoginDialog
@@ -136,6 +139,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._centre)
         self.reading_view: ReadingView | None = None
         self.adjudication_screen: AdjudicationScreen | None = None
+        # The coordinator's board or the admin's screens: one at a time, for the role.
+        self.role_screen: CoordinatorScreen | AdminScreen | None = None
+        self.backups: BackupScheduler | None = None
 
         self.browser = StudyBrowser()
         self.browser.study_selected.connect(self.open_study)
@@ -312,6 +318,10 @@ class MainWindow(QMainWindow):
         who = f"{session.display_name} ({session.login}, {session.role.value})"
         self.user_label.setText(who)
         self.setWindowTitle(f"{APP_TITLE} — {self._trial_name()} — {session.login}")
+        if session.role in (Role.COORDINATOR, Role.ADMIN):
+            self._show_role_screen(session)
+            self._status.setText(f"Logged in as {who}")
+            return
         if session.role is Role.ADJUDICATOR:
             self._lists.setCurrentWidget(self.queue)
             self.refresh_queue()
@@ -333,6 +343,48 @@ class MainWindow(QMainWindow):
             self.worklist.set_entries(())
             self._status.setText(f"Logged in as {who}: this role's screens are not in the "
                                  "application yet; use the mrecist command line")
+
+    def _show_role_screen(self, session: Session) -> None:
+        """The coordinator's board or the admin's screens in the centre (no study list);
+        rotating backups on a timer while either is logged in (#12 item 4)."""
+        trial = self._trial()
+        self._dock.setVisible(False)
+        if self.role_screen is not None:  # the idle lock's new log-in: continue there
+            self.role_screen.set_session(session)
+        else:
+            self.close_reading()
+            screen: CoordinatorScreen | AdminScreen | None = None
+            with reported_errors(self, "Open", interactive=self._interactive):
+                screen = (CoordinatorScreen(trial.store, session)
+                          if session.role is Role.COORDINATOR
+                          else AdminScreen(trial.store, session))
+            if screen is None:
+                return
+            self.role_screen = screen
+            self._centre.addWidget(screen)
+            self._centre.setCurrentWidget(screen)
+        if self.backups is None:
+            self.backups = BackupScheduler(trial.store, session,
+                                           default_backup_folder(trial.path), parent=self)
+            self.backups.backed_up.connect(
+                lambda path: self._status.setText(f"Backed up: {Path(path).name}"))
+            self.backups.failed.connect(
+                lambda reason: self._status.setText(f"Backup failed: {reason}"))
+        else:
+            self.backups.set_session(session)
+        self.backups.start()
+
+    def _close_role_screen(self) -> None:
+        screen, self.role_screen = self.role_screen, None
+        if self.backups is not None:
+            self.backups.stop()
+            self.backups.wait()
+        if screen is None:
+            return
+        screen.wait()  # an import, a backup or a check still running ends first
+        self._centre.setCurrentWidget(self._viewer_page)
+        self._centre.removeWidget(screen)
+        screen.deleteLater()
 
     def refresh_queue(self) -> None:
         """Show the adjudicator's open adjudications as the store has them now."""
@@ -436,9 +488,13 @@ class MainWindow(QMainWindow):
         self.reading_view = self.adjudication_screen = None
 
     def _before_session_ends(self) -> None:
-        """File the reading view's last key images while the session still lives."""
+        """File the reading view's last key images while the session still lives; no
+        scheduled backup runs while the station is locked or logged out."""
         if self.reading_view is not None:
             self.reading_view.key_images.wait()
+        if self.backups is not None:
+            self.backups.stop()
+            self.backups.wait()
 
     def _on_session_ended(self, reason: str) -> None:
         """The store ended the session (the lock-out): back to the log-in, saying why."""
@@ -504,6 +560,7 @@ class MainWindow(QMainWindow):
 
     def _clear_study(self) -> None:
         self.close_reading()
+        self._close_role_screen()
         if self._loading is not None:
             self._loading.load.cancel()
             self._end_load()
