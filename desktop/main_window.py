@@ -322,6 +322,8 @@ class MainWindow(QMainWindow):
             self._show_role_screen(session)
             self._status.setText(f"Logged in as {who}")
             return
+        self._dock.setWindowTitle("Adjudications" if session.role is Role.ADJUDICATOR
+                                  else "Worklist")
         if session.role is Role.ADJUDICATOR:
             self._lists.setCurrentWidget(self.queue)
             self.refresh_queue()

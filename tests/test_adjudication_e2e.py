@@ -38,7 +38,8 @@ def test_discordant_reads_are_adjudicated_in_the_application(qtbot, demo_data_di
     rows = queue.rows()
     assert [row[0] for row in rows] == [SUBJECT]
     assert rows[0][1] == "Week 12"
-    assert rows[0][2].startswith("first response: A ")  # the trigger, by letter only
+    assert rows[0][3].startswith("first response: A ")  # the trigger, by letter only
+    assert rows[0][2].endswith("min")  # how long it has waited
     queue.setFocus()
     qtbot.keyClick(queue, Qt.Key.Key_Return)
     screen = window.adjudication_screen

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from core.model.trial import AdjudicationTask
@@ -53,9 +54,8 @@ class AdjudicationQueue(QTreeWidget):
     def __init__(self, clock: Clock | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
-        self.setHeaderLabels(["Subject", "Through", "Why", "Waiting"])
+        self.setHeaderLabels(["Subject", "Through", "Waiting"])
         self.setRootIsDecorated(False)
-        self.setWordWrap(True)
         self._tasks: tuple[AdjudicationTask, ...] = ()
         self.itemActivated.connect(self._open)
 
@@ -66,11 +66,17 @@ class AdjudicationQueue(QTreeWidget):
         now = self._clock()
         for task in self._tasks:
             item = QTreeWidgetItem([task.subject, task.through_label,
-                                    "\n".join(map(trigger_text, task.triggers)),
                                     waited(task.opened_utc, now)])
             item.setData(0, _ROLE, task)
             self.addTopLevelItem(item)
-        for column in range(4):
+            for trigger in task.triggers:  # why, under it, the whole width of the list
+                reason = QTreeWidgetItem(item, [f"  {trigger_text(trigger)}"])
+                reason.setData(0, _ROLE, task)
+                reason.setFirstColumnSpanned(True)
+                reason.setForeground(0, QBrush(QColor("#ffb74d")))
+                reason.setToolTip(0, trigger_text(trigger))
+            item.setExpanded(True)
+        for column in range(3):
             self.resizeColumnToContents(column)
         first = self.topLevelItem(0)
         if first is not None:
@@ -91,10 +97,16 @@ class AdjudicationQueue(QTreeWidget):
         return False
 
     def rows(self) -> list[list[str]]:
-        """What the queue shows (for tests)."""
-        return [[item.text(c) for c in range(4)]
-                for item in (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
-                if item is not None]
+        """What the queue shows, one row per task: subject, through, waiting, and the
+        triggers (one per line) shown under it (for tests)."""
+        shown = []
+        for index in range(self.topLevelItemCount()):
+            item = self.topLevelItem(index)
+            if item is None:
+                continue
+            why = "\n".join(item.child(c).text(0).strip() for c in range(item.childCount()))
+            shown.append([item.text(0), item.text(1), item.text(2), why])
+        return shown
 
     def _open(self, item: QTreeWidgetItem, _column: int) -> None:
         task = item.data(0, _ROLE)

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 from core.model.reading import Lesion, MeasurementKind, Read
 
 _DIFFERS = QColor("#5a4210")  # amber, dark enough for the light text of the dark theme
-_COLUMNS = ("", "A", "", "B")
+_COLUMNS = ("", "A (mm)", "", "B (mm)")
 _ROLE_NAMES = {"target_response": "Target", "non_target_response": "Non-target",
                "new_lesions": "New lesions", "overall_response": "Overall"}
 
 
-def _mm(value: object) -> str:
-    return "–" if value is None else f"{value} mm"
+def _number(value: object) -> str:
+    return "–" if value is None else f"{value}"
 
 
 def _pct(value: object) -> str:
@@ -50,12 +50,12 @@ def _lesion_text(read: Read, lesion: Lesion | None, timepoint_id: int | None) ->
     state = str(finding.state) if finding is not None and finding.state else ""
     if lesion.is_node:
         short = read.measurement(lesion.lesion_id, timepoint_id, MeasurementKind.SHORT_AXIS)
-        parts = [f"SA {_mm(short.length_mm)}"] if short else []
+        parts = [f"SA {short.length_mm}"] if short else []
     else:
         viable = read.measurement(lesion.lesion_id, timepoint_id, MeasurementKind.VIABLE)
         total = read.measurement(lesion.lesion_id, timepoint_id, MeasurementKind.TOTAL)
-        parts = [f"V {_mm(viable.length_mm)}"] if viable else []
-        parts += [f"T {_mm(total.length_mm)}"] if total else []
+        parts = [f"V {viable.length_mm}"] if viable else []
+        parts += [f"T {total.length_mm}"] if total else []
     if finding is not None and lesion.category.value == "new":
         seen = [name for name, flag in (("APHE", finding.arterial_enhancement),
                                         ("washout", finding.washout),
@@ -87,7 +87,8 @@ def comparison_rows(read_a: Read, read_b: Read, label: str, result_a: dict[str, 
         return next((row for row in result.get("timepoints", []) if row["label"] == label), {})
 
     row_a, row_b = row_of(result_a), row_of(result_b)
-    rows.append(("Sum of diameters", _mm(row_a.get("sum_mm")), _mm(row_b.get("sum_mm"))))
+    rows.append(("Sum of diameters", _number(row_a.get("sum_mm")),
+                 _number(row_b.get("sum_mm"))))
     rows.append(("Change from baseline", _pct(row_a.get("change_from_baseline_pct")),
                  _pct(row_b.get("change_from_baseline_pct"))))
     rows.append(("Change from nadir", _pct(row_a.get("change_from_nadir_pct")),

@@ -85,3 +85,13 @@ def test_the_decision_needs_a_choice_a_rationale_and_the_password(qtbot, screen,
     (final,) = final_results(store, login(store, "coordinator", DEMO_PASSWORD))
     assert final.result["best_overall_response"] == chosen["best_overall_response"]
     assert open_adjudications(store, adjudicator) == ()
+
+
+@pytest.mark.parametrize("login_name", ["reader1", "reader2", "coordinator", "admin"])
+def test_no_other_role_opens_the_adjudication_view(qtbot, discordant, login_name):
+    from core.errors import PermissionDeniedError
+
+    store, _adjudicator, task = discordant
+    other = login(store, login_name, DEMO_PASSWORD)
+    with pytest.raises(PermissionDeniedError):
+        AdjudicationScreen(store, other, task.adjudication_id, load_in_background=False)

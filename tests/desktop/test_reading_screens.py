@@ -75,3 +75,31 @@ def test_f1_lists_the_reading_keys_in_their_own_section(qtbot, demo_data_dir, tm
     (box,) = [b for b in window.findChildren(ShortcutsDialog) if b.isVisible()]
     assert "Reading a timepoint" in box.text()
     assert box.grab().save(str(_folder(tmp_path) / "shortcuts.png"))
+
+
+def test_screenshots_of_the_adjudication_queue_and_view(qtbot, demo_data_dir, monkeypatch,
+                                                        tmp_path):
+    import store_demo_reading
+
+    monkeypatch.setattr(store_demo_reading, "PASSWORD", DEMO_PASSWORD)
+    with open_store(store_path(demo_data_dir)) as store:
+        for login_name, slip in (("reader1", None),
+                                 ("reader2", {("Week 6", "T1", "viable"): 40.0})):
+            reader = login(store, login_name, DEMO_PASSWORD)
+            store_demo_reading.read_subject(store, reader, "HCC-001", slip)
+    window = demo_window(qtbot, demo_data_dir)
+    window.resize(1600, 1000)
+    log_in(qtbot, window, "adjudicator")
+    assert [row[0] for row in window.queue.rows()] == ["HCC-001"]
+    folder = _folder(tmp_path)
+    assert window._dock.grab().save(str(folder / "adjudication-queue.png"))
+    window.queue.setFocus()
+    qtbot.keyClick(window.queue, Qt.Key.Key_Return)
+    screen = window.adjudication_screen
+    assert screen is not None
+    screen.show_timepoint("Week 6")
+    qtbot.waitUntil(lambda: screen._load is None and len(window.grid.viewers) == 4,
+                    timeout=30_000)
+    qtbot.wait(300)
+    assert window.grid.active_viewer.calipers_shown >= 2
+    assert window.grab().save(str(folder / "adjudication.png"))
