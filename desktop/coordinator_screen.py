@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from core.actions import add_subject, add_timepoint, assign_readers, coordinator_board
@@ -73,8 +74,14 @@ class CoordinatorScreen(QWidget):
         self.progress.setVisible(False)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        # The board reads as a sheet of paper (it is what a coordinator prints for the
+        # trial master file): light, dark text, inside the dark reading-room window.
+        self.setObjectName("coordinatorScreen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet("QWidget#coordinatorScreen { background: #f5f5f2; } "
+                           "QWidget#coordinatorScreen QLabel { color: #1f1f1f; }")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.board, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)

@@ -365,6 +365,8 @@ class MainWindow(QMainWindow):
             self.role_screen = screen
             self._centre.addWidget(screen)
             self._centre.setCurrentWidget(screen)
+        self._display_toolbar.setVisible(False)  # no images on these screens
+        self.role_screen.refresh()
         if self.backups is None:
             self.backups = BackupScheduler(trial.store, session,
                                            default_backup_folder(trial.path), parent=self)
@@ -378,6 +380,7 @@ class MainWindow(QMainWindow):
 
     def _close_role_screen(self) -> None:
         screen, self.role_screen = self.role_screen, None
+        self._display_toolbar.setVisible(True)
         if self.backups is not None:
             self.backups.stop()
             self.backups.wait()
@@ -622,6 +625,7 @@ class MainWindow(QMainWindow):
 
         view_menu = self.menuBar().addMenu("&View")
         toolbar = QToolBar("Display", self)
+        self._display_toolbar = toolbar
         toolbar.setObjectName("display")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(toolbar)

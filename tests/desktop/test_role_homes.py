@@ -26,6 +26,9 @@ def test_coordinator_and_admin_get_their_screen_and_the_backup_timer(qtbot, demo
     assert window.reading_view is None
     assert window.backups is not None
     assert window.backups.timer.isActive()
+    assert not window._display_toolbar.isVisible()  # no images here
+    if screen_type is AdminScreen:  # filled at once, not after a click on Refresh
+        assert {user.login for user in window.role_screen.users.users} >= {"reader1", "admin"}
     # The idle lock: nothing on screen, no backup under the ended session.
     clock.now += 15 * 60
     assert window.trial.check_idle()
@@ -38,6 +41,7 @@ def test_coordinator_and_admin_get_their_screen_and_the_backup_timer(qtbot, demo
     window.log_out()
     assert window.role_screen is None
     assert not window.backups.timer.isActive()
+    assert window._display_toolbar.isVisible()
 
 
 def test_a_reader_gets_no_board_and_no_backup_timer(qtbot, demo_data_dir):
