@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QSplitter,
@@ -43,6 +44,7 @@ from core.model.imaging import Phase
 from core.model.reading import Caliper, MeasurementKind, Read
 from core.model.trial import FinalResult, SeriesRecord, Session
 from core.model.volume import Volume
+from core.progress import Progress
 from core.reading import trigger_timepoints
 from core.store import Store
 from desktop.background_load import BackgroundLoad, LoadCancelled
@@ -102,6 +104,9 @@ class AdjudicationScreen(QWidget):
         self.earlier.setWordWrap(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.progress = QProgressBar()  # the images of a timepoint loading
+        self.progress.setRange(0, 1000)
+        self.progress.hide()
 
         decision = QGroupBox("Decision")
         self.choose_a = QRadioButton("Read A")
@@ -153,6 +158,7 @@ class AdjudicationScreen(QWidget):
         side_layout.addWidget(self.comparison, 1)
         side_layout.addWidget(self.earlier)
         side_layout.addWidget(decision)
+        side_layout.addWidget(self.progress)
         side_layout.addWidget(self.status)
         splitter = QSplitter()
         splitter.addWidget(self.grid)
@@ -250,18 +256,22 @@ class AdjudicationScreen(QWidget):
             return
         context = f"{self.view.subject}\n{label} · {timepoint.date.isoformat()}"
 
-        def job(*_callbacks: object) -> list[Volume]:
-            return load_phases(scan(folders))
+        def job(progress: Progress, *_callbacks: object) -> list[Volume]:
+            return load_phases(scan(folders), progress)
 
         if self._load is not None:
             self._load.cancel()
         if not self._load_in_background:
-            self._shown(job(), context)
+            self._shown(job(lambda _fraction, _message: None), context)
             return
         load = BackgroundLoad(job)
         load.finished.connect(lambda volumes, c=context: self._loaded(load, volumes, c))
         load.failed.connect(lambda error: self._failed(load, error))
+        load.progress.connect(lambda fraction, _message: self.progress.setValue(
+            int(fraction * 1000)))
         self._load = load
+        self.progress.setValue(0)
+        self.progress.show()
         self._say(f"Loading {label}…")
         load.start()
 
@@ -270,6 +280,7 @@ class AdjudicationScreen(QWidget):
         if load is not self._load:
             return  # another timepoint was chosen meanwhile
         self._load = None
+        self.progress.hide()
         self._say("")
         self._shown(volumes, context)
 
@@ -277,6 +288,7 @@ class AdjudicationScreen(QWidget):
         load.release()
         if load is self._load:
             self._load = None
+            self.progress.hide()
             if not isinstance(error, LoadCancelled):
                 self._say(f"Images not loaded: {error}", refused=True)
 

@@ -95,3 +95,16 @@ def test_no_other_role_opens_the_adjudication_view(qtbot, discordant, login_name
     other = login(store, login_name, DEMO_PASSWORD)
     with pytest.raises(PermissionDeniedError):
         AdjudicationScreen(store, other, task.adjudication_id, load_in_background=False)
+
+
+def test_images_load_off_the_gui_thread_with_a_progress_bar(qtbot, discordant):
+    store, adjudicator, task = discordant
+    widget = AdjudicationScreen(store, adjudicator, task.adjudication_id)
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget._load is not None  # the cycle's last timepoint is loading
+    assert widget.progress.isVisibleTo(widget)
+    qtbot.waitUntil(lambda: widget._load is None, timeout=30_000)
+    assert not widget.progress.isVisibleTo(widget)
+    assert len(widget.grid.viewers) == 4
+    widget.close()
