@@ -108,3 +108,37 @@ def test_images_load_off_the_gui_thread_with_a_progress_bar(qtbot, discordant):
     assert not widget.progress.isVisibleTo(widget)
     assert len(widget.grid.viewers) == 4
     widget.close()
+
+
+def test_a_later_cycle_shows_the_earlier_decision_read_only(qtbot, demo_data_dir, monkeypatch):
+    import store_demo_reading
+
+    from core.actions import adjudicate, earlier_decisions, get_adjudication
+
+    monkeypatch.setattr(store_demo_reading, "PASSWORD", DEMO_PASSWORD)
+    with open_store(store_path(demo_data_dir)) as store:
+        reader1 = login(store, "reader1", DEMO_PASSWORD)
+        reader2 = login(store, "reader2", DEMO_PASSWORD)
+        adjudicator = login(store, "adjudicator", DEMO_PASSWORD)
+        for reader, slip in ((reader1, None), (reader2, MISSED_RESPONSE)):
+            store_demo_reading.read_subject(store, reader, "HCC-001", slip, upto=2)
+        (first,) = open_adjudications(store, adjudicator)
+        assert first.through_label == "Week 6"
+        view = get_adjudication(store, adjudicator, first.adjudication_id)
+        letter = "A" if view.result_a["timepoints"][1]["overall_response"] == "PR" else "B"
+        adjudicate(store, adjudicator, first.adjudication_id, letter,
+                   "Week 6: T1's enhancing part is 22 mm.", DEMO_PASSWORD)
+        for reader, slip in ((reader1, None), (reader2, MISSED_RESPONSE)):
+            store_demo_reading.read_subject(store, reader, "HCC-001", slip)
+        (later,) = open_adjudications(store, adjudicator)
+        assert later.through_label == "Week 12"
+        (earlier,) = earlier_decisions(store, adjudicator, later.adjudication_id)
+        assert (earlier.through_label, earlier.chosen) == ("Week 6", letter)
+        widget = AdjudicationScreen(store, adjudicator, later.adjudication_id,
+                                    load_in_background=False)
+        qtbot.addWidget(widget)
+        widget.show()
+        assert widget.earlier.isVisible()
+        assert f"through <b>Week 6</b> read <b>{letter}</b>" in widget.earlier.text()
+        assert "22 mm" in widget.earlier.text()
+        widget.close()
