@@ -108,6 +108,8 @@ def test_the_idle_lock_in_the_middle_of_a_reading_continues_it_after_the_passwor
     type_login(qtbot, window.login_dialog, None, DEMO_PASSWORD)
     assert window.reading_view is view  # the same timepoint, the same undo stack
     assert view.reading.session is window.trial.session
+    # The window is the reader's again (activation is asynchronous, offscreen too).
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     qtbot.keyClick(view.lesions.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert view.reading.read.lesions == ()  # the undo ran under the new session
     with open_store(store_path(demo_data_dir)) as store:

@@ -61,6 +61,8 @@ def view(qtbot, demo_data_dir, answers):
     widget.resize(1400, 900)
     widget.show()
     qtbot.waitExposed(widget)
+    widget.activateWindow()  # its window-wide keys (undo, sign) need it active
+    qtbot.waitUntil(widget.isActiveWindow, timeout=5000)
     widget.set_volumes(volumes)
     yield widget, store, reader, tp
     widget.key_images.wait()
