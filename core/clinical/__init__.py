@@ -36,6 +36,7 @@ from core.clinical.scores import (
     ChildPugh,
     Encephalopathy,
     albi,
+    albi_grade,
     child_pugh,
     child_pugh_class,
     cockcroft_gault,
@@ -46,7 +47,8 @@ from core.clinical.values import ClinicalDataError
 __all__ = [
     "GRADING_UNITS", "TESTS", "Albi", "Ascites", "ChildPugh", "ClinicalDataError",
     "Criterion", "DoseIntensity", "Encephalopathy", "Endpoint", "LabGrade", "ScreeningLabs",
-    "Status", "TumourAssessment", "age_criterion", "albi", "alt_criterion", "anc_criterion",
+    "Status", "TumourAssessment", "age_criterion", "albi", "albi_grade", "alt_criterion",
+    "anc_criterion",
     "ast_criterion", "bilirubin_criterion", "child_pugh", "child_pugh_class",
     "child_pugh_criterion", "cockcroft_gault", "crcl_criterion", "dose_intensity",
     "grade_lab", "inr_criterion", "lab_criteria", "missed_assessments", "overall_survival",

@@ -223,5 +223,10 @@ def albi(bilirubin_umol_l: Number, albumin_g_l: Number) -> Albi:
     with localcontext() as context:
         context.prec = 50
         score = Decimal("0.66") * bilirubin.log10() - Decimal("0.085") * albumin
-    grade = 1 if score <= ALBI_GRADE_1_MAX else 2 if score <= ALBI_GRADE_2_MAX else 3
-    return Albi(score, grade)
+    return Albi(score, albi_grade(score))
+
+
+def albi_grade(score: Decimal) -> int:
+    """The ALBI grade of a score: 1 if ≤ −2.60, 2 if > −2.60 and ≤ −1.39, 3 if > −1.39
+    (Johnson et al. 2015)."""
+    return 1 if score <= ALBI_GRADE_1_MAX else 2 if score <= ALBI_GRADE_2_MAX else 3
