@@ -172,14 +172,21 @@ def clinical_entries(store: Store, session: Session,
         return clinical_store.kind_entries(store, ClinicalKind(kind))
 
 
+class _CheckedOnly(Exception):
+    """Raised to roll back the entries of a check that records nothing."""
+
+
 def record_clinical_entries(store: Store, session: Session,
                             entries: Sequence[tuple[str, ClinicalValue]], *,
-                            what: str = "clinical entries",
-                            today: dt.date | None = None) -> tuple[ClinicalEntry[Any], ...]:
+                            what: str = "clinical entries", today: dt.date | None = None,
+                            check_only: bool = False) -> tuple[ClinicalEntry[Any], ...]:
     """Record many entries (subject code, value) in one transaction: all or none.
 
     Every entry is checked as its own ``record_*`` action checks it (the subject, dates
     after today, the data cut-off, a duplicate, also of an earlier entry given here).
+    With *check_only* nothing is recorded even when every entry passes (an import that
+    refuses lines of its own still names every entry the store would refuse), and the
+    result is empty.
 
     Raises
     ------
@@ -190,21 +197,27 @@ def record_clinical_entries(store: Store, session: Session,
         recorded.
     """
     day = _today(today)
-    with store.transaction():
-        actor = authorize(store, session, *CLINICAL_ROLES)
-        problems: list[tuple[int, str]] = []
-        recorded = []
-        for index, (code, value) in enumerate(entries, start=1):
-            subject = trial_store.find_subject(store, code)
-            refusal = (f"subject {code!r} is not registered" if subject is None
-                       else _entry_refusal(store, subject, value, day))
-            if refusal or subject is None:
-                problems.append((index, refusal or ""))
-                continue
-            recorded.append(clinical_store.insert_entry(store, actor.user_id, subject, value))
-        if problems:
-            raise ClinicalEntriesError(what, tuple(problems))
-        return tuple(recorded)
+    try:
+        with store.transaction():
+            actor = authorize(store, session, *CLINICAL_ROLES)
+            problems: list[tuple[int, str]] = []
+            recorded = []
+            for index, (code, value) in enumerate(entries, start=1):
+                subject = trial_store.find_subject(store, code)
+                refusal = (f"subject {code!r} is not registered" if subject is None
+                           else _entry_refusal(store, subject, value, day))
+                if refusal or subject is None:
+                    problems.append((index, refusal or ""))
+                    continue
+                recorded.append(clinical_store.insert_entry(store, actor.user_id, subject,
+                                                            value))
+            if problems:
+                raise ClinicalEntriesError(what, tuple(problems))
+            if check_only:
+                raise _CheckedOnly
+            return tuple(recorded)
+    except _CheckedOnly:
+        return ()
 
 
 def lock_clinical(store: Store, session: Session, subject: str | None,

@@ -15,12 +15,23 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from core.cli import accounts, db, demo, evaluate, import_dicom, inspect, stats, suggest, trial
+from core.cli import (
+    accounts,
+    clinical,
+    db,
+    demo,
+    evaluate,
+    import_dicom,
+    inspect,
+    stats,
+    suggest,
+    trial,
+)
 from core.cli.common import EXIT_INTERRUPTED, check_text_arguments, guarded
 
 # The modules that define subcommands, in the order ``--help`` lists them.
 SUBCOMMAND_MODULES: tuple[ModuleType, ...] = (
-    demo, evaluate, stats, inspect, import_dicom, suggest, db, trial, accounts,
+    demo, evaluate, stats, inspect, import_dicom, suggest, db, trial, accounts, clinical,
 )
 
 
