@@ -131,3 +131,18 @@ class InputFileError(CoreError):
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason
+
+
+class ClinicalEntriesError(CoreError):
+    """Entries of the clinical record refused together: none of them was recorded.
+
+    ``problems`` holds, for each refused entry, its position in what was given (from 1)
+    and the reason, so an import can name every bad line at once.
+    """
+
+    def __init__(self, what: str, problems: tuple[tuple[int, str], ...]) -> None:
+        listed = "; ".join(f"#{index}: {reason}" for index, reason in problems[:3])
+        more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+        super().__init__(f"{what}: {len(problems)} refused, nothing recorded: {listed}{more}")
+        self.what = what
+        self.problems = problems

@@ -17,6 +17,7 @@ from types import ModuleType
 
 from core.cli import (
     accounts,
+    clinical,
     db,
     demo,
     evaluate,
@@ -32,6 +33,7 @@ from core.cli.common import EXIT_INTERRUPTED, check_text_arguments, guarded
 # The modules that define subcommands, in the order ``--help`` lists them.
 SUBCOMMAND_MODULES: tuple[ModuleType, ...] = (
     demo, evaluate, stats, labs, inspect, import_dicom, suggest, db, trial, accounts,
+    clinical,
 )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.model.admin import AuditRecord
+from core.store.audited import CLINICAL_ENTITIES
 from core.store.chain import GENESIS_HASH, digest, row_hash, to_json
 from core.store.db import Store, utc_now
 
@@ -35,6 +36,7 @@ _PARENTS: dict[str, tuple[str, str]] = {
     "finding": ("lesion_id", "lesion"),
     "amendment": ("read_timepoint_id", "read_timepoint"),
     "key_image": ("measurement_id", "measurement"),
+    **dict.fromkeys(CLINICAL_ENTITIES, ("subject_id", "subject")),
 }
 
 

@@ -28,7 +28,25 @@ ENTITY_TABLES: dict[str, str] = {
     "adjudication": "adjudications",
     "final_result": "final_results",
     "key_image": "key_images",
+    # The clinical record (m010): entity names are core.model.clinical_record.ClinicalKind.
+    "eligibility": "clinical_eligibility",
+    "screening": "clinical_screening",
+    "baseline": "clinical_baseline",
+    "treatment_session": "clinical_treatment_sessions",
+    "dose": "clinical_doses",
+    "lab": "clinical_labs",
+    "adverse_event": "clinical_adverse_events",
+    "end_of_treatment": "clinical_end_of_treatment",
+    "follow_up": "clinical_follow_up",
+    "clinical_lock": "clinical_locks",
 }
+# The clinical record's entities: the coordinator's alone, withheld from every other role.
+CLINICAL_ENTITIES = frozenset({"eligibility", "screening", "baseline", "treatment_session",
+                               "dose", "lab", "adverse_event", "end_of_treatment",
+                               "follow_up", "clinical_lock"})
+# The key an audit row's after-value gives the reason for a change after entry (21 CFR
+# 11.10(e)); no audited table has a column of that name, so the replay passes it by.
+CHANGE_REASON = "change_reason"
 TABLE_ENTITIES = {table: entity for entity, table in ENTITY_TABLES.items()}
 
 # Recorded as a digest only.

@@ -93,14 +93,20 @@ def update(store: Store, actor: int | None, entity: str, row_id: int,
 
 
 def delete(store: Store, actor: int | None, entity: str, row_id: int, *,
-           action: str = "delete") -> dict[str, Any] | None:
-    """Delete one row and audit what it held; return it, or ``None`` if there was none."""
+           action: str = "delete",
+           note: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+    """Delete one row and audit what it held; return it, or ``None`` if there was none.
+
+    A *note* (the reason for removing a clinical entry) is the audit row's after-value;
+    the replay removes the row whatever its after-value says.
+    """
     table = _table(entity)
     before = stored_row(store, table, row_id)
     if before is None:
         return None
     store._execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
-    audit.record(store, actor, action, entity, row_id, recorded(table, before), None)
+    audit.record(store, actor, action, entity, row_id, recorded(table, before),
+                 dict(note) if note else None)
     return before
 
 

@@ -313,6 +313,138 @@ def m009_measurement_phase(db: Database) -> None:
     _run(db, ("ALTER TABLE measurements ADD COLUMN phase TEXT",))
 
 
+@migrations()
+def m010_clinical(db: Database) -> None:
+    """The clinical record a coordinator enters (issue #13; docs/clinical-record.md).
+
+    One table per kind of entry, each row a subject's entry with its raw values (decimals
+    as text, dates as ISO text) and ``is_locked``, set by a data cut-off
+    (``clinical_locks``, one row per cut-off, for a subject or for every subject). Nothing
+    derived (grades, scores, endpoints) is stored. The coded values are written out here,
+    not taken from ``core.model``: a released step never changes.
+    """
+    locked = "is_locked INTEGER NOT NULL DEFAULT 0 CHECK (is_locked IN (0, 1))"
+    subject = "subject_id INTEGER NOT NULL REFERENCES subjects(id)"
+    _run(db, (
+        f"""CREATE TABLE clinical_eligibility (
+            id INTEGER PRIMARY KEY,
+            {subject},
+            criterion TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('met', 'not_met', 'not_applicable')),
+            note TEXT NOT NULL DEFAULT '',
+            {locked},
+            UNIQUE (subject_id, criterion))""",
+        f"""CREATE TABLE clinical_screening (
+            id INTEGER PRIMARY KEY,
+            subject_id INTEGER NOT NULL UNIQUE REFERENCES subjects(id),
+            outcome TEXT NOT NULL CHECK (outcome IN ('enrolled', 'screen_failure')),
+            enrolment_date TEXT,
+            failed_criterion TEXT,
+            {locked})""",
+        f"""CREATE TABLE clinical_baseline (
+            id INTEGER PRIMARY KEY,
+            subject_id INTEGER NOT NULL UNIQUE REFERENCES subjects(id),
+            age_years INTEGER NOT NULL,
+            sex TEXT NOT NULL CHECK (sex IN ('M', 'F')),
+            etiology TEXT NOT NULL CHECK (etiology IN ('HBV', 'HCV', 'other')),
+            ecog INTEGER NOT NULL CHECK (ecog BETWEEN 0 AND 5),
+            bilirubin_umol_l TEXT NOT NULL,
+            albumin_g_l TEXT NOT NULL,
+            inr TEXT NOT NULL,
+            ascites TEXT NOT NULL CHECK (ascites IN ('none', 'mild', 'moderate_severe')),
+            encephalopathy TEXT NOT NULL
+                CHECK (encephalopathy IN ('none', 'grade_1_2', 'grade_3_4')),
+            afp_ng_ml TEXT NOT NULL,
+            weight_kg TEXT NOT NULL,
+            height_cm TEXT NOT NULL,
+            tumour_number INTEGER NOT NULL,
+            max_tumour_size_mm TEXT NOT NULL,
+            total_tumour_size_mm TEXT NOT NULL,
+            pvtt TEXT NOT NULL CHECK (pvtt IN ('absent', 'Vp1', 'Vp2', 'Vp3', 'Vp4')),
+            has_ivc_thrombus INTEGER NOT NULL CHECK (has_ivc_thrombus IN (0, 1)),
+            has_extrahepatic_metastasis INTEGER NOT NULL
+                CHECK (has_extrahepatic_metastasis IN (0, 1)),
+            {locked})""",
+        f"""CREATE TABLE clinical_treatment_sessions (
+            id INTEGER PRIMARY KEY,
+            {subject},
+            session_date TEXT NOT NULL,
+            drug TEXT NOT NULL,
+            dose TEXT NOT NULL,
+            dose_unit TEXT NOT NULL,
+            microsphere_min_um INTEGER NOT NULL,
+            microsphere_max_um INTEGER NOT NULL,
+            is_end_point_reached INTEGER NOT NULL CHECK (is_end_point_reached IN (0, 1)),
+            {locked})""",
+        f"""CREATE TABLE clinical_doses (
+            id INTEGER PRIMARY KEY,
+            {subject},
+            drug TEXT NOT NULL,
+            start_date TEXT NOT NULL,
+            prescribed_dose TEXT NOT NULL,
+            taken_dose TEXT NOT NULL,
+            dose_unit TEXT NOT NULL,
+            route TEXT NOT NULL CHECK (route IN ('INTRA-ARTERIAL', 'INTRAVENOUS', 'ORAL')),
+            end_date TEXT,
+            adjustment TEXT NOT NULL
+                CHECK (adjustment IN ('none', 'reduced', 'interrupted', 'stopped')),
+            adjustment_reason TEXT NOT NULL DEFAULT '',
+            {locked})""",
+        f"""CREATE TABLE clinical_labs (
+            id INTEGER PRIMARY KEY,
+            {subject},
+            visit_date TEXT NOT NULL,
+            test_code TEXT NOT NULL,
+            value TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            lln TEXT,
+            uln TEXT,
+            is_baseline INTEGER NOT NULL CHECK (is_baseline IN (0, 1)),
+            {locked},
+            UNIQUE (subject_id, visit_date, test_code))""",
+        f"""CREATE TABLE clinical_adverse_events (
+            id INTEGER PRIMARY KEY,
+            {subject},
+            term TEXT NOT NULL,
+            grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 5),
+            onset_date TEXT NOT NULL,
+            is_serious INTEGER NOT NULL CHECK (is_serious IN (0, 1)),
+            relatedness TEXT NOT NULL,
+            action TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            resolution_date TEXT,
+            {locked})""",
+        f"""CREATE TABLE clinical_end_of_treatment (
+            id INTEGER PRIMARY KEY,
+            subject_id INTEGER NOT NULL UNIQUE REFERENCES subjects(id),
+            end_date TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (reason IN ('confirmed_progression', 'toxicity',
+                'new_therapy', 'withdrawal', 'death', 'other')),
+            reason_detail TEXT NOT NULL DEFAULT '',
+            subsequent_therapy TEXT,
+            subsequent_therapy_start TEXT,
+            {locked})""",
+        f"""CREATE TABLE clinical_follow_up (
+            id INTEGER PRIMARY KEY,
+            {subject},
+            last_known_alive TEXT,
+            death_date TEXT,
+            death_cause TEXT,
+            discontinuation_date TEXT,
+            discontinuation_reason TEXT,
+            {locked})""",
+        """CREATE TABLE clinical_locks (
+            id INTEGER PRIMARY KEY,
+            subject_id INTEGER REFERENCES subjects(id),
+            cut_off_date TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            locked_utc TEXT NOT NULL)""",
+        *(f"CREATE INDEX {table}_subject ON {table} (subject_id)" for table in (
+            "clinical_treatment_sessions", "clinical_doses", "clinical_adverse_events",
+            "clinical_follow_up", "clinical_locks")),
+    ))
+
+
 def _append_audit(db: Database, action: str, entity: str, entity_id: int | None,
                   after: object) -> None:
     """Append an audit row by the application's chain rule (``core.store.chain``)."""
