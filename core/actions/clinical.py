@@ -147,20 +147,24 @@ def clinical_record(store: Store, session: Session, subject: str) -> ClinicalRec
     """
     with store.snapshot():
         authorize(store, session, *CLINICAL_ROLES)
-        found = visible_subject(store, subject)
+        return load_record(store, visible_subject(store, subject))
 
-        def entries(kind: ClinicalKind) -> tuple[ClinicalEntry[Any], ...]:
-            return clinical_store.subject_entries(store, kind, found)
 
-        def single(kind: ClinicalKind) -> ClinicalEntry[Any] | None:
-            return next(iter(entries(kind)), None)
+def load_record(store: Store, found: Subject) -> ClinicalRecord:
+    """*found*'s clinical record, inside the caller's snapshot (for other actions: the
+    caller has authorised the session)."""
+    def entries(kind: ClinicalKind) -> tuple[ClinicalEntry[Any], ...]:
+        return clinical_store.subject_entries(store, kind, found)
 
-        return ClinicalRecord(
-            found.code, entries(ClinicalKind.ELIGIBILITY), single(ClinicalKind.SCREENING),
-            single(ClinicalKind.BASELINE), entries(ClinicalKind.TREATMENT_SESSION),
-            entries(ClinicalKind.DOSE), entries(ClinicalKind.LAB),
-            entries(ClinicalKind.ADVERSE_EVENT), single(ClinicalKind.END_OF_TREATMENT),
-            entries(ClinicalKind.FOLLOW_UP), clinical_store.subject_locks(store, found))
+    def single(kind: ClinicalKind) -> ClinicalEntry[Any] | None:
+        return next(iter(entries(kind)), None)
+
+    return ClinicalRecord(
+        found.code, entries(ClinicalKind.ELIGIBILITY), single(ClinicalKind.SCREENING),
+        single(ClinicalKind.BASELINE), entries(ClinicalKind.TREATMENT_SESSION),
+        entries(ClinicalKind.DOSE), entries(ClinicalKind.LAB),
+        entries(ClinicalKind.ADVERSE_EVENT), single(ClinicalKind.END_OF_TREATMENT),
+        entries(ClinicalKind.FOLLOW_UP), clinical_store.subject_locks(store, found))
 
 
 def clinical_entries(store: Store, session: Session,

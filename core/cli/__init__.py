@@ -20,6 +20,7 @@ from core.cli import (
     clinical,
     db,
     demo,
+    endpoints,
     evaluate,
     import_dicom,
     inspect,
@@ -33,7 +34,7 @@ from core.cli.common import EXIT_INTERRUPTED, check_text_arguments, guarded
 # The modules that define subcommands, in the order ``--help`` lists them.
 SUBCOMMAND_MODULES: tuple[ModuleType, ...] = (
     demo, evaluate, stats, labs, inspect, import_dicom, suggest, db, trial, accounts,
-    clinical,
+    clinical, endpoints,
 )
 
 
