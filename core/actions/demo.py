@@ -23,6 +23,7 @@ from typing import Any
 
 from core.actions import setup
 from core.actions.accounts import change_password
+from core.actions.demo_clinical import record_demo_clinical
 from core.actions.importing import image_records, import_studies
 from core.dicom.scan import scan
 from core.errors import StoreError
@@ -180,6 +181,10 @@ def build_demo_store(folder: Path | str, size: PhantomSize = PhantomSize.DEMO,
             setup.assign(store, admin, subject.code, "reader1", 1)
             setup.assign(store, admin, subject.code, "reader2", 2)
         logout(store, admin)
+        # The coordinator's clinical record of each subject (blind to the readers).
+        coordinator = login(store, "coordinator", DEMO_PASSWORD)
+        record_demo_clinical(store, coordinator, _demo_today())
+        logout(store, coordinator)
     finally:
         store.close()
     if phantom is None:
@@ -188,6 +193,16 @@ def build_demo_store(folder: Path | str, size: PhantomSize = PhantomSize.DEMO,
     if progress:
         progress(1.0, "Demo trial ready")
     return store_path
+
+
+# The demo's timepoints are dated in 2026 and its last contact in August 2026: every entry
+# must lie before "today", also on a machine whose clock is behind.
+_DEMO_WRITTEN = dt.date(2026, 12, 1)
+
+
+def _demo_today() -> dt.date:
+    """Today, or the day the demo's dates were written for if the clock says earlier."""
+    return max(dt.date.today(), _DEMO_WRITTEN)
 
 
 def _account(login_name: str) -> DemoAccount:
