@@ -147,10 +147,10 @@ def clinical_record(store: Store, session: Session, subject: str) -> ClinicalRec
     """
     with store.snapshot():
         authorize(store, session, *CLINICAL_ROLES)
-        return load_record(store, visible_subject(store, subject))
+        return _load_record(store, visible_subject(store, subject))
 
 
-def load_record(store: Store, found: Subject) -> ClinicalRecord:
+def _load_record(store: Store, found: Subject) -> ClinicalRecord:
     """*found*'s clinical record, inside the caller's snapshot (for other actions: the
     caller has authorised the session)."""
     def entries(kind: ClinicalKind) -> tuple[ClinicalEntry[Any], ...]:

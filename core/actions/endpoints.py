@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.actions._access import authorize
-from core.actions.clinical import CLINICAL_ROLES, load_record
+from core.actions.clinical import CLINICAL_ROLES, _load_record
 from core.clinical import Endpoint, TumourAssessment, overall_survival, progression_free_survival
 from core.model.clinical_record import ClinicalRecord, ScreeningOutcome
 from core.model.trial import FinalResult, Session
@@ -53,7 +53,7 @@ def subject_endpoints(store: Store, session: Session) -> tuple[SubjectEndpoints,
         finals = {final.subject: final for final in adjudications.current_finals(store)}
         out = []
         for subject in trial_store.all_subjects(store):
-            record = load_record(store, subject)
+            record = _load_record(store, subject)
             screening = record.screening.value if record.screening else None
             if screening is None or screening.outcome is not ScreeningOutcome.ENROLLED \
                     or screening.enrolment_date is None:
