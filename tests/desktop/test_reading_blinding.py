@@ -70,6 +70,10 @@ def test_the_reading_view_shows_none_of_the_other_reader_s_work(qtbot, demo_data
         assert f"{caliper.length_mm} mm" not in texts
     assert "reader2" not in texts
     assert "Rolf" not in texts
+    # Nor anything of the coordinator's clinical record of the subject (#13).
+    for clinical in ("regorafenib", "Hypertension", "pirarubicin", "anlotinib", "AST",
+                     "enrol", "Child-Pugh"):
+        assert clinical not in texts
     assert "signed" not in texts.replace("not signed", "")
 
 
