@@ -62,11 +62,11 @@ def open_timepoint(qtbot, window: MainWindow, subject: str, label: str) -> Readi
     view = window.reading_view
     assert view is not None
     assert view.timepoint_label == label
-    _settled(qtbot, view)
+    wait_until_settled(qtbot, view)
     return view
 
 
-def _settled(qtbot, view: ReadingView) -> None:
+def wait_until_settled(qtbot, view: ReadingView) -> None:
     """Wait until the arterial viewport stops moving (layout and fitting after the load),
     as a reader looks before drawing: a drag aimed at a moving image lands elsewhere."""
     viewer = view.measuring_viewer

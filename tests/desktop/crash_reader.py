@@ -41,6 +41,17 @@ def _screen(viewer: SliceViewer, point_xyz) -> QPoint:
     return viewer._graphics.mapFromScene(viewer.view_box.mapViewToScene(viewer.view_point_of(rc)))
 
 
+def _settle(viewer: SliceViewer) -> None:
+    """Wait until the viewport stops moving (layout and fitting), as a reader looks first."""
+    seen: list[tuple[float, ...]] = []
+    for _attempt in range(200):
+        QTest.qWait(20)
+        rect = viewer.view_box.viewRect()
+        seen.append((rect.x(), rect.y(), rect.width(), rect.height()))
+        if len(seen) >= 4 and len(set(seen[-4:])) == 1:
+            return
+
+
 def _logged_in_window(data_dir: Path) -> MainWindow:
     window = MainWindow((), interactive=False)
     window.resize(1400, 900)
@@ -71,7 +82,7 @@ def draw(data_dir: Path) -> None:
     viewer = view.measuring_viewer
     assert viewer is not None
     viewer.set_slice(truth["slice_index"])
-    QApplication.processEvents()
+    _settle(viewer)
     for kind, key in ((MeasurementKind.TOTAL, "total"), (MeasurementKind.VIABLE, "viable")):
         view.start_measuring(lesion.lesion_id, kind)
         start, end = (_screen(viewer, p) for p in truth[f"{key}_endpoints_mm"])

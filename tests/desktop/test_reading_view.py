@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from qt_input import drag
+from reading_by_hand import wait_until_settled
 from store_demo_reading import demo_truth
 
 from core.actions import get_read, list_series, my_tasks
@@ -64,6 +65,7 @@ def view(qtbot, demo_data_dir, answers):
     widget.activateWindow()  # its window-wide keys (undo, sign) need it active
     qtbot.waitUntil(widget.isActiveWindow, timeout=5000)
     widget.set_volumes(volumes)
+    wait_until_settled(qtbot, widget)  # drags are aimed at where the image has settled
     yield widget, store, reader, tp
     widget.key_images.wait()
     qtbot.wait(50)  # deliver the last render to the GUI thread before the store closes
