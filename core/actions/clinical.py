@@ -16,12 +16,14 @@ here, against *today* (the local date unless given).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from core.actions._access import authorize
 from core.actions.reports import visible_subject
+from core.clinical.overview import clinical_overview
 from core.errors import ClinicalEntriesError, InvalidValueError, WorkflowError
 from core.model.clinical_record import (
     SINGLE_KINDS,
@@ -31,6 +33,7 @@ from core.model.clinical_record import (
     ClinicalKind,
     ClinicalRecord,
     ClinicalValue,
+    DismissedLabEvent,
     DoseRecord,
     Eligibility,
     EndOfTreatment,
@@ -83,8 +86,26 @@ def _entry_refusal(store: Store, subject: Subject, value: ClinicalValue, today: 
         return ("already recorded for this subject" if kind in SINGLE_KINDS
                 else "already recorded (the same " + {
                     ClinicalKind.ELIGIBILITY: "criterion",
-                    ClinicalKind.LAB: "test on the same visit date"}[kind] + ")")
+                    ClinicalKind.LAB: "test on the same visit date",
+                    ClinicalKind.LAB_EVENT_DISMISSAL: "term from the same date"}[kind] + ")")
     return None
+
+
+def _dismissal_refusal(store: Store, subject: Subject, value: ClinicalValue,
+                       exclude: int | None = None) -> str | None:
+    """Why *value*, a dismissal, names no episode proposed now (docs/clinical.md §5): only
+    a lab abnormality not yet recorded or dismissed can be dismissed, so that a dismissal
+    can never hide an episode that has not happened yet."""
+    if not isinstance(value, DismissedLabEvent):
+        return None
+    record = _load_record(store, subject)
+    record = dataclasses.replace(record, dismissals=tuple(
+        entry for entry in record.dismissals if entry.entry_id != exclude))
+    if any(proposal.term == value.term and proposal.onset == value.onset_date
+           for proposal in clinical_overview(record).proposals):
+        return None
+    return (f"no {value.term!r} episode from {value.onset_date.isoformat()} is proposed now: "
+            "only an abnormal lab episode not yet recorded or dismissed can be dismissed")
 
 
 def _record(store: Store, session: Session, subject: str, value: ClinicalValue,
@@ -93,7 +114,8 @@ def _record(store: Store, session: Session, subject: str, value: ClinicalValue,
         actor = authorize(store, session, *CLINICAL_ROLES)
         kind = kind_of(value)
         found = visible_subject(store, subject)
-        refusal = _entry_refusal(store, found, value, _today(today))
+        refusal = (_entry_refusal(store, found, value, _today(today))
+                   or _dismissal_refusal(store, found, value))
         if refusal:
             raise WorkflowError(_label(kind, subject), refusal)
         return clinical_store.insert_entry(store, actor.user_id, found, value)
@@ -117,8 +139,9 @@ def _update(store: Store, session: Session, entry_id: int, value: ClinicalValue,
         refusal = change_reason_refusal(reason)
         if refusal is None:
             subject = visible_subject(store, entry.subject)
-            refusal = _entry_refusal(store, subject, value, _today(today), entry_id,
-                                     entry.is_locked)
+            refusal = (_entry_refusal(store, subject, value, _today(today), entry_id,
+                                      entry.is_locked)
+                       or _dismissal_refusal(store, subject, value, entry_id))
         if refusal:
             raise WorkflowError(label, refusal)
         return clinical_store.update_entry(store, actor.user_id, entry, value, reason.strip())
@@ -164,7 +187,8 @@ def _load_record(store: Store, found: Subject) -> ClinicalRecord:
         single(ClinicalKind.BASELINE), entries(ClinicalKind.TREATMENT_SESSION),
         entries(ClinicalKind.DOSE), entries(ClinicalKind.LAB),
         entries(ClinicalKind.ADVERSE_EVENT), single(ClinicalKind.END_OF_TREATMENT),
-        entries(ClinicalKind.FOLLOW_UP), clinical_store.subject_locks(store, found))
+        entries(ClinicalKind.FOLLOW_UP), clinical_store.subject_locks(store, found),
+        entries(ClinicalKind.LAB_EVENT_DISMISSAL))
 
 
 def clinical_entries(store: Store, session: Session,
@@ -431,3 +455,34 @@ def update_follow_up(
 def delete_follow_up(store: Store, session: Session, entry_id: int, reason: str) -> None:
     """Remove a follow-up contact, with the reason (coordinator only)."""
     _delete(store, session, entry_id, reason, ClinicalKind.FOLLOW_UP)
+
+
+def record_lab_event_dismissal(
+        store: Store, session: Session, subject: str, value: DismissedLabEvent, *,
+        today: dt.date | None = None) -> ClinicalEntry[DismissedLabEvent]:
+    """Dismiss a proposed adverse event (a lab episode: its term and first abnormal date)
+    with the reason it is not one (coordinator only). Confirming one is recording the
+    event, ``record_adverse_event``, with its relatedness.
+
+    Raises
+    ------
+    WorkflowError
+        Also when no such episode is proposed now.
+    """
+    return _record(store, session, subject, value, today)
+
+
+def update_lab_event_dismissal(
+        store: Store, session: Session, entry_id: int, value: DismissedLabEvent, reason: str,
+        *, today: dt.date | None = None) -> ClinicalEntry[DismissedLabEvent]:
+    """Change a dismissal (its reason, say), with the reason for the change (coordinator
+    only)."""
+    return _update(store, session, entry_id, value, reason, today,
+                   ClinicalKind.LAB_EVENT_DISMISSAL)
+
+
+def delete_lab_event_dismissal(store: Store, session: Session, entry_id: int,
+                               reason: str) -> None:
+    """Withdraw a dismissal, with the reason: the episode is proposed again (coordinator
+    only)."""
+    _delete(store, session, entry_id, reason, ClinicalKind.LAB_EVENT_DISMISSAL)

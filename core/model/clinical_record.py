@@ -49,6 +49,7 @@ class ClinicalKind(StrEnum):
     ADVERSE_EVENT = "adverse_event"
     END_OF_TREATMENT = "end_of_treatment"
     FOLLOW_UP = "follow_up"
+    LAB_EVENT_DISMISSAL = "lab_event_dismissal"
 
 
 # Kinds a subject has at most one entry of.
@@ -563,8 +564,33 @@ class FollowUp:
                                    self.discontinuation_date) if day is not None)
 
 
+@dataclass(frozen=True, slots=True)
+class DismissedLabEvent:
+    """A lab abnormality the coordinator judged not to be an adverse event, with why.
+
+    A graded lab value is proposed as an adverse event (``core.clinical.proposals``); the
+    coordinator confirms it by recording the event, or dismisses the episode (its term and
+    first abnormal date) with a reason, which keeps it from being proposed again and tells
+    a monitor why no event was recorded (docs/clinical.md §5).
+    """
+
+    term: str
+    onset_date: dt.date
+    reason: str
+
+    def __post_init__(self) -> None:
+        _text("term", self.term)
+        _date("onset_date", self.onset_date)
+        _text("reason", self.reason)
+
+    def reference_date(self) -> dt.date | None:
+        """The date this entry belongs to (the episode's first abnormal sample)."""
+        return self.onset_date
+
+
 ClinicalValue = (Eligibility | Screening | BaselineCharacteristics | TreatmentSession
-                 | DoseRecord | LabResult | AdverseEvent | EndOfTreatment | FollowUp)
+                 | DoseRecord | LabResult | AdverseEvent | EndOfTreatment | FollowUp
+                 | DismissedLabEvent)
 
 KIND_OF: dict[type, ClinicalKind] = {
     Eligibility: ClinicalKind.ELIGIBILITY,
@@ -576,6 +602,7 @@ KIND_OF: dict[type, ClinicalKind] = {
     AdverseEvent: ClinicalKind.ADVERSE_EVENT,
     EndOfTreatment: ClinicalKind.END_OF_TREATMENT,
     FollowUp: ClinicalKind.FOLLOW_UP,
+    DismissedLabEvent: ClinicalKind.LAB_EVENT_DISMISSAL,
 }
 TYPE_OF: dict[ClinicalKind, type] = {kind: cls for cls, kind in KIND_OF.items()}
 
@@ -596,7 +623,7 @@ def kind_of(value: object) -> ClinicalKind:
 
 
 V = TypeVar("V", Eligibility, Screening, BaselineCharacteristics, TreatmentSession,
-            DoseRecord, LabResult, AdverseEvent, EndOfTreatment, FollowUp)
+            DoseRecord, LabResult, AdverseEvent, EndOfTreatment, FollowUp, DismissedLabEvent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -641,6 +668,7 @@ class ClinicalRecord:
     end_of_treatment: ClinicalEntry[EndOfTreatment] | None = None
     follow_up: tuple[ClinicalEntry[FollowUp], ...] = ()
     locks: tuple[ClinicalLock, ...] = field(default=())
+    dismissals: tuple[ClinicalEntry[DismissedLabEvent], ...] = ()
 
     @property
     def cut_off_date(self) -> dt.date | None:

@@ -38,12 +38,13 @@ ENTITY_TABLES: dict[str, str] = {
     "adverse_event": "clinical_adverse_events",
     "end_of_treatment": "clinical_end_of_treatment",
     "follow_up": "clinical_follow_up",
+    "lab_event_dismissal": "clinical_lab_event_dismissals",  # m011
     "clinical_lock": "clinical_locks",
 }
 # The clinical record's entities: the coordinator's alone, withheld from every other role.
 CLINICAL_ENTITIES = frozenset({"eligibility", "screening", "baseline", "treatment_session",
                                "dose", "lab", "adverse_event", "end_of_treatment",
-                               "follow_up", "clinical_lock"})
+                               "follow_up", "lab_event_dismissal", "clinical_lock"})
 # The key an audit row's after-value gives the reason for a change after entry (21 CFR
 # 11.10(e)); no audited table has a column of that name, so the replay passes it by.
 CHANGE_REASON = "change_reason"

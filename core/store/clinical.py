@@ -41,6 +41,7 @@ _UNIQUE: dict[ClinicalKind, tuple[str, ...]] = {
     ClinicalKind.BASELINE: (),
     ClinicalKind.END_OF_TREATMENT: (),
     ClinicalKind.LAB: ("visit_date", "test_code"),
+    ClinicalKind.LAB_EVENT_DISMISSAL: ("term", "onset_date"),
 }
 # The order entries of a kind are listed in, after the subject.
 _ORDER: dict[ClinicalKind, str] = {
@@ -50,6 +51,7 @@ _ORDER: dict[ClinicalKind, str] = {
     ClinicalKind.LAB: "visit_date, test_code",
     ClinicalKind.ADVERSE_EVENT: "onset_date",
     ClinicalKind.FOLLOW_UP: "coalesce(death_date, discontinuation_date, last_known_alive)",
+    ClinicalKind.LAB_EVENT_DISMISSAL: "onset_date, term",
 }
 
 

@@ -445,6 +445,26 @@ def m010_clinical(db: Database) -> None:
     ))
 
 
+@migrations()
+def m011_lab_event_dismissals(db: Database) -> None:
+    """Lab abnormalities dismissed as adverse events, each with the coordinator's reason.
+
+    A graded lab value is proposed as an adverse event; a dismissal (the episode's term
+    and first abnormal date, and why) keeps it from being proposed again (issue #13;
+    docs/clinical.md §5). One per subject, term and onset.
+    """
+    _run(db, (
+        """CREATE TABLE clinical_lab_event_dismissals (
+            id INTEGER PRIMARY KEY,
+            subject_id INTEGER NOT NULL REFERENCES subjects(id),
+            term TEXT NOT NULL,
+            onset_date TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            is_locked INTEGER NOT NULL DEFAULT 0 CHECK (is_locked IN (0, 1)),
+            UNIQUE (subject_id, term, onset_date))""",
+    ))
+
+
 def _append_audit(db: Database, action: str, entity: str, entity_id: int | None,
                   after: object) -> None:
     """Append an audit row by the application's chain rule (``core.store.chain``)."""

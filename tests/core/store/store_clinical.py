@@ -14,6 +14,7 @@ from core.model.clinical_record import (
     ClinicalKind,
     ClinicalValue,
     CriterionStatus,
+    DismissedLabEvent,
     DoseAdjustment,
     DoseRecord,
     Eligibility,
@@ -63,6 +64,10 @@ def sample(kind: ClinicalKind) -> ClinicalValue:
             dt.date(2024, 5, 2), EndOfTreatmentReason.CONFIRMED_PROGRESSION, "",
             "sorafenib", dt.date(2024, 5, 20)),
         ClinicalKind.FOLLOW_UP: FollowUp(last_known_alive=dt.date(2024, 6, 1)),
+        # The LAB sample above is grade 1 (92 < LLN 125): the episode this dismisses.
+        ClinicalKind.LAB_EVENT_DISMISSAL: DismissedLabEvent(
+            "Platelet count decreased", dt.date(2024, 1, 5),
+            "known hypersplenism, stable since diagnosis: not a treatment-emergent event"),
     }
     return values[kind]
 

@@ -144,6 +144,7 @@ def test_every_kind_is_recorded_and_read_back_as_entered(subject):
     assert record.adverse_events == (made[ClinicalKind.ADVERSE_EVENT],)
     assert record.end_of_treatment == made[ClinicalKind.END_OF_TREATMENT]
     assert record.follow_up == (made[ClinicalKind.FOLLOW_UP],)
+    assert record.dismissals == (made[ClinicalKind.LAB_EVENT_DISMISSAL],)
     assert record.locks == ()
     assert record.cut_off_date is None
     stored = subject.store._rows("SELECT value, lln FROM clinical_labs")
@@ -323,6 +324,17 @@ PUBLIC_ACTIONS = sorted(name for name, member in vars(clinical_actions).items()
                         and member.__module__ == clinical_actions.__name__)
 
 
+# A dismissal names a lab episode proposed now: one of a platelet count of its own date,
+# apart from the LAB sample's (which the refusal test records too).
+DISMISSED_LAB = dataclasses.replace(LAB, visit_date=dt.date(2024, 1, 3))
+DISMISSAL = dataclasses.replace(sample(ClinicalKind.LAB_EVENT_DISMISSAL),
+                                onset_date=DISMISSED_LAB.visit_date)
+
+
+def _value(kind):
+    return DISMISSAL if kind is ClinicalKind.LAB_EVENT_DISMISSAL else sample(kind)
+
+
 def _call(name, trial, session, entry_ids, subject=SUBJECT):
     store = trial.store
     verb, _, kind_name = name.partition("_")
@@ -336,10 +348,12 @@ def _call(name, trial, session, entry_ids, subject=SUBJECT):
         return lock_clinical(store, session, SUBJECT, dt.date(2024, 1, 1), today=TODAY)
     kind = ClinicalKind(kind_name)
     action = getattr(clinical_actions, name)
+    if kind is ClinicalKind.LAB_EVENT_DISMISSAL and verb == "record" and subject != SUBJECT:
+        _record(trial, ClinicalKind.LAB, DISMISSED_LAB, subject=subject)
     if verb == "record":
-        return action(store, session, subject, sample(kind), today=TODAY)
+        return action(store, session, subject, _value(kind), today=TODAY)
     if verb == "update":
-        return action(store, session, entry_ids[kind], sample(kind), "a reason", today=TODAY)
+        return action(store, session, entry_ids[kind], _value(kind), "a reason", today=TODAY)
     assert verb == "delete", name
     return action(store, session, entry_ids[kind], "a reason")
 
@@ -355,7 +369,8 @@ def test_every_public_clinical_action_is_in_the_refusal_test():
 @pytest.mark.parametrize("name", PUBLIC_ACTIONS)
 def test_no_role_but_the_coordinator_may_call_a_clinical_action(subject, role, name):
     other = sample(ClinicalKind.LAB)
-    entry_ids = {kind: _record(subject, kind).entry_id for kind in ClinicalKind
+    _record(subject, ClinicalKind.LAB, DISMISSED_LAB)  # the episode DISMISSAL dismisses
+    entry_ids = {kind: _record(subject, kind, _value(kind)).entry_id for kind in ClinicalKind
                  if kind is not ClinicalKind.LAB}
     entry_ids[ClinicalKind.LAB] = _record(
         subject, ClinicalKind.LAB, dataclasses.replace(other, test_code="ALB")).entry_id
@@ -454,7 +469,7 @@ def test_a_store_of_every_earlier_step_gains_the_clinical_tables(tmp_path, stop_
     db.close()
     with open_store(path) as store:
         assert store._rows("SELECT id, code FROM subjects") == [{"id": 1, "code": "HCC-900"}]
-        assert [m.name for m in migrations.applied(store._db)][-1] == "m010_clinical"
+        assert [m.name for m in migrations.applied(store._db)][-1] == step_names()[-1]
         for kind in ClinicalKind:
             assert store._rows(f"SELECT * FROM {clinical_store.table_of(kind)}") == []
         assert store._rows("SELECT * FROM clinical_locks") == []
@@ -468,7 +483,8 @@ def test_a_trial_made_before_the_clinical_record_keeps_its_audit_intact(trial):
     conn = sqlite3.connect(trial.path)
     for table in ["clinical_locks", *(clinical_store.table_of(kind) for kind in ClinicalKind)]:
         conn.execute(f"DROP TABLE {table}")
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm010_clinical'")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('m010_clinical', "
+                 "'m011_lab_event_dismissals')")
     conn.commit()
     conn.close()
     trial.store = open_store(trial.path)
