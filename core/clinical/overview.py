@@ -9,7 +9,8 @@ derived value comes from its own rule in this package, never stored (docs/clinic
   Cockcroft-Gault creatinine clearance from the baseline creatinine (§3);
 - the lab eligibility criteria from the baseline (screening) labs (§1);
 - each dose's relative dose intensity and the 80-120 % rule (§4);
-- the adverse events proposed from abnormal labs, less those recorded or dismissed (§5);
+- the adverse events proposed from treatment-emergent lab abnormalities, less those
+  recorded or dismissed (§5a);
 - the timeline from day 0, the enrolment (§6).
 
 A value a rule cannot use (a missing component, an unknown unit) is not an error here: the
@@ -121,8 +122,7 @@ def clinical_overview(record: ClinicalRecord,
              for e in record.adverse_events]
     known += [KnownEvent(record.subject, d.value.term, d.value.onset_date)
               for d in record.dismissals]
-    samples = [GradedSample(record.subject, lab.entry.value.visit_date, lab.grade.term,
-                            lab.grade.grade) for lab in labs if lab.grade is not None]
+    samples = _emergent_samples(record, labs, enrolment)
     drugs = sorted({dose.value.drug for dose in record.doses}
                    | {session.value.drug for session in record.treatment_sessions})
     return ClinicalOverview(
@@ -135,6 +135,39 @@ def clinical_overview(record: ClinicalRecord,
         timeline=(subject_timeline(record, enrolment, final_result)
                   if enrolment is not None else None),
         causes=(*drugs, TACE_CAUSE))
+
+
+def _emergent_samples(record: ClinicalRecord, labs: tuple[GradedLab, ...],
+                      enrolment: dt.date | None) -> list[GradedSample]:
+    """The graded samples an adverse event can be proposed from: treatment-emergent ones.
+
+    An abnormality present before treatment is the subject's medical history, not an
+    adverse event: a sample counts from the first treatment on (the first DEB-TACE session
+    or dose; the enrolment when none is recorded), and only at a grade worse than the
+    term's baseline grade (ICH E9 glossary, "treatment emergent"; docs/clinical.md §5a).
+    A sample not past its baseline grade counts as grade 0: it ends an episode.
+    """
+    starts = [entry.value.session_date for entry in record.treatment_sessions]
+    starts += [entry.value.start_date for entry in record.doses]
+    start = min(starts, default=enrolment)
+    if start is None:
+        return []
+    baseline_grade: dict[str, int] = {}
+    for lab in labs:
+        if lab.grade is not None and lab.grade.grade is not None and (
+                lab.entry.value.is_baseline or lab.entry.value.visit_date < start):
+            term = lab.grade.term
+            baseline_grade[term] = max(baseline_grade.get(term, 0), lab.grade.grade)
+    samples = []
+    for lab in labs:
+        value = lab.entry.value
+        if lab.grade is None or value.is_baseline or value.visit_date < start:
+            continue
+        grade = lab.grade.grade
+        if grade is not None and grade <= baseline_grade.get(lab.grade.term, 0):
+            grade = 0
+        samples.append(GradedSample(record.subject, value.visit_date, lab.grade.term, grade))
+    return samples
 
 
 def _baseline_samples(

@@ -72,7 +72,12 @@ def cockcroft_gault(age_years: int, weight_kg: Number, sex: str, creatinine: Num
     with localcontext() as context:
         context.prec = 50
         crcl = (140 - age_years) * weight / (72 * scr)
-        return crcl * FEMALE_FACTOR if code == "F" else crcl
+        crcl = crcl * FEMALE_FACTOR if code == "F" else crcl
+    # Kept to 28 significant digits (Decimal's default), far past any clinical meaning,
+    # so that the result is itself a clinical number (at most 40 digits: crcl_criterion).
+    with localcontext() as context:
+        context.prec = 28
+        return +crcl
 
 
 class Ascites(StrEnum):

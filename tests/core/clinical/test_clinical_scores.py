@@ -15,6 +15,7 @@ from core.clinical import (
     child_pugh_class,
     cockcroft_gault,
 )
+from core.clinical.eligibility import Status, crcl_criterion
 from core.clinical.scores import albumin_points, bilirubin_points, inr_points
 
 
@@ -140,3 +141,10 @@ def test_albi_grade_1_and_3_examples():
 def test_albi_refuses_a_bilirubin_of_zero():
     with pytest.raises(ClinicalDataError, match="must be above 0"):
         albi("0", "40")
+
+
+def test_a_computed_clearance_is_itself_a_value_the_criterion_takes():
+    # 82 × 64.5 / 43.2 = 122.430555…: a repeating decimal, kept to 28 digits.
+    crcl = cockcroft_gault(58, "64.5", "M", "0.6", "mg/dL")
+    assert crcl.quantize(Decimal("0.000001")) == Decimal("122.430556")
+    assert crcl_criterion(crcl).status is Status.MET

@@ -38,6 +38,13 @@ TODAY = dt.date(2024, 6, 30)
 ENROLLED = dt.date(2024, 1, 8)
 
 
+# A platelet count after the first treatment, worse than at baseline (grade 2, against the
+# LAB sample's grade 1): the treatment-emergent episode the dismissal sample dismisses,
+# once the subject is enrolled.
+EMERGENT_LAB = LabResult(dt.date(2024, 2, 5), "PLAT", Decimal("60"), "10^9/L", Decimal("125"),
+                         Decimal("350"))
+
+
 def sample(kind: ClinicalKind) -> ClinicalValue:
     """A valid entry of *kind*, as the trial's coordinator would enter it."""
     values: dict[ClinicalKind, ClinicalValue] = {
@@ -64,10 +71,10 @@ def sample(kind: ClinicalKind) -> ClinicalValue:
             dt.date(2024, 5, 2), EndOfTreatmentReason.CONFIRMED_PROGRESSION, "",
             "sorafenib", dt.date(2024, 5, 20)),
         ClinicalKind.FOLLOW_UP: FollowUp(last_known_alive=dt.date(2024, 6, 1)),
-        # The LAB sample above is grade 1 (92 < LLN 125): the episode this dismisses.
+        # The episode of EMERGENT_LAB (recorded first: a dismissal names a proposed one).
         ClinicalKind.LAB_EVENT_DISMISSAL: DismissedLabEvent(
-            "Platelet count decreased", dt.date(2024, 1, 5),
-            "known hypersplenism, stable since diagnosis: not a treatment-emergent event"),
+            "Platelet count decreased", EMERGENT_LAB.visit_date,
+            "known hypersplenism, fluctuating since diagnosis: not an adverse event"),
     }
     return values[kind]
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 from sqlite_utils import Database
-from store_clinical import ENROLLED, TODAY, sample
+from store_clinical import EMERGENT_LAB, ENROLLED, TODAY, sample
 from store_demo_reading import PASSWORD, read_subject
 
 import core.actions.clinical as clinical_actions
@@ -69,7 +69,18 @@ def _audit(store, entity):
                                    (entity,))]
 
 
+def _prepare_dismissal(trial, subject):
+    """Record what the dismissal sample needs: the subject enrolled and its emergent lab."""
+    record = clinical_record(trial.store, trial.coordinator, subject)
+    if record.screening is None:
+        _record(trial, ClinicalKind.SCREENING, subject=subject)
+    if EMERGENT_LAB not in [entry.value for entry in record.labs]:
+        _record(trial, ClinicalKind.LAB, EMERGENT_LAB, subject=subject)
+
+
 def _record(trial, kind, value=None, subject=SUBJECT):
+    if kind is ClinicalKind.LAB_EVENT_DISMISSAL and value is None:
+        _prepare_dismissal(trial, subject)
     action = getattr(clinical_actions, f"record_{kind.value}")
     return action(trial.store, trial.coordinator, subject, value or sample(kind), today=TODAY)
 
@@ -140,15 +151,16 @@ def test_every_kind_is_recorded_and_read_back_as_entered(subject):
     assert record.baseline == made[ClinicalKind.BASELINE]
     assert record.treatment_sessions == (made[ClinicalKind.TREATMENT_SESSION],)
     assert record.doses == (made[ClinicalKind.DOSE],)
-    assert record.labs == (made[ClinicalKind.LAB],)
+    assert record.labs[0] == made[ClinicalKind.LAB]
+    assert [entry.value for entry in record.labs[1:]] == [EMERGENT_LAB]
     assert record.adverse_events == (made[ClinicalKind.ADVERSE_EVENT],)
     assert record.end_of_treatment == made[ClinicalKind.END_OF_TREATMENT]
     assert record.follow_up == (made[ClinicalKind.FOLLOW_UP],)
     assert record.dismissals == (made[ClinicalKind.LAB_EVENT_DISMISSAL],)
     assert record.locks == ()
     assert record.cut_off_date is None
-    stored = subject.store._rows("SELECT value, lln FROM clinical_labs")
-    assert stored == [{"value": "92", "lln": "125"}]  # decimals as entered, as text
+    stored = subject.store._rows("SELECT value, lln FROM clinical_labs ORDER BY id")
+    assert stored[0] == {"value": "92", "lln": "125"}  # decimals as entered, as text
 
 
 def test_each_entry_is_audited_whole_with_who_and_when(subject):
@@ -324,17 +336,6 @@ PUBLIC_ACTIONS = sorted(name for name, member in vars(clinical_actions).items()
                         and member.__module__ == clinical_actions.__name__)
 
 
-# A dismissal names a lab episode proposed now: one of a platelet count of its own date,
-# apart from the LAB sample's (which the refusal test records too).
-DISMISSED_LAB = dataclasses.replace(LAB, visit_date=dt.date(2024, 1, 3))
-DISMISSAL = dataclasses.replace(sample(ClinicalKind.LAB_EVENT_DISMISSAL),
-                                onset_date=DISMISSED_LAB.visit_date)
-
-
-def _value(kind):
-    return DISMISSAL if kind is ClinicalKind.LAB_EVENT_DISMISSAL else sample(kind)
-
-
 def _call(name, trial, session, entry_ids, subject=SUBJECT):
     store = trial.store
     verb, _, kind_name = name.partition("_")
@@ -349,11 +350,11 @@ def _call(name, trial, session, entry_ids, subject=SUBJECT):
     kind = ClinicalKind(kind_name)
     action = getattr(clinical_actions, name)
     if kind is ClinicalKind.LAB_EVENT_DISMISSAL and verb == "record" and subject != SUBJECT:
-        _record(trial, ClinicalKind.LAB, DISMISSED_LAB, subject=subject)
+        _prepare_dismissal(trial, subject)
     if verb == "record":
-        return action(store, session, subject, _value(kind), today=TODAY)
+        return action(store, session, subject, sample(kind), today=TODAY)
     if verb == "update":
-        return action(store, session, entry_ids[kind], _value(kind), "a reason", today=TODAY)
+        return action(store, session, entry_ids[kind], sample(kind), "a reason", today=TODAY)
     assert verb == "delete", name
     return action(store, session, entry_ids[kind], "a reason")
 
@@ -369,8 +370,7 @@ def test_every_public_clinical_action_is_in_the_refusal_test():
 @pytest.mark.parametrize("name", PUBLIC_ACTIONS)
 def test_no_role_but_the_coordinator_may_call_a_clinical_action(subject, role, name):
     other = sample(ClinicalKind.LAB)
-    _record(subject, ClinicalKind.LAB, DISMISSED_LAB)  # the episode DISMISSAL dismisses
-    entry_ids = {kind: _record(subject, kind, _value(kind)).entry_id for kind in ClinicalKind
+    entry_ids = {kind: _record(subject, kind).entry_id for kind in ClinicalKind
                  if kind is not ClinicalKind.LAB}
     entry_ids[ClinicalKind.LAB] = _record(
         subject, ClinicalKind.LAB, dataclasses.replace(other, test_code="ALB")).entry_id
