@@ -79,7 +79,8 @@ def test_the_baseline_scores_are_the_worked_examples():
     assert (found.child_pugh.score, found.child_pugh.child_pugh_class) == (5, "A")
     # ALBI = 0.66 × log10(18.8) − 0.085 × 36 = −2.219: grade 2 (> −2.60, ≤ −1.39).
     assert found.albi is not None
-    assert round(found.albi.score, 3) == Decimal("-2.219") and found.albi.grade == 2
+    assert round(found.albi.score, 3) == Decimal("-2.219")
+    assert found.albi.grade == 2
     # Cockcroft-Gault: (140 − 58) × 64.5 / (72 × 0.6 mg/dL) = 122.43 mL/min.
     assert found.crcl_ml_min is not None
     assert round(found.crcl_ml_min, 2) == Decimal("122.43")
@@ -191,7 +192,8 @@ def test_doses_carry_their_intensity_and_the_causes_are_the_drugs_and_tace():
             for d in found.doses if d.intensity] == [(Decimal("79.9"), False),
                                                      (Decimal("100.0"), True)]
     assert found.causes == ("anlotinib", "atezolizumab", "pirarubicin", TACE_CAUSE)
-    assert found.timeline is not None and found.timeline.day_zero == ENROLLED
+    assert found.timeline is not None
+    assert found.timeline.day_zero == ENROLLED
 
 
 @pytest.mark.parametrize("screening", [
