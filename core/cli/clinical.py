@@ -1,12 +1,14 @@
 """``mrecist clinical import|export``: the clinical record as CSV files (coordinator only).
 
-One layout per kind (docs/clinical-record.md §5), its columns named as CDISC SDTM names
-them where SDTM has a name: ``labs`` (LB), ``adverse-events`` (AE), ``treatment`` (EX),
-``follow-up`` (DM death date, DD cause, DS disposition, ADaM's LSTALVDT). An import is all
-or nothing: every line is checked, by its own rules and then by the store's (the subject,
-dates after today, the data cut-off, duplicates), every bad line is named with its number
-and reason, and one bad line means nothing is recorded (exit 2). An export writes the same
-layout, so an exported file imports into another store unchanged.
+One layout per kind of the record (docs/clinical-record.md §5), its columns named as CDISC
+SDTM names them where SDTM has a name: ``eligibility`` (IE), ``screening`` (DS, IE),
+``baseline`` (DM, LB, VS, the RS codes of ECOG and Child-Pugh, TR), ``treatment-sessions``
+(PR, EX), ``treatment`` (EX), ``labs`` (LB), ``adverse-events`` (AE), ``end-of-treatment``
+(DS, CM), ``follow-up`` (DM death date, DD cause, DS disposition, ADaM's LSTALVDT). An
+import is all or nothing: every line is checked, by its own rules and then by the store's
+(the subject, dates after today, the data cut-off, duplicates), every bad line is named
+with its number and reason, and one bad line means nothing is recorded (exit 2). An export
+writes the same layout, so an exported file imports into another store unchanged.
 """
 
 from __future__ import annotations
@@ -34,20 +36,39 @@ from core.cli.common import (
     read_input,
 )
 from core.criteria.validation import one_line
-from core.errors import ClinicalEntriesError, CoreError, InputFileError, InvalidValueError
+from core.errors import (
+    ClinicalEntriesError,
+    CoreError,
+    InputFileError,
+    InvalidValueError,
+    shortened,
+)
 from core.model.clinical_record import (
     AdverseEvent,
     AeAction,
     AeOutcome,
+    Ascites,
+    BaselineCharacteristics,
     ClinicalEntry,
     ClinicalKind,
     ClinicalValue,
+    CriterionStatus,
     DoseAdjustment,
     DoseRecord,
+    Eligibility,
+    Encephalopathy,
+    EndOfTreatment,
+    EndOfTreatmentReason,
+    Etiology,
     FollowUp,
     LabResult,
+    Pvtt,
     Relatedness,
     Route,
+    Screening,
+    ScreeningOutcome,
+    Sex,
+    TreatmentSession,
 )
 
 # A clinical CSV file holds at most this much: 31 subjects x 40 visits x 16 tests is
@@ -56,6 +77,10 @@ MAX_CLINICAL_CSV_BYTES = 16 << 20
 # An adverse event's relatedness to each cause is a column AEREL_<cause>.
 AEREL_PREFIX = "AEREL_"
 _DECIMAL = re.compile(r"[0-9]{1,12}(\.[0-9]{1,9})?")
+_INTEGER = re.compile(r"[0-9]{1,9}")
+# IEORRES answers "is the criterion met?" with the CDISC NY code list (C66742): Y, N, NA.
+_IEORRES: dict[str, CriterionStatus] = {"Y": CriterionStatus.MET, "N": CriterionStatus.NOT_MET,
+                                        "NA": CriterionStatus.NOT_APPLICABLE}
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -69,6 +94,13 @@ class Layout:
     required: tuple[str, ...]
     parse: Callable[[dict[str, str]], ClinicalValue]
     write: Callable[[Any], dict[str, str]]
+    # The column each field of the value is read from, so that a value the record refuses
+    # is reported by the column the coordinator typed it in.
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def column_of(self, field: str) -> str | None:
+        """The column a field of the value comes from, or ``None``."""
+        return next((column for name, column in self.fields if name == field), None)
 
 
 class LineError(ValueError):
@@ -128,6 +160,13 @@ def _amount(line: dict[str, str], column: str) -> Decimal:
     value = _decimal(line, column)
     assert value is not None  # required
     return value
+
+
+def _integer(line: dict[str, str], column: str) -> int:
+    text = _required(line, column)
+    if not _INTEGER.fullmatch(text):
+        raise LineError(f"{column} {text[:40]!r} is not a whole number such as 3")
+    return int(text)
 
 
 def _yes_no(line: dict[str, str], column: str, *, optional: bool = False) -> bool:
@@ -228,27 +267,154 @@ def _write_follow_up(contact: FollowUp) -> dict[str, str]:
             "DSDECOD": _text_of(contact.discontinuation_reason)}
 
 
+def _parse_eligibility(line: dict[str, str]) -> ClinicalValue:
+    answer = _required(line, "IEORRES").upper()
+    if answer not in _IEORRES:
+        raise LineError(f"IEORRES {answer[:20]!r} is not Y (met), N (not met) or NA (not "
+                        "applicable), CDISC NY")
+    return Eligibility(_required(line, "IETESTCD"), _IEORRES[answer], _cell(line, "COVAL"))
+
+
+def _write_eligibility(criterion: Eligibility) -> dict[str, str]:
+    answer = next(code for code, status in _IEORRES.items() if status is criterion.status)
+    return {"IETESTCD": criterion.criterion, "IEORRES": answer, "COVAL": criterion.note}
+
+
+def _parse_screening(line: dict[str, str]) -> ClinicalValue:
+    return Screening(_code(line, "DSDECOD", ScreeningOutcome),
+                     _date(line, "DSSTDTC", optional=True), _optional(line, "IETESTCD"))
+
+
+def _write_screening(screening: Screening) -> dict[str, str]:
+    return {"DSDECOD": screening.outcome.value, "DSSTDTC": _text_of(screening.enrolment_date),
+            "IETESTCD": _text_of(screening.failed_criterion)}
+
+
+# The baseline's columns and the model's fields, in the layout's order; the type of each
+# field says how its cell is read.
+_BASELINE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("AGE", "age_years"), ("SEX", "sex"), ("ETIOLOGY", "etiology"), ("ECOG101", "ecog"),
+    ("BILI", "bilirubin_umol_l"), ("ALB", "albumin_g_l"), ("INR", "inr"),
+    ("CPS0102", "ascites"), ("CPS0101", "encephalopathy"), ("AFP", "afp_ng_ml"),
+    ("WEIGHT", "weight_kg"), ("HEIGHT", "height_cm"), ("TUMNUM", "tumour_number"),
+    ("LDIAM", "max_tumour_size_mm"), ("SUMDIAM", "total_tumour_size_mm"), ("PVTT", "pvtt"),
+    ("IVCTT", "has_ivc_thrombus"), ("EHMETS", "has_extrahepatic_metastasis"),
+)
+_BASELINE_CODES: dict[str, type[Any]] = {
+    "SEX": Sex, "ETIOLOGY": Etiology, "CPS0102": Ascites, "CPS0101": Encephalopathy,
+    "PVTT": Pvtt}
+
+
+def _parse_baseline(line: dict[str, str]) -> ClinicalValue:
+    values: dict[str, Any] = {}
+    for column, name in _BASELINE_COLUMNS:
+        if column in _BASELINE_CODES:
+            values[name] = _code(line, column, _BASELINE_CODES[column])
+        elif name in ("age_years", "ecog", "tumour_number"):
+            values[name] = _integer(line, column)
+        elif name.startswith("has_"):
+            values[name] = _yes_no(line, column)
+        else:
+            values[name] = _amount(line, column)
+    return BaselineCharacteristics(**values)
+
+
+def _write_baseline(baseline: BaselineCharacteristics) -> dict[str, str]:
+    return {column: _text_of(getattr(baseline, name)) for column, name in _BASELINE_COLUMNS}
+
+
+def _parse_session(line: dict[str, str]) -> ClinicalValue:
+    return TreatmentSession(_day(line, "PRSTDTC"), _required(line, "EXTRT"),
+                            _amount(line, "EXDOSE"), _required(line, "EXDOSU"),
+                            _integer(line, "SPHMIN"), _integer(line, "SPHMAX"),
+                            _yes_no(line, "EMBENDPT"))
+
+
+def _write_session(session: TreatmentSession) -> dict[str, str]:
+    return {"PRSTDTC": _text_of(session.session_date), "EXTRT": session.drug,
+            "EXDOSE": _text_of(session.dose), "EXDOSU": session.dose_unit,
+            "SPHMIN": str(session.microsphere_min_um),
+            "SPHMAX": str(session.microsphere_max_um),
+            "EMBENDPT": _text_of(session.is_end_point_reached)}
+
+
+def _parse_end_of_treatment(line: dict[str, str]) -> ClinicalValue:
+    return EndOfTreatment(_day(line, "DSSTDTC"), _code(line, "DSDECOD", EndOfTreatmentReason),
+                          _cell(line, "DSTERM"), _optional(line, "CMTRT"),
+                          _date(line, "CMSTDTC", optional=True))
+
+
+def _write_end_of_treatment(end: EndOfTreatment) -> dict[str, str]:
+    return {"DSSTDTC": _text_of(end.end_date), "DSDECOD": end.reason.value,
+            "DSTERM": end.reason_detail, "CMTRT": _text_of(end.subsequent_therapy),
+            "CMSTDTC": _text_of(end.subsequent_therapy_start)}
+
+
 LAYOUTS: dict[str, Layout] = {
+    "eligibility": Layout(
+        ClinicalKind.ELIGIBILITY, "eligibility criteria", ("USUBJID", "IETESTCD", "IEORRES",
+                                                           "COVAL"),
+        ("USUBJID", "IETESTCD", "IEORRES"), _parse_eligibility, _write_eligibility,
+        (("criterion", "IETESTCD"), ("status", "IEORRES"), ("note", "COVAL"))),
+    "screening": Layout(
+        ClinicalKind.SCREENING, "screening outcomes",
+        ("USUBJID", "DSDECOD", "DSSTDTC", "IETESTCD"), ("USUBJID", "DSDECOD"),
+        _parse_screening, _write_screening,
+        (("outcome", "DSDECOD"), ("enrolment_date", "DSSTDTC"),
+         ("failed_criterion", "IETESTCD"))),
+    "baseline": Layout(
+        ClinicalKind.BASELINE, "baseline characteristics",
+        ("USUBJID", *(column for column, _ in _BASELINE_COLUMNS)),
+        ("USUBJID", *(column for column, _ in _BASELINE_COLUMNS)),
+        _parse_baseline, _write_baseline,
+        tuple((name, column) for column, name in _BASELINE_COLUMNS)),
+    "treatment-sessions": Layout(
+        ClinicalKind.TREATMENT_SESSION, "DEB-TACE sessions",
+        ("USUBJID", "PRSTDTC", "EXTRT", "EXDOSE", "EXDOSU", "SPHMIN", "SPHMAX", "EMBENDPT"),
+        ("USUBJID", "PRSTDTC", "EXTRT", "EXDOSE", "EXDOSU", "SPHMIN", "SPHMAX", "EMBENDPT"),
+        _parse_session, _write_session,
+        (("session_date", "PRSTDTC"), ("drug", "EXTRT"), ("dose", "EXDOSE"),
+         ("dose_unit", "EXDOSU"), ("microsphere_min_um", "SPHMIN"),
+         ("microsphere_max_um", "SPHMAX"), ("is_end_point_reached", "EMBENDPT"))),
+    "end-of-treatment": Layout(
+        ClinicalKind.END_OF_TREATMENT, "ends of treatment",
+        ("USUBJID", "DSSTDTC", "DSDECOD", "DSTERM", "CMTRT", "CMSTDTC"),
+        ("USUBJID", "DSSTDTC", "DSDECOD"), _parse_end_of_treatment, _write_end_of_treatment,
+        (("end_date", "DSSTDTC"), ("reason", "DSDECOD"), ("reason_detail", "DSTERM"),
+         ("subsequent_therapy", "CMTRT"), ("subsequent_therapy_start", "CMSTDTC"))),
     "labs": Layout(
         ClinicalKind.LAB, "labs",
         ("USUBJID", "LBDTC", "LBTESTCD", "LBORRES", "LBORRESU", "LBORNRLO", "LBORNRHI",
          "LBBLFL"),
-        ("USUBJID", "LBDTC", "LBTESTCD", "LBORRES", "LBORRESU"), _parse_lab, _write_lab),
+        ("USUBJID", "LBDTC", "LBTESTCD", "LBORRES", "LBORRESU"), _parse_lab, _write_lab,
+        (("visit_date", "LBDTC"), ("test_code", "LBTESTCD"), ("value", "LBORRES"),
+         ("unit", "LBORRESU"), ("lln", "LBORNRLO"), ("uln", "LBORNRHI"),
+         ("is_baseline", "LBBLFL"))),
     "adverse-events": Layout(
         ClinicalKind.ADVERSE_EVENT, "adverse events",
         ("USUBJID", "AETERM", "AETOXGR", "AESTDTC", "AEENDTC", "AESER", "AEACN", "AEOUT"),
         ("USUBJID", "AETERM", "AETOXGR", "AESTDTC", "AESER", "AEACN", "AEOUT"),
-        _parse_ae, _write_ae),
+        _parse_ae, _write_ae,
+        (("term", "AETERM"), ("grade", "AETOXGR"), ("onset_date", "AESTDTC"),
+         ("resolution_date", "AEENDTC"), ("is_serious", "AESER"), ("action", "AEACN"),
+         ("outcome", "AEOUT"))),
     "treatment": Layout(
         ClinicalKind.DOSE, "doses",
         ("USUBJID", "EXTRT", "EXSTDTC", "EXENDTC", "ECDOSE", "EXDOSE", "EXDOSU", "EXROUTE",
          "ADJUSTMENT", "EXADJ"),
         ("USUBJID", "EXTRT", "EXSTDTC", "ECDOSE", "EXDOSE", "EXDOSU", "EXROUTE"),
-        _parse_dose, _write_dose),
+        _parse_dose, _write_dose,
+        (("drug", "EXTRT"), ("start_date", "EXSTDTC"), ("end_date", "EXENDTC"),
+         ("prescribed_dose", "ECDOSE"), ("taken_dose", "EXDOSE"), ("dose_unit", "EXDOSU"),
+         ("route", "EXROUTE"), ("adjustment", "ADJUSTMENT"),
+         ("adjustment_reason", "EXADJ"))),
     "follow-up": Layout(
         ClinicalKind.FOLLOW_UP, "follow-up contacts",
         ("USUBJID", "LSTALVDT", "DTHDTC", "DDORRES", "DSSTDTC", "DSDECOD"), ("USUBJID",),
-        _parse_follow_up, _write_follow_up),
+        _parse_follow_up, _write_follow_up,
+        (("last_known_alive", "LSTALVDT"), ("death_date", "DTHDTC"),
+         ("death_cause", "DDORRES"), ("discontinuation_date", "DSSTDTC"),
+         ("discontinuation_reason", "DSDECOD"))),
 }
 
 
@@ -276,6 +442,15 @@ def _header_problem(layout: Layout, header: Sequence[str]) -> str | None:
     if duplicated:
         return f"the header names {', '.join(duplicated)} twice"
     return None
+
+
+def _refusal(layout: Layout, line: dict[str, str], error: InvalidValueError) -> str:
+    """The record's refusal of a value, worded by its column and the cell as typed."""
+    column = layout.column_of(error.field)
+    if column is None:
+        return str(error)
+    typed = _cell(line, column)
+    return f"{column}: {error.reason}" + (f", not {shortened(repr(typed))}" if typed else "")
 
 
 def parse_csv(layout: Layout, name: str, data: bytes) -> ParsedFile:
@@ -310,8 +485,10 @@ def parse_csv(layout: Layout, name: str, data: bytes) -> ParsedFile:
             try:
                 subject = _required(line, "USUBJID")
                 entries.append((number, subject, layout.parse(line)))
-            except (LineError, InvalidValueError) as error:
+            except LineError as error:
                 problems.append((number, str(error)))
+            except InvalidValueError as error:
+                problems.append((number, _refusal(layout, line, error)))
     except csv.Error as error:
         raise InputFileError(name, f"line {reader.line_num}: not CSV ({error})") from None
     return ParsedFile(tuple(entries), tuple(problems))
