@@ -233,7 +233,8 @@ def record_clinical_entries(store: Store, session: Session,
             for index, (code, value) in enumerate(entries, start=1):
                 subject = trial_store.find_subject(store, code)
                 refusal = (f"subject {code!r} is not registered" if subject is None
-                           else _entry_refusal(store, subject, value, day))
+                           else _entry_refusal(store, subject, value, day)
+                           or _dismissal_refusal(store, subject, value))
                 if refusal or subject is None:
                     problems.append((index, refusal or ""))
                     continue

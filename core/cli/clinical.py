@@ -53,6 +53,7 @@ from core.model.clinical_record import (
     ClinicalKind,
     ClinicalValue,
     CriterionStatus,
+    DismissedLabEvent,
     DoseAdjustment,
     DoseRecord,
     Eligibility,
@@ -350,6 +351,16 @@ def _write_end_of_treatment(end: EndOfTreatment) -> dict[str, str]:
             "CMSTDTC": _text_of(end.subsequent_therapy_start)}
 
 
+def _parse_dismissal(line: dict[str, str]) -> ClinicalValue:
+    return DismissedLabEvent(_required(line, "AETERM"), _day(line, "AESTDTC"),
+                             _required(line, "COVAL"))
+
+
+def _write_dismissal(dismissal: DismissedLabEvent) -> dict[str, str]:
+    return {"AETERM": dismissal.term, "AESTDTC": _text_of(dismissal.onset_date),
+            "COVAL": dismissal.reason}
+
+
 LAYOUTS: dict[str, Layout] = {
     "eligibility": Layout(
         ClinicalKind.ELIGIBILITY, "eligibility criteria", ("USUBJID", "IETESTCD", "IEORRES",
@@ -415,6 +426,11 @@ LAYOUTS: dict[str, Layout] = {
         (("last_known_alive", "LSTALVDT"), ("death_date", "DTHDTC"),
          ("death_cause", "DDORRES"), ("discontinuation_date", "DSSTDTC"),
          ("discontinuation_reason", "DSDECOD"))),
+    "lab-event-dismissals": Layout(
+        ClinicalKind.LAB_EVENT_DISMISSAL, "dismissed lab events",
+        ("USUBJID", "AETERM", "AESTDTC", "COVAL"), ("USUBJID", "AETERM", "AESTDTC", "COVAL"),
+        _parse_dismissal, _write_dismissal,
+        (("term", "AETERM"), ("onset_date", "AESTDTC"), ("reason", "COVAL"))),
 }
 
 

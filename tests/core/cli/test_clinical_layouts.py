@@ -292,3 +292,19 @@ def test_a_header_that_is_not_the_layout_is_one_line(db, monkeypatch, capsys, tm
     assert err.startswith(f"mrecist clinical: {path}: line 1: ")
     assert reason in err
     assert len(err.splitlines()) == 1
+
+
+def test_a_dismissal_imports_once_its_episode_is_proposed(db, monkeypatch, capsys):
+    example = EXAMPLES / "clinical-lab-event-dismissals.csv"
+    status, _, err = _import(monkeypatch, capsys, db, "lab-event-dismissals", example)
+    assert status == 2
+    assert "is proposed now" in err
+    for kind in ("screening", "treatment-sessions", "labs"):
+        assert _import(monkeypatch, capsys, db, kind, EXAMPLES / f"clinical-{kind}.csv")[0] == 0
+    status, out, err = _import(monkeypatch, capsys, db, "lab-event-dismissals", example)
+    assert (status, err) == (0, "")
+    assert out == f"{example}: imported 1 dismissed lab events\n"
+    assert _export(monkeypatch, capsys, db, "lab-event-dismissals").encode("utf-8") == \
+        example.read_bytes()
+    status, _, err = _import(monkeypatch, capsys, db, "lab-event-dismissals", example)
+    assert status == 2  # the same episode twice
