@@ -129,12 +129,13 @@ class ClinicalRecordView(QWidget):
                 ClinicalKind.TREATMENT_SESSION, SESSION_COLUMNS,
                 empty_text="No DEB-TACE session recorded yet."),
             ClinicalKind.DOSE: EntryTable(
-                ClinicalKind.DOSE, DOSE_COLUMNS, empty_text="No study drug dose recorded yet."),
+                ClinicalKind.DOSE, DOSE_COLUMNS, wrap=True,
+                empty_text="No study drug dose recorded yet."),
             ClinicalKind.LAB: EntryTable(
                 ClinicalKind.LAB, LAB_COLUMNS, sort_column=LAB_DATE_COLUMN,
                 empty_text="No lab value recorded yet."),
             ClinicalKind.ADVERSE_EVENT: EntryTable(
-                ClinicalKind.ADVERSE_EVENT, AE_COLUMNS,
+                ClinicalKind.ADVERSE_EVENT, AE_COLUMNS, wrap=True,
                 empty_text="No adverse event recorded yet."),
             ClinicalKind.END_OF_TREATMENT: EntryTable(
                 ClinicalKind.END_OF_TREATMENT, EOT_COLUMNS, single=True, compact=True,
@@ -160,8 +161,8 @@ class ClinicalRecordView(QWidget):
             _page((_boxed("Adverse events (CTCAE v4.03; grade 3 or more and serious events "
                           "in red)", table[ClinicalKind.ADVERSE_EVENT]), 1)),
             _page((self.proposed, 1)),
-            _page((_boxed("End of treatment", table[ClinicalKind.END_OF_TREATMENT]), 1),
-                  (_boxed("Follow-up contacts", table[ClinicalKind.FOLLOW_UP]), 2)),
+            _page((_boxed("End of treatment", table[ClinicalKind.END_OF_TREATMENT]), 0),
+                  (_boxed("Follow-up contacts", table[ClinicalKind.FOLLOW_UP]), 1)),
             _page((self.timeline_stack, 1)),
         )
         for page, title in zip(pages, TAB_TITLES, strict=True):

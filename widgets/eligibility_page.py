@@ -112,8 +112,8 @@ class EligibilityPage(QWidget):
         right.addWidget(computed_box)
         right.addStretch(1)
         columns = QHBoxLayout()
-        columns.addLayout(self._left, 4)
-        columns.addLayout(right, 5)
+        columns.addLayout(self._left, 2)
+        columns.addLayout(right, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.overall)
@@ -155,6 +155,7 @@ class EligibilityPage(QWidget):
             for column, text in enumerate((criterion.name, criterion.status.value,
                                            criterion.reason)):
                 item = QTableWidgetItem(text)
+                item.setToolTip(criterion.reason)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
                 if criterion.status is Status.NOT_MET:
                     item.setBackground(QBrush(QColor(ALERT_BACKGROUND)))

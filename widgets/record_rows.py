@@ -24,7 +24,7 @@ from core.model.clinical_record import (
     FollowUp,
     ScreeningOutcome,
 )
-from widgets.record_table import EntryRow
+from widgets.record_table import MET_INK, MUTED_INK, EntryRow
 from widgets.record_text import (
     NONE,
     ONGOING,
@@ -50,8 +50,9 @@ DOSE_COLUMNS = ("Drug", "Period", "Prescribed", "Taken", "Route", "Adjustment", 
                 "80-120 % rule")
 LAB_COLUMNS = ("Date", "Test", "Value", "LLN–ULN", "Baseline", "CTCAE grade")
 LAB_DATE_COLUMN = 0
-AE_COLUMNS = ("Term", "Grade", "Onset – resolution", "Serious", "Relatedness", "Action",
-              "Outcome")
+# Relatedness last: the longest, it takes the width left (in full in the tooltip).
+AE_COLUMNS = ("Term", "Grade", "Onset – resolution", "Serious", "Action", "Outcome",
+              "Relatedness")
 EOT_COLUMNS = ("End date", "Reason", "Detail", "Subsequent therapy")
 FOLLOW_UP_COLUMNS = ("Known alive", "Death", "Cause of death", "Discontinued",
                      "Discontinuation reason")
@@ -69,8 +70,10 @@ def _row(entry: ClinicalEntry, cells: tuple[str, ...], *, alert: bool = False,
 def eligibility_rows(overview: ClinicalOverview) -> list[EntryRow]:
     """The protocol's criteria as the coordinator checked them, in code order."""
     entries = sorted(overview.record.eligibility, key=lambda e: e.value.criterion)
-    return [_row(e, (e.value.criterion, STATUS_WORDS[e.value.status], e.value.note or NONE),
-                 alert=e.value.status is CriterionStatus.NOT_MET)
+    return [EntryRow(e.entry_id, (e.value.criterion, STATUS_WORDS[e.value.status],
+                                  e.value.note or NONE), e.is_locked,
+                     alert=e.value.status is CriterionStatus.NOT_MET,
+                     inks=("", MET_INK if e.value.status is CriterionStatus.MET else ""))
             for e in entries]
 
 
@@ -126,10 +129,13 @@ def dose_rows(overview: ClinicalOverview) -> list[EntryRow]:
 def _lab_row(lab: GradedLab) -> EntryRow:
     value = lab.entry.value
     grade = lab.grade.grade if lab.grade is not None else None
-    return _row(lab.entry, (
+    # Grade 0 (and no grade) in grey, so that the abnormal values stand out.
+    quiet = MUTED_INK if not grade else ""
+    return EntryRow(lab.entry.entry_id, (
         date_text(value.visit_date), value.test_code, quantity(value.value, value.unit),
         limits(value.lln, value.uln), "baseline" if value.is_baseline else "", lab.text),
-        alert=grade is not None and grade >= SEVERE_GRADE, tooltip=lab.text)
+        lab.entry.is_locked, alert=grade is not None and grade >= SEVERE_GRADE,
+        tooltip=lab.text, inks=("", "", "", "", "", quiet))
 
 
 def lab_rows(overview: ClinicalOverview) -> list[EntryRow]:
@@ -140,15 +146,16 @@ def lab_rows(overview: ClinicalOverview) -> list[EntryRow]:
 def _event_cells(event: AdverseEvent) -> tuple[str, ...]:
     return (event.term, grade_label(event.grade),
             period(event.onset_date, event.resolution_date, open_end=ONGOING),
-            "serious" if event.is_serious else "no", relatedness_summary(event.relatedness),
-            words(event.action), words(event.outcome))
+            "serious" if event.is_serious else "no", words(event.action),
+            words(event.outcome), relatedness_summary(event.relatedness, "\n"))
 
 
 def adverse_event_rows(overview: ClinicalOverview) -> list[EntryRow]:
     """Every adverse event, by onset."""
     entries = sorted(overview.record.adverse_events, key=lambda e: e.value.onset_date)
     return [_row(e, _event_cells(e.value),
-                 alert=e.value.grade >= SEVERE_GRADE or e.value.is_serious)
+                 alert=e.value.grade >= SEVERE_GRADE or e.value.is_serious,
+                 tooltip=f"relatedness: {relatedness_summary(e.value.relatedness)}")
             for e in entries]
 
 

@@ -55,6 +55,7 @@ PAPER_STYLE = (
     "QWidget#clinicalPaper QTableWidget { background: #ffffff; color: #1b1b1b; "
     "gridline-color: #e2e2dc; border: 1px solid #cfcfc8; "
     "selection-background-color: #cde1f2; selection-color: #111111; }"
+    "QWidget#clinicalPaper QTableWidget::item { padding: 2px 3px; }"
     "QWidget#clinicalPaper QHeaderView::section { background: #ecece6; color: #2b2b2b; "
     "border: 0; border-right: 1px solid #d8d8d2; border-bottom: 1px solid #cfcfc8; "
     "padding: 3px 6px; font-weight: bold; }"
@@ -102,13 +103,15 @@ def fitted_height(table: QTableWidget, rows: int) -> int:
 @dataclass(frozen=True, slots=True)
 class EntryRow:
     """One row of a table: the entry it shows, its cells, locked, emphasised (a grade 3
-    or more, a criterion not met), and a tooltip for every cell (a reason, say)."""
+    or more, a criterion not met), a tooltip for every cell (a reason, say), and an ink
+    per cell where one differs ("" keeps the table's)."""
 
     entry_id: int
     cells: tuple[str, ...]
     locked: bool = False
     alert: bool = False
     tooltip: str = ""
+    inks: tuple[str, ...] = ()
 
 
 class _KeyTable(QTableWidget):
@@ -147,7 +150,8 @@ class EntryTable(QWidget):
     delete_requested = Signal(object, int)
 
     def __init__(self, kind: ClinicalKind, columns: Sequence[str], *, empty_text: str,
-                 single: bool = False, compact: bool = False, sort_column: int | None = None,
+                 single: bool = False, compact: bool = False, wrap: bool = False,
+                 sort_column: int | None = None,
                  add_label: str | None = "Add…", edit_label: str | None = "Edit…",
                  delete_label: str | None = "Delete…",
                  parent: QWidget | None = None) -> None:
@@ -168,13 +172,15 @@ class EntryTable(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # One line per row, all rows alike; a long sentence is in full in the tooltip.
-        self.table.setWordWrap(False)
+        # One line per row, all rows alike, a long sentence in full in the tooltip; or, with
+        # *wrap*, rows as tall as their text at the width the columns have.
+        self.table.setWordWrap(wrap)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         rows = self.table.verticalHeader()
         rows.setVisible(False)
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents if wrap
+                                  else QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
@@ -195,6 +201,14 @@ class EntryTable(QWidget):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
+        # What the padlock means, while a row has one.
+        self.legend_icon = QLabel()
+        self.legend_icon.setPixmap(self._lock_icon.pixmap(16, 16))
+        self.legend = QLabel()
+        self.legend.setStyleSheet(f"color: {MUTED_INK};")
+        self.legend.setToolTip("a locked entry is neither changed nor removed")
+        buttons.addWidget(self.legend_icon)
+        buttons.addWidget(self.legend)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 0 if compact else 1)
@@ -229,6 +243,10 @@ class EntryTable(QWidget):
             self.table.setFixedHeight(fitted_height(self.table, max(len(self._rows), 1)))
         self.table.setVisible(bool(self._rows))
         self.empty.setVisible(not self._rows)
+        locked = any(row.locked for row in self._rows)
+        self.legend.setText(locked_tip(cut_off) if locked else "")
+        self.legend.setVisible(locked)
+        self.legend_icon.setVisible(locked)
         # Empty, the buttons stay right under the sentence saying so.
         self._layout.setStretch(3, 1 if not self._rows and not self._compact else 0)
         if keep is not None:
@@ -259,7 +277,8 @@ class EntryTable(QWidget):
                 item.setForeground(QBrush(QColor(ALERT_INK)))
                 item.setFont(bold)
             else:
-                item.setForeground(QBrush(QColor(INK)))
+                ink = row.inks[column - 1] if 0 < column <= len(row.inks) else ""
+                item.setForeground(QBrush(QColor(ink or INK)))
 
     @property
     def rows(self) -> tuple[EntryRow, ...]:

@@ -92,9 +92,11 @@ def words(value: StrEnum) -> str:
     return text.replace("moderate_severe", "moderate–severe").replace("_", " ")
 
 
-def relatedness_summary(pairs: Sequence[tuple[str, Relatedness]]) -> str:
-    """ "anlotinib: probably · anti-PD-L1: possibly · DEB-TACE: not related"."""
-    return " · ".join(f"{cause}: {_RELATEDNESS[assessment]}" for cause, assessment in pairs)
+def relatedness_summary(pairs: Sequence[tuple[str, Relatedness]], separator: str = " · ") -> str:
+    """ "anlotinib: probably · anti-PD-L1: possibly · DEB-TACE: not related", in the order
+    entered; one cause a line with a newline for *separator*."""
+    return separator.join(f"{cause}: {_RELATEDNESS[assessment]}"
+                          for cause, assessment in pairs)
 
 
 def rdi_text(rdi_pct: Decimal) -> str:

@@ -177,11 +177,12 @@ def test_adverse_events_show_grade_period_seriousness_and_relatedness(view, demo
     view.show_tab("Adverse events")
     events = view.tables[ClinicalKind.ADVERSE_EVENT].cell_texts()
     assert events[0] == [
-        "Hypertension", "G2", "2026-01-21 – 2026-02-18", "no",
-        "anlotinib: probably · anti-PD-L1: possibly · DEB-TACE: not related",
-        "dose not changed", "recovered/resolved"]
+        "Hypertension", "G2", "2026-01-21 – 2026-02-18", "no", "dose not changed",
+        "recovered/resolved", "anlotinib: probably\nanti-PD-L1: possibly\nDEB-TACE: not related"]
+    assert view.tables[ClinicalKind.ADVERSE_EVENT].table.item(0, 1).toolTip() == (
+        "relatedness: anlotinib: probably · anti-PD-L1: possibly · DEB-TACE: not related")
     assert events[1][0] == "Aspartate aminotransferase increased"
-    assert events[1][4].startswith("DEB-TACE: probably")
+    assert events[1][6].startswith("DEB-TACE: probably")
 
 
 def test_end_of_treatment_and_follow_up_of_the_subject_who_died(view, demo):
