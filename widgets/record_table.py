@@ -254,7 +254,7 @@ class EntryTable(QWidget):
         self._update_buttons()
 
     def _fill(self, index: int, row: EntryRow) -> None:
-        tip = locked_tip(self._cut_off) if row.locked else row.tooltip
+        lock_tip = locked_tip(self._cut_off) if row.locked else ""
         lock = QTableWidgetItem()
         if row.locked:
             lock.setIcon(self._lock_icon)
@@ -270,6 +270,8 @@ class EntryTable(QWidget):
             item.setData(_ENTRY_ROLE, row.entry_id)
             item.setData(_LOCKED_ROLE, row.locked)
             item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            tip = lock_tip if column == 0 else "\n".join(
+                text for text in (row.tooltip, lock_tip) if text)
             if tip:
                 item.setToolTip(tip)
             if row.alert:

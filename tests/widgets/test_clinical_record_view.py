@@ -116,7 +116,8 @@ def test_a_locked_lab_cannot_be_edited_or_deleted(qtbot, view):
     assert not lock.icon().isNull()
     tip = f"locked at the data cut-off {CUT_OFF.isoformat()}"
     assert lock.toolTip() == tip
-    assert labs.table.item(row, 3).toolTip() == tip
+    assert labs.table.item(row, 3).toolTip() == (
+        f"grade 2 (Aspartate aminotransferase increased)\n{tip}")
     assert labs.edit_button.toolTip() == tip
     # The grade-3 platelet count after the cut-off stays open.
     click_row(qtbot, labs.table, labs.row_of(GRADE_3_LAB_ID))

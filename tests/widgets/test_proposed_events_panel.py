@@ -109,8 +109,8 @@ def test_a_locked_dismissal_cannot_be_withdrawn(qtbot):
     assert not panel.withdraw_button.isEnabled()
     qtbot.keyClick(panel.dismissals.table, Qt.Key.Key_Delete)
     assert seen == []
-    assert panel.dismissals.table.item(0, 1).toolTip() == ("locked at the data cut-off "
-                                                          "2026-03-01")
+    assert panel.dismissals.table.item(0, 1).toolTip() == (
+        "clumped sample, repeat normal\nlocked at the data cut-off 2026-03-01")
 
 
 def test_a_grade_3_proposal_is_emphasised(qtbot):
