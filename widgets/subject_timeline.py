@@ -10,6 +10,7 @@ nothing: it is a picture, and ``items()`` says what it drew (tests, reports).
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -41,6 +42,9 @@ class SubjectTimeline(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # A QWidget subclass paints a style sheet's background only when asked to: without
+        # it the light title was drawn on whatever the parent is (unreadable on paper).
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet("SubjectTimeline { background: #1e1f22; }")
         self.plot = pg.PlotWidget(background="#1e1f22")
         self.plot.setMouseEnabled(x=True, y=False)

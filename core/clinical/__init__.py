@@ -23,6 +23,7 @@ from core.clinical.eligibility import (
     lab_criteria,
     platelets_criterion,
 )
+from core.clinical.eligibility_summary import EligibilitySummary, Verdict, eligibility_summary
 from core.clinical.endpoints import (
     Endpoint,
     TumourAssessment,
@@ -54,6 +55,7 @@ __all__ = [
     "ClinicalDataError",
     "Criterion",
     "DoseIntensity",
+    "EligibilitySummary",
     "Encephalopathy",
     "Endpoint",
     "GradedSample",
@@ -63,6 +65,7 @@ __all__ = [
     "ScreeningLabs",
     "Status",
     "TumourAssessment",
+    "Verdict",
     "age_criterion",
     "albi",
     "albi_grade",
@@ -76,6 +79,7 @@ __all__ = [
     "cockcroft_gault",
     "crcl_criterion",
     "dose_intensity",
+    "eligibility_summary",
     "grade_lab",
     "inr_criterion",
     "lab_criteria",
