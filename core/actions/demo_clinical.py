@@ -55,9 +55,13 @@ _BASELINES = {
                 D("80.0"), D("176"), 1, D("32"), D("32"), Pvtt.ABSENT, False, True),
 }
 # Per imaging visit (baseline, week 6, week 12): AST U/L (ULN 40), PLAT 10^9/L (LLN 125).
+# Proposed as adverse events (treatment-emergent, worse than baseline): HCC-002's platelets
+# from week 6 (grade 1, normal at baseline) and AST at week 12 (3.25 × ULN, grade 2, against
+# grade 1 at baseline); HCC-003's AST at week 12 (2.4 × ULN, grade 1). HCC-001's week-6 AST
+# (3.3 × ULN, grade 2) is recorded as an adverse event.
 _LABS = {
     "HCC-001": ((D("38"), D("168")), (D("132"), D("141")), (D("44"), D("152"))),
-    "HCC-002": ((D("46"), D("131")), (D("58"), D("118")), (D("61"), D("109"))),
+    "HCC-002": ((D("46"), D("131")), (D("58"), D("118")), (D("130"), D("109"))),
     "HCC-003": ((D("35"), D("190")), (D("41"), D("176")), (D("96"), D("142"))),
 }
 _CRITERIA = (("IN01", "first diagnosis of HCC, clinical"), ("IN02", "Child-Pugh A"),

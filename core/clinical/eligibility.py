@@ -8,7 +8,7 @@ check. Thresholds are inclusive as the protocol words them ("≥ 75", "≤ 1.5 �
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
 from core.clinical.units import to_grading_unit
@@ -53,7 +53,17 @@ def _minimum(name: str, value: Decimal | None, minimum: Decimal, unit: str,
     met = value >= minimum
     sign = "≥" if met else "<"
     return Criterion(name, Status.MET if met else Status.NOT_MET,
-                     f"{what} {value} {unit} {sign} {minimum} {unit}")
+                     f"{what} {_shown(value)} {unit} {sign} {minimum} {unit}")
+
+
+def _shown(value: Decimal) -> str:
+    """*value* for the sentence: plain digits, cut (not rounded) to 0.01, so a value just
+    under a minimum never reads as the minimum (59.996 is "59.99 < 60"); the decision is
+    made on the exact value."""
+    if value == value.to_integral_value():
+        return f"{value.quantize(Decimal(1)):f}"
+    cut = value.quantize(Decimal("0.01"), rounding=ROUND_FLOOR).normalize()
+    return f"{cut:f}"
 
 
 def _count(test: str, value: Number | None, unit: str) -> Decimal | None:

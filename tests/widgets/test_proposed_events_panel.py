@@ -37,22 +37,25 @@ def test_confirming_a_proposal_emits_it(qtbot, demo_data_dir):
     panel = _panel(qtbot)
     panel.show_overview(overview)
     seen = _signals(panel)
+    # Treatment-emergent only: platelets normal at baseline, AST worse than its grade 1.
     assert [p.term for p in panel.shown_proposals] == [
-        "Aspartate aminotransferase increased", "Platelet count decreased"]
+        "Platelet count decreased", "Aspartate aminotransferase increased"]
     texts = [[panel.proposals.item(r, c).text() for c in range(6)] for r in range(2)]
-    assert texts[1] == ["HCC-002", "Platelet count decreased", "G1", "2026-03-01",
+    assert texts[0] == ["HCC-002", "Platelet count decreased", "G1", "2026-03-01",
                         "2026-04-12", "2"]
-    click_row(qtbot, panel.proposals, 1)
+    assert texts[1] == ["HCC-002", "Aspartate aminotransferase increased", "G2", "2026-04-12",
+                        "2026-04-12", "1"]
+    click_row(qtbot, panel.proposals, 0)
     assert panel.detail.text() == ("Selected: HCC-002: Platelet count decreased grade 1 "
                                    "from 2026-03-01 (2 samples)")
     qtbot.mouseClick(panel.confirm_button, Qt.MouseButton.LeftButton)
-    assert seen == [("confirm", overview.proposals[1])]
+    assert seen == [("confirm", overview.proposals[0])]
     qtbot.mouseClick(panel.dismiss_button, Qt.MouseButton.LeftButton)
-    assert seen[1] == ("dismiss", overview.proposals[1])
-    click_row(qtbot, panel.proposals, 0)
+    assert seen[1] == ("dismiss", overview.proposals[0])
+    click_row(qtbot, panel.proposals, 1)
     qtbot.keyClick(panel.proposals, Qt.Key.Key_Return)
     qtbot.keyClick(panel.proposals, Qt.Key.Key_Delete)
-    assert seen[2:] == [("confirm", overview.proposals[0]), ("dismiss", overview.proposals[0])]
+    assert seen[2:] == [("confirm", overview.proposals[1]), ("dismiss", overview.proposals[1])]
 
 
 def test_a_dismissal_is_listed_with_its_reason_and_withdrawn_by_its_id(qtbot, demo_data_dir):

@@ -3,6 +3,8 @@ not evaluable with a sentence."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from core.clinical import (
@@ -14,6 +16,7 @@ from core.clinical import (
     ast_criterion,
     bilirubin_criterion,
     child_pugh_criterion,
+    cockcroft_gault,
     crcl_criterion,
     inr_criterion,
     lab_criteria,
@@ -69,3 +72,12 @@ def test_all_lab_criteria_in_the_protocols_order():
     assert [r.status for r in results] == [MET] * 9
     assert [r.name for r in results][:2] == ["Child-Pugh score ≤ 7", "age 18-75"]
     assert all(r.status is NE for r in lab_criteria(ScreeningLabs()))
+
+
+def test_a_computed_clearance_reads_in_plain_digits_never_rounded_up_to_the_minimum():
+    crcl = cockcroft_gault(61, "72", "M", "1.1", "mg/dL")  # 71.818… mL/min
+    assert crcl_criterion(crcl).reason == ("creatinine clearance 71.81 mL/min ≥ 60 mL/min")
+    assert crcl_criterion(Decimal("59.996")).reason == (
+        "creatinine clearance 59.99 mL/min < 60 mL/min")
+    assert crcl_criterion(Decimal("100")).reason == (
+        "creatinine clearance 100 mL/min ≥ 60 mL/min")
