@@ -83,6 +83,12 @@ class TrialReport:
         return self.analysis_set.cut_off
 
 
+def _is_enrolled(subject: ReportSubject, cut_off: dt.date | None) -> bool:
+    """Enrolled, on or before the cut-off when there is one."""
+    day = subject.enrolment
+    return day is not None and (cut_off is None or day <= cut_off)
+
+
 def _category(final: dict[str, Any], key: str) -> ResponseCategory:
     return ResponseCategory(str(final[key]))
 
@@ -130,7 +136,7 @@ def trial_report(*, trial: str, criteria: Criteria, subjects: Sequence[ReportSub
                  generated_utc: dt.datetime) -> TrialReport:
     """The trial report of *subjects* (module docstring)."""
     chosen = analysis_set([
-        Candidate(s.subject, s.enrolment is not None, s.final_missing,
+        Candidate(s.subject, _is_enrolled(s, cut_off), s.final_missing,
                   drug_exposures([entry.value for entry in s.record.doses]))
         for s in subjects], cut_off)
     by_code = {s.subject: s for s in subjects}
