@@ -342,16 +342,16 @@ def _at(source: ReadInput, timepoint_id: int, result: Result | None, tz: dt.tzin
         timepoint.is_not_assessed, line)
 
 
-def _not_final(label: str, reads: Sequence[ReadAtTimepoint], final: FinalInput | None,
-               open_through: Sequence[str]) -> str:
+def _not_final(reads: Sequence[ReadAtTimepoint], final: FinalInput | None,
+               awaiting: str | None) -> str:
     if final is not None and final.problems:
         return "a signature behind the final read no longer matches: " + \
             " | ".join(final.problems)
     unsigned = [read for read in reads if not read.is_shown]
     if unsigned:
         return "; ".join(f"{read.read}: {read.status}" for read in unsigned)
-    if label in open_through:
-        return "awaiting adjudication"
+    if awaiting is not None:
+        return f"awaiting adjudication (through {awaiting})"
     return "the dual read of this timepoint is not decided yet"
 
 
@@ -361,9 +361,13 @@ def case_timepoints(timepoints: Sequence[TimepointInfo], reads: Sequence[ReadInp
     """Every timepoint of the subject (date order) with each read, the final read and
     whether it is final; *open_through* are the labels of the timepoints through which an
     adjudication is open."""
+    labels = [timepoint.label for timepoint in timepoints]
+    # An open adjudication holds every timepoint of its cycle, up to its last one.
+    held = [labels.index(label) for label in open_through if label in labels]
     out = []
     for index, timepoint in enumerate(timepoints):
         tid = timepoint.timepoint_id
+        awaiting = next((labels[last] for last in sorted(held) if index <= last), None)
         at = tuple(_at(source, tid, source.result, tz) for source in reads)
         in_cycle = final is not None and index < final.through
         is_final = in_cycle and final is not None and not final.problems
@@ -372,7 +376,7 @@ def case_timepoints(timepoints: Sequence[TimepointInfo], reads: Sequence[ReadInp
             chosen = reads[final.read_index]
             shown = _at(chosen, tid, final.result, tz,
                         f"Final ({chosen.name}, {final.source})", final.through)
-        reason = "" if is_final else _not_final(timepoint.label, at, final, open_through)
+        reason = "" if is_final else _not_final(at, final, awaiting)
         out.append(CaseTimepoint(timepoint.label, timepoint.date, timepoint.nominal_week, at,
                                  shown, is_final, reason))
     return tuple(out)
