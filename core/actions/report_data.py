@@ -16,6 +16,7 @@ reaches past it is evaluated through its last timepoint on or before it.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from core.actions._access import authorize
@@ -27,7 +28,7 @@ from core.actions.endpoints import (
     SubjectEndpoints,
     _endpoints,
 )
-from core.actions.integrity import check_read
+from core.actions.integrity import check_adjudication, check_read
 from core.actions.key_images import caliper_sha256
 from core.actions.reports import final_checks, visible_subject
 from core.actions.safekeeping import audit_anchor
@@ -148,18 +149,56 @@ def _enrolment(record: ClinicalRecord) -> dt.date | None:
     return screening.enrolment_date
 
 
+@dataclass(frozen=True, slots=True)
+class _SubjectReads:
+    """A subject's tasks by slot, each read loaded once, and the current final result's
+    (task, through timepoint, adjudication)."""
+
+    tasks: tuple[Task, ...]
+    loaded: dict[int, Read]
+    final: tuple[int, int, int | None]
+
+    def through(self, task_id: int) -> int:
+        """How many timepoints of *task_id*'s read the current cycle covers (0: none)."""
+        index = self.loaded[task_id].index_of(self.final[1])
+        return 0 if index is None else index + 1
+
+
+def _subject_reads(store: Store, subject: Subject) -> _SubjectReads | None:
+    found = adjudications.latest_final_task(store, subject.subject_id)
+    if found is None:
+        return None
+    tasks = tuple(sorted(trial_store.subject_tasks(store, subject), key=lambda t: t.slot))
+    return _SubjectReads(tasks, {task.task_id: reads.load_read(store, task) for task in tasks},
+                         found)
+
+
+def _final_problems(store: Store, info: TrialInfo, found: _SubjectReads) -> list[str]:
+    """``reports.final_checks``'s problems, on the reads already loaded."""
+    task = next(task for task in found.tasks if task.task_id == found.final[0])
+    checks = list(check_read(store, info, task, found.loaded[task.task_id],
+                             found.through(task.task_id)))
+    if found.final[2] is not None:
+        adjudication = adjudications.find_adjudication(store, found.final[2])
+        assert adjudication is not None, "a final result's adjudication exists"
+        checks.append(check_adjudication(adjudication,
+                                         adjudications.decision_signature(store, found.final[2])))
+    return [str(check) for check in checks if not check.ok]
+
+
 def _report_subject(store: Store, info: TrialInfo, subject: Subject,
                     final: FinalResult | None, cut: dt.date | None,
                     window: int) -> tuple[ReportSubject, ReaderPair | None]:
     record = record_at_cut_off(_load_record(store, subject), cut)
-    if final is None:
+    found = _subject_reads(store, subject) if final is not None else None
+    if final is None or found is None:
         return ReportSubject(subject.code, record, None, "no final read yet"), None
-    problems = [str(check) for check in final_checks(store, subject) if not check.ok]
+    problems = _final_problems(store, info, found)
     if problems:
         return ReportSubject(subject.code, record, None, "a signature behind its final read "
                              "no longer matches: " + " | ".join(problems)), None
-    data, missing = _final_at_cut_off(store, info, subject, final, cut)
-    pair = _reader_pair(store, info, subject)
+    data, missing = _final_at_cut_off(info, found, final, cut)
+    pair = _reader_pair(info, subject, found)
     if data is None:
         return ReportSubject(subject.code, record, None, missing), pair
     enrolment = _enrolment(record)
@@ -176,17 +215,16 @@ def _report_subject(store: Store, info: TrialInfo, subject: Subject,
                          endpoints.progression_free_survival, endpoints.note), pair
 
 
-def _final_at_cut_off(store: Store, info: TrialInfo, subject: Subject, final: FinalResult,
+def _final_at_cut_off(info: TrialInfo, found: _SubjectReads, final: FinalResult,
                       cut: dt.date | None) -> tuple[dict[str, Any] | None, str]:
     """The final read's result data as of *cut* (the recorded one when its cycle ends on or
     before it), or ``None`` and why."""
     rows = final.result.get("timepoints", [])
     if cut is None or not rows or dt.date.fromisoformat(rows[-1]["date"]) <= cut:
         return final.result, ""
-    found = _final_read(store, subject)
-    assert found is not None, "a current final result has its read"
-    _, read, through = found
-    upto = sum(timepoint.date <= cut for timepoint in read.timepoints[:through])
+    read = found.loaded[found.final[0]]
+    upto = sum(timepoint.date <= cut
+               for timepoint in read.timepoints[:found.through(found.final[0])])
     if upto == 0:
         return None, f"no imaging on or before the cut-off {cut.isoformat()}"
     result = _result(read, info, upto)
@@ -195,17 +233,13 @@ def _final_at_cut_off(store: Store, info: TrialInfo, subject: Subject, final: Fi
     return result_to_data(result), ""
 
 
-def _reader_pair(store: Store, info: TrialInfo, subject: Subject) -> ReaderPair | None:
+def _reader_pair(info: TrialInfo, subject: Subject, found: _SubjectReads) -> ReaderPair | None:
     """Both reads' best responses through the timepoint of the subject's current cycle."""
-    found = adjudications.latest_final_task(store, subject.subject_id)
-    tasks = sorted(trial_store.subject_tasks(store, subject), key=lambda task: task.slot)
-    if found is None or len(tasks) != 2:
+    if len(found.tasks) != 2:
         return None
     results = []
-    for task in tasks:
-        read = reads.load_read(store, task)
-        index = read.index_of(found[1])
-        result = None if index is None else _result(read, info, index + 1)
+    for task in found.tasks:
+        result = _result(found.loaded[task.task_id], info, found.through(task.task_id))
         if result is None:
             return None
         results.append(result)

@@ -83,10 +83,12 @@ class TrialReport:
         return self.analysis_set.cut_off
 
 
-def _is_enrolled(subject: ReportSubject, cut_off: dt.date | None) -> bool:
-    """Enrolled, on or before the cut-off when there is one."""
+def _final_missing(subject: ReportSubject, cut_off: dt.date | None) -> str | None:
+    """Why an enrolled subject is not analysed: enrolled after the cut-off, or no final read."""
     day = subject.enrolment
-    return day is not None and (cut_off is None or day <= cut_off)
+    if day is not None and cut_off is not None and day > cut_off:
+        return f"enrolled on {day.isoformat()}, after the cut-off {cut_off.isoformat()}"
+    return subject.final_missing
 
 
 def _category(final: dict[str, Any], key: str) -> ResponseCategory:
@@ -136,7 +138,7 @@ def trial_report(*, trial: str, criteria: Criteria, subjects: Sequence[ReportSub
                  generated_utc: dt.datetime) -> TrialReport:
     """The trial report of *subjects* (module docstring)."""
     chosen = analysis_set([
-        Candidate(s.subject, _is_enrolled(s, cut_off), s.final_missing,
+        Candidate(s.subject, s.enrolment is not None, _final_missing(s, cut_off),
                   drug_exposures([entry.value for entry in s.record.doses]))
         for s in subjects], cut_off)
     by_code = {s.subject: s for s in subjects}

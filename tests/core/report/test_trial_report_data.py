@@ -101,3 +101,12 @@ def test_an_empty_trial_reports_an_empty_set(trial):
     assert report.analysis_set.n == 0
     assert report.response.unconfirmed.orr.text == "0/0 (–)"
     assert report.pfs.median_text == "–"
+
+
+def test_a_subject_enrolled_after_the_cut_off_is_left_out_with_why(reported):
+    # HCC-002 was enrolled on 2026-01-22, HCC-001 on 2026-01-08.
+    report = trial_report_data(reported.store, reported.coordinator,
+                               cut_off=dt.date(2026, 1, 20), now=NOW)
+    reasons = {e.subject: e.reason for e in report.analysis_set.excluded}
+    assert reasons["HCC-002"] == "enrolled on 2026-01-22, after the cut-off 2026-01-20"
+    assert report.analysis_set.subjects == ("HCC-001",)
