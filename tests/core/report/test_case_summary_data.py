@@ -11,9 +11,11 @@ import pytest
 from conftest import RATIONALE
 from store_demo_reading import read_subject
 
-from core.actions import case_summary_data, trial_status
+from core.actions import case_summary_data, get_read, my_tasks, trial_status
+from core.actions.key_images import PNG_SIGNATURE, save_key_image
 from core.errors import PermissionDeniedError
 from core.model.clinical import Criteria
+from core.model.reading import MeasurementKind
 
 PLUS_TWO = dt.timezone(dt.timedelta(hours=2))
 
@@ -124,3 +126,20 @@ def test_only_the_coordinator_gets_a_case_summary(reported, who):
 def test_an_unknown_subject_is_refused(reported):
     with pytest.raises(PermissionDeniedError, match="not found"):
         case_summary_data(reported.store, reported.coordinator, "HCC-999")
+
+
+def test_a_current_key_image_is_named_beside_its_lesion(reported):
+    store, reader = reported.store, reported.reader1
+    task = next(t for t in my_tasks(store, reader) if t.subject == "HCC-002")
+    read = get_read(store, reader, task.task_id)
+    lesion, baseline = read.lesion("T1"), read.timepoints[0]
+    caliper = read.measurement(lesion.lesion_id, baseline.timepoint_id,
+                               MeasurementKind.VIABLE).caliper
+    saved = save_key_image(store, reader, lesion.lesion_id, baseline.timepoint_id,
+                           MeasurementKind.VIABLE, caliper, PNG_SIGNATURE + b"key image")
+    summary = _summary(reported, "HCC-002")
+    first = summary.timepoints[0]
+    (shown,) = [line for line in first.reads[0].lesions if line.label == "T1"]
+    assert shown.key_image == saved.path
+    assert [line.key_image for line in first.final.lesions if line.label == "T1"] == [saved.path]
+    assert all(line.key_image is None for line in first.reads[1].lesions)
