@@ -13,7 +13,8 @@ admin's screens: accounts, roles, the audit trail), ``reports`` (progress, final
 export), ``board`` (the coordinator's board), ``importing`` (DICOM into the trial),
 ``demo`` (the demo trial's registration and the complete demo store), ``worklist`` (a
 reader's worklist), ``clinical`` (the coordinator's clinical record: record, update and
-delete per kind of entry, the data cut-off).
+delete per kind of entry, the data cut-off), ``report_data`` (the trial report's and a
+case summary's data, for the coordinator).
 """
 
 from core.actions.accounts import (
@@ -95,6 +96,7 @@ from core.actions.reading import (
     sign_preview,
     sign_timepoint,
 )
+from core.actions.report_data import case_summary_data, trial_report_data
 from core.actions.reports import export_case, export_case_json, final_results, trial_status
 from core.actions.setup import (
     add_series,
@@ -127,6 +129,7 @@ __all__ = [
     "assign_readers",
     "audit_trail",
     "awaiting_resignature",
+    "case_summary_data",
     "change_password",
     "clear_finding",
     "clinical_entries",
@@ -186,6 +189,7 @@ __all__ = [
     "sign_preview",
     "sign_timepoint",
     "subject_overview",
+    "trial_report_data",
     "trial_status",
     "unlock_user",
     "update_adverse_event",

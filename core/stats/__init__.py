@@ -7,6 +7,8 @@ against an independent implementation).
 - ``kaplan_meier(times, events, conf_type="log")``: the curve, the median and its CI as
   R's ``survival::survfit`` prints them.
 - ``summarize_cohort(results)``: counts, ORR, DCR and PFS for ``mrecist stats``.
+- ``mean``, ``sample_sd``, ``quantile`` (R's type 7), ``median``: a baseline table's figures.
+- ``cohen_kappa(pairs)``: agreement of two raters, with its standard error and CI.
 """
 
 from core.stats.binomial import (
@@ -22,19 +24,28 @@ from core.stats.cohort import (
     subject_outcome,
     summarize_cohort,
 )
+from core.stats.descriptive import mean, median, quantile, sample_sd, sample_variance
+from core.stats.kappa import Kappa, cohen_kappa
 from core.stats.survival import CONF_TYPES, KaplanMeier, kaplan_meier
 
 __all__ = [
     "CONF_TYPES",
     "CohortSummary",
     "KaplanMeier",
+    "Kappa",
     "ProportionCI",
     "SubjectOutcome",
     "beta_quantile",
     "clopper_pearson",
+    "cohen_kappa",
     "cohort_summary_to_data",
     "kaplan_meier",
+    "mean",
+    "median",
+    "quantile",
     "regularized_incomplete_beta",
+    "sample_sd",
+    "sample_variance",
     "subject_outcome",
     "summarize_cohort",
 ]
