@@ -14,7 +14,7 @@ export), ``board`` (the coordinator's board), ``importing`` (DICOM into the tria
 ``demo`` (the demo trial's registration and the complete demo store), ``worklist`` (a
 reader's worklist), ``clinical`` (the coordinator's clinical record: record, update and
 delete per kind of entry, the data cut-off), ``report_data`` (the trial report's and a
-case summary's data, for the coordinator).
+case summary's data, for the coordinator), ``printing`` (those reports written as PDFs).
 """
 
 from core.actions.accounts import (
@@ -79,6 +79,12 @@ from core.actions.clinical import (
 )
 from core.actions.clinical_overview import subject_overview
 from core.actions.outcome import ReadUpdate
+from core.actions.printing import (
+    PrintedReport,
+    ReportOutputError,
+    print_case_summary,
+    print_trial_report,
+)
 from core.actions.reading import (
     SignPreview,
     add_lesion,
@@ -115,7 +121,9 @@ from core.actions.setup import (
 from core.actions.worklist import worklist
 
 __all__ = [
+    "PrintedReport",
     "ReadUpdate",
+    "ReportOutputError",
     "SignPreview",
     "add_lesion",
     "add_series",
@@ -164,6 +172,8 @@ __all__ = [
     "must_change_password",
     "my_tasks",
     "open_adjudications",
+    "print_case_summary",
+    "print_trial_report",
     "reactivate_user",
     "read_state",
     "record_adverse_event",

@@ -139,7 +139,8 @@ def trial_report_data(store: Store, session: Session, *, cut_off: dt.date | None
         fingerprint = audit_anchor(store)
     return trial_report(trial=info.name, criteria=info.criteria, subjects=subjects,
                         cut_off=cut, as_of=cut if cut is not None else generated.date(),
-                        quality=quality, fingerprint=fingerprint, generated_utc=generated)
+                        quality=quality, fingerprint=fingerprint, generated_utc=generated,
+                        options=resolve_options(info.criteria, info.options))
 
 
 def _enrolment(record: ClinicalRecord) -> dt.date | None:

@@ -16,6 +16,7 @@ frame draws the band on every page a mark landed on.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -62,11 +63,13 @@ class PageFrame:
     fingerprint: str
     page_size: PageSize = PageSize.A4
     software: str = "mRECIST Workstation"
+    # The zone of the local time beside UTC (None: this computer's).
+    zone: dt.tzinfo | None = None
 
     def generated_text(self) -> str:
         """ "2026-12-01 14:30 UTC (15:30 local)": UTC first, the workstation's time beside."""
         utc = self.generated_utc.astimezone(dt.UTC)
-        local = utc.astimezone()
+        local = utc.astimezone(self.zone)
         return f"{utc:%Y-%m-%d %H:%M} UTC ({local:%H:%M} local)"
 
 
@@ -82,7 +85,7 @@ class NotFinalMark(Flowable):
         self.canv._not_final = True  # type: ignore[attr-defined]
 
 
-def _canvas_class(frame: PageFrame) -> type[canvas.Canvas]:
+def _canvas_class(frame: PageFrame, pages: list[int]) -> type[canvas.Canvas]:
     class FramedCanvas(canvas.Canvas):
         """Keeps every page, then draws each one's frame knowing the page count."""
 
@@ -98,6 +101,7 @@ def _canvas_class(frame: PageFrame) -> type[canvas.Canvas]:
 
         def save(self) -> None:
             total = len(self._pages)
+            pages.append(total)
             for number, state in enumerate(self._pages, 1):
                 self.__dict__.update(state)
                 _draw_frame(self, frame, number, total, bool(state.get("_not_final")))
@@ -148,8 +152,9 @@ def content_width(page_size: PageSize) -> float:
 
 
 def write_pdf(target: Path | BinaryIO, frame: PageFrame, story: Sequence[Flowable], *,
-              subject: str = "") -> None:
-    """Lay *story* out on pages framed by *frame* and write the PDF to *target*."""
+              subject: str = "") -> int:
+    """Lay *story* out on pages framed by *frame*, write the PDF to *target* and return
+    its number of pages."""
     register_fonts()
     width, height = frame.page_size.points
     # Room below the header for the NOT FINAL band, whether or not a page needs it.
@@ -162,11 +167,15 @@ def write_pdf(target: Path | BinaryIO, frame: PageFrame, story: Sequence[Flowabl
         pagesize=(width, height), title=frame.title, author=frame.software,
         subject=subject or frame.trial, creator=frame.software,
         pageTemplates=[PageTemplate(id="page", frames=[body])])
-    document.build(list(story), canvasmaker=_canvas_class(frame))
+    pages: list[int] = []
+    document.build(list(story), canvasmaker=_canvas_class(frame, pages))
+    return pages[-1]
 
 
+@functools.cache
 def styles() -> dict[str, ParagraphStyle]:
-    """The paragraph styles of the reports, in the embedded fonts."""
+    """The paragraph styles of the reports, in the embedded fonts (made once: every table
+    cell asks for them)."""
     register_fonts()
     base = ParagraphStyle("body", fontName=REGULAR, fontSize=9, leading=11.5, textColor=INK)
     return {
@@ -180,6 +189,8 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5,
                                 textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
+        "cell_indent": ParagraphStyle("cell_indent", parent=base, fontSize=8, leading=10,
+                                      leftIndent=10),
         "cell_right": ParagraphStyle("cell_right", parent=base, fontSize=8, leading=10,
                                      alignment=2),
         "cell_centre": ParagraphStyle("cell_centre", parent=base, fontSize=8, leading=10,
@@ -188,5 +199,13 @@ def styles() -> dict[str, ParagraphStyle]:
                                     leading=10),
         "cell_head_right": ParagraphStyle("cell_head_right", parent=base, fontName=BOLD,
                                           fontSize=8, leading=10, alignment=2),
+        "cell_head_centre": ParagraphStyle("cell_head_centre", parent=base, fontName=BOLD,
+                                           fontSize=8, leading=10, alignment=1),
+        "cell_small": ParagraphStyle("cell_small", parent=base, fontSize=7, leading=8.8),
+        "table_title": ParagraphStyle("table_title", parent=base, fontName=BOLD,
+                                      fontSize=9.5, leading=12, spaceBefore=4,
+                                      spaceAfter=4),
+        "caption": ParagraphStyle("caption", parent=base, fontSize=8.5, leading=11,
+                                  spaceBefore=4, spaceAfter=2),
         "alert": ParagraphStyle("alert", parent=base, fontName=BOLD, textColor=ALERT),
     }

@@ -9,10 +9,12 @@ returns a ``Drawing`` to place in the story like a paragraph.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
+from reportlab.graphics.shapes import Drawing, Group, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
 from core.pdf.fonts import BOLD, REGULAR, register_fonts
@@ -38,6 +40,8 @@ class Curve:
     censored_survival: Sequence[float]
     at_risk: Sequence[int]
     colour: str = "#1f4e79"
+    # The median survival time (drawn as a dotted guide at 50 %), None: not reached.
+    median: float | None = None
 
 
 def _rect(x: float, y: float, width: float, height: float, fill: str,
@@ -59,6 +63,19 @@ def _polyline(points: Sequence[tuple[float, float]], colour: colors.Color, width
     if dash:
         shape.strokeDashArray = list(dash)
     return shape
+
+
+def _vertical_text(x: float, y: float, text: str, size: float = FONT_SIZE,
+                   anchor: Literal["start", "middle", "end"] = "middle",
+                   colour: colors.Color = INK) -> Group:
+    """*text* turned a quarter to the left (read bottom to top), its baseline at *x* and
+    its *anchor* at *y*: an axis title, a bar's label."""
+    group = Group()
+    group.add(String(0, 0, text, fontName=REGULAR, fontSize=size, textAnchor=anchor,
+                     fillColor=colour))
+    group.translate(x, y)
+    group.rotate(90)
+    return group
 
 
 def _nice_step(span: float, ticks: int = 6) -> float:
@@ -119,11 +136,13 @@ def km_figure(curves: Sequence[Curve], at_risk_times: Sequence[float], *, width:
                            fontSize=FONT_SIZE, textAnchor="middle"))
     drawing.add(String(left + plot_width / 2, bottom - 21, x_label, fontName=REGULAR,
                        fontSize=FONT_SIZE, textAnchor="middle"))
-    # reportlab strings are not rotated: the y label heads the axis instead.
-    drawing.add(String(left, height - 8, y_label, fontName=REGULAR, fontSize=FONT_SIZE,
-                       textAnchor="middle"))
+    drawing.add(_vertical_text(left - 22, bottom + plot_height / 2, y_label))
     for curve in curves:
         colour = colors.HexColor(curve.colour)
+        if curve.median is not None and curve.median <= end:
+            # The median read off the curve: across at 50 %, then down to the axis.
+            guide = [(x(0), y(0.5)), (x(curve.median), y(0.5)), (x(curve.median), bottom)]
+            drawing.add(_polyline(guide, MUTED, 0.5, [1, 1.5]))
         for band in (curve.lower, curve.upper):
             points = [(x(t), y(v)) for t, v in _steps(curve.times, band, end)]
             drawing.add(_polyline(points, colour, 0.5, [2, 2]))
@@ -150,6 +169,7 @@ def km_figure(curves: Sequence[Curve], at_risk_times: Sequence[float], *, width:
     return drawing
 
 
+PROGRESSION = colors.HexColor("#c62828")
 RESPONSE_COLOURS = {"CR": "#1b5e20", "PR": "#66bb6a", "SD": "#f9a825", "PD": "#c62828",
                     "NE": "#9e9e9e"}
 
@@ -168,39 +188,48 @@ def waterfall_figure(bars: Sequence[WaterfallBar], *, width: float,
     """Bars from 0 down (shrinkage) or up (growth), largest growth first, coloured by best
     response, with the dashed response lines (mRECIST −30 % and +20 %)."""
     register_fonts()
-    height = width * 0.5
-    left, bottom, top = 40.0, 40.0, 14.0
+    ordered = sorted(bars, key=lambda b: -b.change_pct)
+    slot_guess = (width - 74) / max(len(ordered), 1)
+    # Each bar is named under the axis when the names fit side by side (turned upright).
+    labelled = slot_guess >= FONT_SIZE
+    label_room = 34.0 if labelled else 0.0
+    height = width * 0.5 + label_room
+    left, bottom, top = 40.0, 40.0 + label_room, 14.0
     plot_width, plot_height = width - left - 34, height - bottom - top
     low = min([-100.0, *(b.change_pct for b in bars)])
     high = max([40.0, *(b.change_pct for b in bars)])
+    step = 20 if high - low <= 200 else 50
+    # The axis runs from gridline to gridline: no bar passes its ends.
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
     drawing = Drawing(width, height)
 
     def y(value: float) -> float:
         return bottom + plot_height * (value - low) / (high - low)
 
-    step = 20 if high - low <= 200 else 50
-    value = (int(low) // step) * step
+    value = int(low)
     while value <= high:
         drawing.add(Line(left, y(value), left + plot_width, y(value), strokeColor=GRID,
                          strokeWidth=0.4))
         drawing.add(String(left - 4, y(value) - 2.5, f"{value:+d}" if value else "0",
                            fontName=REGULAR, fontSize=FONT_SIZE, textAnchor="end"))
         value += step
-    ordered = sorted(bars, key=lambda b: -b.change_pct)
     slot = plot_width / max(len(ordered), 1)
     for index, bar in enumerate(ordered):
         x0 = left + index * slot + slot * 0.15
         top_y, base = sorted((y(bar.change_pct), y(0)))
         drawing.add(_rect(x0, top_y, slot * 0.7, max(base - top_y, 0.5),
                           RESPONSE_COLOURS.get(bar.response, "#9e9e9e")))
+        if labelled:
+            drawing.add(_vertical_text(x0 + slot * 0.35 + 2.2, bottom - 3, bar.subject,
+                                       FONT_SIZE - 1.5, "end"))
     for level in lines:
         drawing.add(Line(left, y(level), left + plot_width, y(level), strokeColor=INK,
                          strokeWidth=0.6, strokeDashArray=[3, 2]))
         drawing.add(String(left + plot_width + 3, y(level) - 2.5, f"{level:+g} %",
                            fontName=REGULAR, fontSize=FONT_SIZE))
     drawing.add(Line(left, y(0), left + plot_width, y(0), strokeColor=INK, strokeWidth=0.6))
-    drawing.add(String(left, height - 9, "best change of the target sum from baseline (%)",
-                       fontName=REGULAR, fontSize=FONT_SIZE))
+    drawing.add(_vertical_text(left - 26, bottom + plot_height / 2,
+                               "best change of the target sum from baseline (%)"))
     x = float(left)
     for response, colour in RESPONSE_COLOURS.items():
         count = sum(1 for b in bars if b.response == response)
@@ -212,6 +241,7 @@ def waterfall_figure(bars: Sequence[WaterfallBar], *, width: float,
         x += 22 + 4.5 * len(text)
     drawing.add(String(left + plot_width / 2, 26, f"subjects (n = {len(bars)}), each a bar",
                        fontName=REGULAR, fontSize=FONT_SIZE, textAnchor="middle"))
+
     return drawing
 
 
@@ -229,16 +259,18 @@ class SwimmerLane:
     ongoing: bool = False
 
 
-def swimmer_figure(lanes: Sequence[SwimmerLane], *, width: float) -> Drawing:
+def swimmer_figure(lanes: Sequence[SwimmerLane], *, width: float,
+                   x_max: float | None = None) -> Drawing:
     """One lane per subject, longest follow-up at the top: a dark bar on treatment, a pale
-    bar in follow-up, a mark per response, a red square at progression, a cross at death,
-    an arrow where follow-up goes on."""
+    bar in follow-up, a mark per response, a red line at progression, a cross at death,
+    an arrow where treatment goes on. *x_max* (months) sets the axis, so that the parts of
+    a plot too long for one page share one scale."""
     register_fonts()
     lane_height = 9.0
     left, bottom, top = 50.0, 42.0, 10.0
     height = bottom + top + lane_height * max(len(lanes), 1)
     plot_width = width - left - 16
-    end = max([1.0, *(lane.follow_up_end for lane in lanes)])
+    end = x_max or max([1.0, *(lane.follow_up_end for lane in lanes)])
     drawing = Drawing(width, height)
 
     def x(month: float) -> float:
@@ -261,11 +293,13 @@ def swimmer_figure(lanes: Sequence[SwimmerLane], *, width: float) -> Drawing:
                            fontSize=FONT_SIZE - 0.5, textAnchor="end"))
         drawing.add(_rect(x(0), centre - 2.5, x(lane.follow_up_end) - x(0), 5, "#c5d5e4"))
         drawing.add(_rect(x(0), centre - 2.5, x(lane.treatment_end) - x(0), 5, "#1f4e79"))
-        for when, response in lane.responses:
-            drawing.add(_rect(x(when) - 1.8, centre - 1.8, 3.6, 3.6,
-                              RESPONSE_COLOURS.get(response, "#9e9e9e"), INK, 0.3))
         if lane.progression is not None:
-            drawing.add(_rect(x(lane.progression) - 2.2, centre - 2.2, 4.4, 4.4, "#c62828"))
+            # A red line across the lane, under the assessment's mark.
+            drawing.add(Line(x(lane.progression), centre - 4.2, x(lane.progression),
+                             centre + 4.2, strokeColor=PROGRESSION, strokeWidth=1.4))
+        for when, response in lane.responses:
+            drawing.add(_rect(x(when) - 2.1, centre - 2.1, 4.2, 4.2,
+                              RESPONSE_COLOURS.get(response, "#9e9e9e"), colors.white, 0.5))
         if lane.death is not None:
             cx = x(lane.death)
             drawing.add(Line(cx - 2.5, centre - 2.5, cx + 2.5, centre + 2.5, strokeColor=INK))
@@ -274,13 +308,16 @@ def swimmer_figure(lanes: Sequence[SwimmerLane], *, width: float) -> Drawing:
             tip = x(lane.follow_up_end) + 6
             drawing.add(_polyline([(tip - 5, centre + 2.5), (tip, centre),
                                    (tip - 5, centre - 2.5)], INK, 0.6))
-    legend = [("#1f4e79", "on treatment"), ("#c5d5e4", "follow-up"),
-              ("#c62828", "progression")]
     lx = left
-    for fill, text in legend:
-        drawing.add(_rect(lx, 8, 7, 5, fill))
-        drawing.add(String(lx + 10, 8, text, fontName=REGULAR, fontSize=FONT_SIZE))
-        lx += 20 + 4.3 * len(text)
-    drawing.add(String(lx, 8, "× death   > follow-up ongoing   ■ response (colour as "
-                       "waterfall)", fontName=REGULAR, fontSize=FONT_SIZE))
+    for fill, text in (("#1f4e79", "on treatment"), ("#c5d5e4", "follow-up")):
+        drawing.add(_rect(lx, 8, 9, 5, fill))
+        drawing.add(String(lx + 12, 8, text, fontName=REGULAR, fontSize=FONT_SIZE))
+        lx += 22 + 4.3 * len(text)
+    for response, colour in RESPONSE_COLOURS.items():
+        drawing.add(_rect(lx, 8, 5, 5, colour))
+        drawing.add(String(lx + 7, 8, response, fontName=REGULAR, fontSize=FONT_SIZE))
+        lx += 12 + 5 * len(response)
+    drawing.add(Line(lx + 3, 6.5, lx + 3, 14.5, strokeColor=PROGRESSION, strokeWidth=1.4))
+    drawing.add(String(lx + 7, 8, "progression   × death   > treatment ongoing",
+                       fontName=REGULAR, fontSize=FONT_SIZE))
     return drawing

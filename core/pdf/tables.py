@@ -10,11 +10,12 @@ from reportlab.lib import colors
 from reportlab.platypus import Paragraph, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from core.pdf.document import ALERT, NOT_FINAL_TEXT, styles
+from core.pdf.document import ALERT, NOT_FINAL_TEXT, NotFinalMark, styles
 
 RULE = colors.HexColor("#9e9e9e")
 HEADER_FILL = colors.HexColor("#e8e8e4")
 BAND_FILL = colors.HexColor("#f6f6f3")
+NOT_FINAL_BANNER = f"{NOT_FINAL_TEXT}: not signed or not adjudicated"
 
 
 def _escape(text: str) -> str:
@@ -30,10 +31,19 @@ def cell(text: str | Flowable, style: str = "cell") -> Flowable:
 
 def data_table(header: Sequence[str], rows: Sequence[Sequence[str | Flowable]],
                widths: Sequence[float], *, right: Sequence[int] = (),
-               not_final: bool = False, emphasised_rows: Sequence[int] = ()) -> Table:
+               not_final: bool = False, emphasised_rows: Sequence[int] = (),
+               spans: Sequence[tuple[int, int, int]] = (),
+               groups: Sequence[tuple[str, int, int]] = (),
+               banded: bool = True) -> Table:
     """A table of *rows* under *header*, columns of *widths* points; the columns whose
-    index is in *right* are right-aligned (numbers). With *not_final*, the header itself
-    says NOT FINAL, so every page the table runs onto says it too."""
+    index is in *right* are right-aligned (numbers).
+
+    *spans* join cells of a body row: (row, first column, last column), the first cell's
+    content across them. *groups* head several columns with one title above the column
+    headings: (title, first column, last column). With *not_final*, the header itself says
+    NOT FINAL and carries a ``NotFinalMark``, so every page the table runs onto says it
+    and gets the page's band.
+    """
     if len(widths) != len(header) or any(len(row) != len(header) for row in rows):
         raise ValueError("every row needs one cell per column")
     head_cells = [cell(text, "cell_head_right" if index in right else "cell_head")
@@ -48,16 +58,27 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str | Flowable]],
     body: list[list[Flowable | str]] = [
         [cell(value, style(number, index)) for index, value in enumerate(row)]
         for number, row in enumerate(rows)]
-    data: list[list[Flowable | str]] = [list(head_cells), *body]
+    data: list[list[Flowable | str]] = []
     commands: list[Any] = []
     if not_final:
-        banner = cell(f"{NOT_FINAL_TEXT}: not signed or not adjudicated", "alert")
-        data.insert(0, [banner, *([""] * (len(header) - 1))])
+        banner: list[Flowable] = [cell(NOT_FINAL_BANNER, "alert"), NotFinalMark()]
+        data.append([banner, *([""] * (len(header) - 1))])  # type: ignore[list-item]
         commands += [("SPAN", (0, 0), (-1, 0)), ("LINEABOVE", (0, 0), (-1, 0), 1.2, ALERT)]
-    head = 1 if not_final else 0  # the row of the column headings
+    if groups:
+        row = len(data)
+        titles: list[Flowable | str] = [""] * len(header)
+        for title, first, last in groups:
+            titles[first] = cell(title, "cell_head_centre")
+            commands += [("SPAN", (first, row), (last, row)),
+                         ("LINEBELOW", (first, row), (last, row), 0.4, RULE)]
+        data.append(titles)
+        commands += [("LINEABOVE", (0, row), (-1, row), 0.8, RULE),
+                     ("BACKGROUND", (0, row), (-1, row), HEADER_FILL)]
+    head = len(data)  # the row of the column headings
+    data.append(list(head_cells))
+    data.extend(body)
     commands += [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEABOVE", (0, head), (-1, head), 0.8, RULE),
         ("LINEBELOW", (0, head), (-1, head), 0.6, RULE),
         ("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE),
         ("BACKGROUND", (0, head), (-1, head), HEADER_FILL),
@@ -66,9 +87,15 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str | Flowable]],
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
+    if not groups:
+        commands.append(("LINEABOVE", (0, head), (-1, head), 0.8, RULE))
     repeat = head + 1
-    for index in range(1, len(body), 2):
-        commands.append(("BACKGROUND", (0, index + repeat), (-1, index + repeat), BAND_FILL))
+    for number, first, last in spans:
+        commands.append(("SPAN", (first, number + repeat), (last, number + repeat)))
+    if banded:
+        for index in range(1, len(body), 2):
+            commands.append(("BACKGROUND", (0, index + repeat), (-1, index + repeat),
+                             BAND_FILL))
     table = Table(data, colWidths=list(widths), repeatRows=repeat, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return table

@@ -98,6 +98,16 @@ class LesionLine:
     key_image: str | None = None
 
     @property
+    def viable_text(self) -> str:
+        """The viable diameter as recorded, ``"22.0"`` (mm), or ``""``."""
+        return "" if self.viable_mm is None else format_mm(self.viable_mm)
+
+    @property
+    def total_text(self) -> str:
+        """The total diameter as recorded, ``"41.0"`` (mm), or ``""``."""
+        return "" if self.total_mm is None else format_mm(self.total_mm)
+
+    @property
     def text(self) -> str:
         """``"viable 22.00 mm, total 41.00 mm"``, or the state."""
         parts = [f"{name} {format_mm(value)} mm" for name, value in (
@@ -143,6 +153,16 @@ class ReadAtTimepoint:
     def is_shown(self) -> bool:
         """True when the content is shown (the timepoint is validly signed)."""
         return self.status == TimepointStatus.SIGNED.value
+
+    @property
+    def sum_text(self) -> str:
+        """The engine's sum of the target diameters, ``"52.0"`` (mm), or ``"–"``."""
+        return "–" if self.sum_mm is None else format_mm(self.sum_mm)
+
+    @property
+    def nadir_text(self) -> str:
+        """The smallest earlier sum the change from nadir is measured from, or ``"–"``."""
+        return "–" if self.nadir_sum_mm is None else format_mm(self.nadir_sum_mm)
 
     @property
     def change_from_baseline_text(self) -> str:

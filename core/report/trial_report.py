@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.clinical import Endpoint
+from core.criteria import Options
 from core.model.clinical import Criteria, ResponseCategory
 from core.model.clinical_record import ClinicalRecord, ScreeningOutcome
 from core.model.trial import AuditAnchor
@@ -76,6 +77,8 @@ class TrialReport:
     fingerprint: AuditAnchor | None
     generated_utc: dt.datetime
     notes: tuple[str, ...] = ()
+    # The engine's effective options (the confirmation interval Table 2 states).
+    options: Options | None = None
 
     @property
     def cut_off(self) -> dt.date | None:
@@ -135,7 +138,7 @@ def _times(subjects: Sequence[ReportSubject], pfs: bool) -> list[SubjectTime]:
 def trial_report(*, trial: str, criteria: Criteria, subjects: Sequence[ReportSubject],
                  cut_off: dt.date | None, as_of: dt.date, quality: ReaderQuality,
                  fingerprint: AuditAnchor | None,
-                 generated_utc: dt.datetime) -> TrialReport:
+                 generated_utc: dt.datetime, options: Options | None = None) -> TrialReport:
     """The trial report of *subjects* (module docstring)."""
     chosen = analysis_set([
         Candidate(s.subject, s.enrolment is not None, _final_missing(s, cut_off),
@@ -171,4 +174,4 @@ def trial_report(*, trial: str, criteria: Criteria, subjects: Sequence[ReportSub
         swimmer([_swimmer_subject(s, enrolment, f) for s, f in finals
                  for enrolment in [s.enrolment] if enrolment is not None], as_of),
         survival_figure("PFS", pfs_times), survival_figure("OS", os_times),
-        quality, fingerprint, generated_utc, tuple(notes))
+        quality, fingerprint, generated_utc, tuple(notes), options)
