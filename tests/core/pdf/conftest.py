@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from report_stores import save_key_images
+from report_stores import RATIONALE, save_key_images
 from store_demo_reading import (
     PASSWORD,
     add_demo_timepoint,
@@ -31,9 +31,6 @@ from core.store.integrity import check_store
 TODAY = dt.date(2026, 12, 1)
 # Reader 2 measures HCC-001's viable T1 at week 6 as 40 mm: no PR there, so the reads differ.
 MISSED_RESPONSE = {("Week 6", "T1", "viable"): 40.0}
-RATIONALE = "Week 6: the viable part of T1 measures 22 mm; read B missed the response."
-PLUS_TWO = dt.timezone(dt.timedelta(hours=2))
-GENERATED = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
 
 
 @dataclass

@@ -4,6 +4,7 @@ reading station renders them (a PNG of a slice with the caliper burned in), save
 
 from __future__ import annotations
 
+import datetime as dt
 import struct
 import zlib
 
@@ -14,6 +15,12 @@ from core.actions.key_images import save_key_image
 from core.model.reading import KeyImage, MeasurementKind
 from core.model.trial import Session
 from core.store import Store
+
+# The adjudicator's rationale in the printed-report store (tests/core/pdf/conftest.py).
+RATIONALE = "Week 6: the viable part of T1 measures 22 mm; read B missed the response."
+# The local zone and the generation time the case summaries are printed with.
+PLUS_TWO = dt.timezone(dt.timedelta(hours=2))
+GENERATED = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
 
 
 def png_bytes(pixels: np.ndarray) -> bytes:

@@ -13,9 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import GENERATED, PLUS_TWO, RATIONALE
 from pdf_pages import body_ink, embedded_fonts, ink_outside, page_texts, render_pages
 from pypdf import PdfReader
+from report_stores import GENERATED, PLUS_TWO, RATIONALE
 
 from core.actions import case_summary_data, print_case_summary
 from core.pdf.document import PageSize
