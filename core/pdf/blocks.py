@@ -41,8 +41,9 @@ def kept(*flowables: Flowable) -> KeepTogether:
 
 
 def footnotes(lines: Sequence[str]) -> list[Flowable]:
-    """A table's or figure's footnotes, small, one paragraph each."""
-    return [paragraph(line, "small") for line in lines if line]
+    """A table's or figure's footnotes, small, one paragraph each, a little below it."""
+    shown: list[Flowable] = [paragraph(line, "small") for line in lines if line]
+    return [Spacer(1, 3), *shown] if shown else []
 
 
 def facts_table(rows: Sequence[tuple[str, str | Flowable]], width: float,

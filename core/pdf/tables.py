@@ -34,15 +34,16 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str | Flowable]],
                not_final: bool = False, emphasised_rows: Sequence[int] = (),
                spans: Sequence[tuple[int, int, int]] = (),
                groups: Sequence[tuple[str, int, int]] = (),
-               banded: bool = True) -> Table:
+               banded: bool = True, padding: float = 2) -> Table:
     """A table of *rows* under *header*, columns of *widths* points; the columns whose
     index is in *right* are right-aligned (numbers).
 
     *spans* join cells of a body row: (row, first column, last column), the first cell's
     content across them. *groups* head several columns with one title above the column
-    headings: (title, first column, last column). With *not_final*, the header itself says
-    NOT FINAL and carries a ``NotFinalMark``, so every page the table runs onto says it
-    and gets the page's band.
+    headings: (title, first column, last column); *padding* is the space above and below
+    each cell's text (points). With *not_final*, the header itself says NOT FINAL and
+    carries a ``NotFinalMark``, so every page the table runs onto says it and gets the
+    page's band.
     """
     if len(widths) != len(header) or any(len(row) != len(header) for row in rows):
         raise ValueError("every row needs one cell per column")
@@ -82,8 +83,8 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str | Flowable]],
         ("LINEBELOW", (0, head), (-1, head), 0.6, RULE),
         ("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE),
         ("BACKGROUND", (0, head), (-1, head), HEADER_FILL),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]

@@ -167,7 +167,8 @@ def _table_1(table: BaselineTable, width: float) -> list[Flowable]:
                 value = summary.median_iqr_text
             rows.append([cell(name, "cell_head") if index == 0 else "", str(statistic), value])
     grid = data_table(["Characteristic", "Statistic", f"N = {table.n}"], rows,
-                      [width * 0.5, width * 0.2, width * 0.3], right=[2], banded=False)
+                      [width * 0.5, width * 0.2, width * 0.3], right=[2], banded=False,
+                      padding=1.4)
     notes = [
         "n/N (%): subjects in the category of the subjects whose value is known; each "
         "percentage is printed with its own denominator.",
