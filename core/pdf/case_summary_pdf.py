@@ -37,6 +37,7 @@ from core.pdf.blocks import (
     utc_text,
 )
 from core.pdf.document import NotFinalMark, PageFrame, PageSize, content_width, write_pdf
+from core.pdf.png_image import PngImage, png_data
 from core.pdf.tables import cell, data_table
 from core.report import (
     AdjudicationLine,
@@ -290,6 +291,16 @@ def _reasons(timepoint: CaseTimepoint, width: float) -> list[Flowable]:
     return tables
 
 
+def _picture(png: bytes, width: float) -> Flowable:
+    """*png* scaled to *width*: its own bytes when PDF takes them as they are
+    (``core.pdf.png_image``), else decoded by reportlab."""
+    data = png_data(png)
+    if data is not None:
+        return PngImage(data, width, width * data.height / data.width)
+    pixels_wide, pixels_high = ImageReader(io.BytesIO(png)).getSize()
+    return Image(io.BytesIO(png), width=width, height=width * pixels_high / pixels_wide)
+
+
 def _key_image_cell(file: KeyImageFile | None, path: str, caption: str, width: float,
                     not_final: bool) -> list[Flowable]:
     """One key image scaled to *width* with its caption, or why it cannot be shown."""
@@ -297,10 +308,7 @@ def _key_image_cell(file: KeyImageFile | None, path: str, caption: str, width: f
     problem = "not found" if file is None else file.problem
     if file is not None and file.png is not None:
         try:
-            reader = ImageReader(io.BytesIO(file.png))
-            pixels_wide, pixels_high = reader.getSize()
-            height = width * pixels_high / pixels_wide
-            parts.append(Image(io.BytesIO(file.png), width=width, height=height))
+            parts.append(_picture(file.png, width))
             problem = ""
         except (OSError, ValueError, ZeroDivisionError):
             problem = "cannot be read as an image"

@@ -214,10 +214,12 @@ def waterfall_figure(bars: Sequence[WaterfallBar], *, width: float,
                            fontName=REGULAR, fontSize=FONT_SIZE, textAnchor="end"))
         value += step
     slot = plot_width / max(len(ordered), 1)
+    # Narrow bars touch: gaps of a fraction of a point alias into stripes on screen and paper.
+    share = 0.7 if slot >= 4 else 1.0
     for index, bar in enumerate(ordered):
-        x0 = left + index * slot + slot * 0.15
+        x0 = left + index * slot + slot * (1 - share) / 2
         top_y, base = sorted((y(bar.change_pct), y(0)))
-        drawing.add(_rect(x0, top_y, slot * 0.7, max(base - top_y, 0.5),
+        drawing.add(_rect(x0, top_y, slot * share, max(base - top_y, 0.5),
                           RESPONSE_COLOURS.get(bar.response, "#9e9e9e")))
         if labelled:
             drawing.add(_vertical_text(x0 + slot * 0.35 + 2.2, bottom - 3, bar.subject,

@@ -55,9 +55,10 @@ def key_image_png(size: int = 512, seed: int = 0, label_row: int | None = None) 
 
 
 def save_key_images(store: Store, reader: Session, subject: str, count: int,
-                    size: int = 512) -> list[KeyImage]:
+                    size: int = 512, first_seed: int = 0) -> list[KeyImage]:
     """Key images of the reader's viable calipers of *subject*, timepoint after timepoint
-    and lesion after lesion, *count* of them at most."""
+    and lesion after lesion, *count* of them at most (each a picture of its own, from
+    *first_seed* on)."""
     task = next(t for t in my_tasks(store, reader) if t.subject == subject)
     read = get_read(store, reader, task.task_id)
     saved: list[KeyImage] = []
@@ -70,5 +71,5 @@ def save_key_images(store: Store, reader: Session, subject: str, count: int,
             saved.append(save_key_image(
                 store, reader, lesion.lesion_id, timepoint.timepoint_id,
                 MeasurementKind.VIABLE, measurement.caliper,
-                key_image_png(size, seed=len(saved))))
+                key_image_png(size, seed=first_seed + len(saved))))
     return saved

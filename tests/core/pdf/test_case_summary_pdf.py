@@ -6,6 +6,7 @@ page, and NOT FINAL on exactly the pages that show a timepoint that is not final
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -14,10 +15,13 @@ from pathlib import Path
 
 import pytest
 from pdf_pages import body_ink, embedded_fonts, ink_outside, page_texts, render_pages
+from PIL import Image
 from pypdf import PdfReader
 from report_stores import GENERATED, PLUS_TWO, RATIONALE
 
 from core.actions import case_summary_data, print_case_summary
+from core.actions.printing import key_image_files
+from core.pdf.case_summary_pdf import KeyImageFile, write_case_summary
 from core.pdf.document import PageSize
 
 DOC_SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
@@ -216,3 +220,17 @@ def test_the_first_page_of_a_case_summary_as_a_picture(printed, tmp_path):
                        check=True, capture_output=True)
         assert (folder / f"{name}.png").stat().st_size > 10_000
     assert BAND in pages[2]
+
+
+def test_a_key_image_png_of_another_kind_is_decoded_and_printed(printed, tmp_path):
+    summary = case_summary_data(printed.store, printed.coordinator, "HCC-002")
+    files = key_image_files(printed.store, summary)
+    first = sorted(files)[0]
+    palette = io.BytesIO()
+    Image.new("P", (64, 48), 3).save(palette, "PNG")  # a palette PNG: reportlab decodes it
+    files[first] = KeyImageFile(first, palette.getvalue())
+    path = tmp_path / "case.pdf"
+    write_case_summary(path, summary, files)
+    sizes = sorted(image.image.size for page in PdfReader(path).pages for image in page.images)
+    assert len(sizes) == len(files)
+    assert (64, 48) in sizes
