@@ -152,7 +152,8 @@ def _result(summary: CaseSummary, width: float) -> list[Flowable]:
          cell(confirmed.category if confirmed else "–", "cell_head"),
          confirmed.reason if confirmed else ""],
         ["Progression", summary.progression_date.isoformat() if summary.progression_date
-         else "none", summary.progression or "none"],
+         else "–", summary.progression if summary.progression not in (None, "none") else
+         f"no progression by the final read through {summary.final_through}"],
     ]
     grid = data_table(["", "", "The engine's reason"], rows,
                       [width * 0.27, width * 0.13, width * 0.6], banded=False)
@@ -286,7 +287,7 @@ def _reasons(timepoint: CaseTimepoint, width: float) -> list[Flowable]:
         if rows:
             tables += [gap(3), data_table(
                 [f"{timepoint.label}: decision", "", f"The engine's reason: {read.read}"],
-                rows, [width * 0.16, width * 0.15, width * 0.69],
+                rows, [width * 0.19, width * 0.15, width * 0.66],
                 not_final=not timepoint.is_final, emphasised_rows=[len(rows) - 1])]
     return tables
 

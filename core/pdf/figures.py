@@ -151,7 +151,10 @@ def km_figure(curves: Sequence[Curve], at_risk_times: Sequence[float], *, width:
         for time, value in zip(curve.censored_times, curve.censored_survival, strict=True):
             if time > end:
                 continue
+            # A "+" as R's plot.survfit marks it: seen on a flat stretch and on a drop alike.
             drawing.add(Line(x(time), y(value) - 3, x(time), y(value) + 3,
+                             strokeColor=colour, strokeWidth=0.8))
+            drawing.add(Line(x(time) - 2.5, y(value), x(time) + 2.5, y(value),
                              strokeColor=colour, strokeWidth=0.8))
     # Number at risk: a row per curve, each count centred under its time on the axis.
     drawing.add(String(0, table_height - row_height + 2, "Number at risk",
@@ -170,6 +173,10 @@ def km_figure(curves: Sequence[Curve], at_risk_times: Sequence[float], *, width:
 
 
 PROGRESSION = colors.HexColor("#c62828")
+# The swimmer's bars: a mid blue on treatment (the response marks stay legible on it, the
+# dark green of CR too), a pale one in follow-up.
+ON_TREATMENT = "#4a78a8"
+FOLLOW_UP = "#d3dfea"
 RESPONSE_COLOURS = {"CR": "#1b5e20", "PR": "#66bb6a", "SD": "#f9a825", "PD": "#c62828",
                     "NE": "#9e9e9e"}
 
@@ -293,8 +300,8 @@ def swimmer_figure(lanes: Sequence[SwimmerLane], *, width: float,
         centre = height - top - lane_height * (row + 0.5)
         drawing.add(String(left - 4, centre - 2.5, lane.subject, fontName=REGULAR,
                            fontSize=FONT_SIZE - 0.5, textAnchor="end"))
-        drawing.add(_rect(x(0), centre - 2.5, x(lane.follow_up_end) - x(0), 5, "#c5d5e4"))
-        drawing.add(_rect(x(0), centre - 2.5, x(lane.treatment_end) - x(0), 5, "#1f4e79"))
+        drawing.add(_rect(x(0), centre - 2.5, x(lane.follow_up_end) - x(0), 5, FOLLOW_UP))
+        drawing.add(_rect(x(0), centre - 2.5, x(lane.treatment_end) - x(0), 5, ON_TREATMENT))
         if lane.progression is not None:
             # A red line across the lane, under the assessment's mark.
             drawing.add(Line(x(lane.progression), centre - 4.2, x(lane.progression),
@@ -311,7 +318,7 @@ def swimmer_figure(lanes: Sequence[SwimmerLane], *, width: float,
             drawing.add(_polyline([(tip - 5, centre + 2.5), (tip, centre),
                                    (tip - 5, centre - 2.5)], INK, 0.6))
     lx = left
-    for fill, text in (("#1f4e79", "on treatment"), ("#c5d5e4", "follow-up")):
+    for fill, text in ((ON_TREATMENT, "on treatment"), (FOLLOW_UP, "follow-up")):
         drawing.add(_rect(lx, 8, 9, 5, fill))
         drawing.add(String(lx + 12, 8, text, fontName=REGULAR, fontSize=FONT_SIZE))
         lx += 22 + 4.3 * len(text)

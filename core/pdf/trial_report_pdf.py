@@ -194,24 +194,26 @@ def _dcr_label(table: ResponseTable) -> str:
 def _table_2(report: TrialReport, width: float) -> list[Flowable]:
     table = report.response
     columns: tuple[ResponseColumn, ResponseColumn] = (table.unconfirmed, table.confirmed)
-    rows: list[list[str]] = [
+    rows: list[list[str | Flowable]] = [
         [RESPONSE_NAMES.get(category, str(category)),
          *[column.count(category).text for column in columns]]
         for category in table.categories]
     orr_row = len(rows)
+    interval_row = cell("95 % CI, Clopper-Pearson (%)", "cell_indent")
     rows += [
         ["Objective response rate, ORR (CR + PR)", *[c.orr.share.text for c in columns]],
-        ["    95 % CI, Clopper-Pearson (%)", *[c.orr.ci_text for c in columns]],
+        [interval_row, *[c.orr.ci_text for c in columns]],
         [f"Disease control rate, DCR ({_dcr_label(table)})",
          *[c.dcr.share.text for c in columns]],
-        ["    95 % CI, Clopper-Pearson (%)", *[c.dcr.ci_text for c in columns]],
+        [interval_row, *[c.dcr.ci_text for c in columns]],
     ]
-    grid = data_table(["Best overall response", "Unconfirmed", "Confirmed"], rows,
+    grid = data_table(["Best overall response", "Unconfirmed, n/N (%)", "Confirmed, n/N (%)"],
+                      rows,
                       [width * 0.46, width * 0.27, width * 0.27], right=[1, 2],
                       emphasised_rows=[orr_row, orr_row + 2], banded=False)
     options = report.options
     interval = (f"at least {options.confirmation_days} days later" if options is not None
-                else "at the interval the protocol sets")
+                else "after the interval the protocol sets")
     unconfirmed, confirmed = columns
     statement = (f"ORR {unconfirmed.orr.text} and DCR {unconfirmed.dcr.text} "
                  f"(unconfirmed); confirmed ORR {confirmed.orr.text} and DCR "
@@ -220,9 +222,9 @@ def _table_2(report: TrialReport, width: float) -> list[Flowable]:
         f"Best overall response of the final read (concordant or adjudicated) of each "
         f"subject of the analysis set, by {report.criteria}, as the response engine "
         f"decided it; n/N (%) of the analysis set (N = {table.n}).",
-        f"Confirmed: a CR or PR counts only when a later assessment {interval} confirms "
-        "it (RECIST 1.1 §4.4.2 and Table 3); otherwise the best response is the next one "
-        "the assessments support.",
+        f"Confirmed: a CR or PR counts only when an assessment {interval} confirms it "
+        "(RECIST 1.1 §4.4.2 and Table 3); otherwise the best response is the next one the "
+        "assessments support.",
         "95 % CI: exact (Clopper-Pearson) binomial interval, as R's binom.test gives it. "
         + ROUNDING_NOTE,
     ]

@@ -9,9 +9,10 @@ import os
 import re
 
 import pytest
-from pdf_pages import page_texts
+from pdf_pages import ink_outside, page_texts, render_pages
 from pypdf import PdfReader
 from store_demo_reading import PASSWORD
+from store_trial import make_trial
 
 from core.actions import (
     ReportOutputError,
@@ -169,3 +170,20 @@ def test_mrecist_report_without_a_kind_is_a_usage_error(monkeypatch, capsys):
         main(["report", "trial", "--db", "x", "--user", "u", "--out", "y.pdf",
               "--page-size", "A3"])
     assert stopped.value.code == 2
+
+
+def test_a_trial_without_a_final_read_prints_its_empty_tables(tmp_path):
+    trial = make_trial(tmp_path / "empty.sqlite")
+    out = tmp_path / "trial.pdf"
+    try:
+        result = print_trial_report(trial.store, trial.coordinator, out)
+    finally:
+        trial.store.close()
+    text = re.sub(r"\s+", " ", "\n".join(page_texts(out)))
+    assert result.pages == 9
+    assert "Analysis set 0 subjects" in text
+    assert "Objective response rate, ORR (CR + PR) 0/0 (–) 0/0 (–)" in text
+    assert "Median PFS –; 0 events among 0 subjects." in text
+    assert "not defined (no paired ratings; 0 subjects)" in text
+    for image in render_pages(out, tmp_path / "png"):
+        assert ink_outside(image, 0.04) == 0
