@@ -348,7 +348,7 @@ def _figure_2(report: TrialReport, width: float, page_size: PageSize) -> list[li
     chunks = [lanes[start:start + per_page] for start in range(0, len(lanes), per_page)]
     notes = [
         "Each lane is one subject of the analysis set, in months since enrolment (day 0; "
-        "a month is 30.4375 days), longest first: dark, on treatment to its end (or to the "
+        "a month is 30.4375 days), longest first: blue, on treatment to its end (or to the "
         f"cut-off while it goes on, an arrow); pale, follow-up to death or "
         f"{report.swimmer.as_of.isoformat()}. Squares: the final read's post-baseline "
         "assessments, coloured by their overall response (CR dark green, PR green, SD "
@@ -394,7 +394,7 @@ def _survival(figure: SurvivalFigure, number: int, width: float,
         rule,
         f"Kaplan-Meier estimate (R survival::survfit), times in months (days / 30.4375); "
         f"dashed: pointwise 95 % CI ({figure.conf_type}-transformed Greenwood, survfit's "
-        "default); ticks: censored subjects. Number at risk: subjects whose time is at "
+        "default); +: a censored subject. Number at risk: subjects whose time is at "
         "least the month above.",
         "Median with its 95 % CI; \"not reached\" where the curve or a limit does not cross "
         "50 %. Landmark rates: the Kaplan-Meier estimate at the month (the curve's value at "
