@@ -1,5 +1,5 @@
 """Clinical rules, pure: lab units and CTCAE v4.03 grades, scores, eligibility, dose
-intensity, OS and PFS (docs/clinical.md).
+intensity, OS and PFS, the physical limits a form checks (docs/clinical.md).
 
 Functions of plain values (``Decimal``, ``int``, ``str``, ``date``): no store, no file, no
 Qt, so that the clinical store's actions, ``mrecist labs`` and a screen apply the same
@@ -30,6 +30,14 @@ from core.clinical.endpoints import (
     overall_survival,
     progression_free_survival,
 )
+from core.clinical.limits import (
+    LAB_LIMITS,
+    MEASURE_LIMITS,
+    Limit,
+    known_units,
+    limit_refusal,
+    measure_refusal,
+)
 from core.clinical.proposals import GradedSample, KnownEvent, ProposedEvent, proposed_events
 from core.clinical.scores import (
     Albi,
@@ -47,6 +55,8 @@ from core.clinical.values import ClinicalDataError
 
 __all__ = [
     "GRADING_UNITS",
+    "LAB_LIMITS",
+    "MEASURE_LIMITS",
     "TESTS",
     "Albi",
     "Ascites",
@@ -59,6 +69,7 @@ __all__ = [
     "GradedSample",
     "KnownEvent",
     "LabGrade",
+    "Limit",
     "ProposedEvent",
     "ScreeningLabs",
     "Status",
@@ -78,7 +89,10 @@ __all__ = [
     "dose_intensity",
     "grade_lab",
     "inr_criterion",
+    "known_units",
     "lab_criteria",
+    "limit_refusal",
+    "measure_refusal",
     "missed_assessments",
     "overall_survival",
     "platelets_criterion",
