@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from types import MappingProxyType
 
-from PySide6.QtWidgets import QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from core.clinical import ProposedEvent
 from core.clinical.ctcae import RULES
@@ -103,27 +103,26 @@ class AdverseEventForm(ClinicalForm):
         self._add(event, "&Onset", self.onset)
         self._add(event, "&Resolution", self.resolution)
         self._add(event, "&Serious", self.serious)
-        self.body.addLayout(event)
-
-        group = QGroupBox("Relatedness")
-        related = new_form_layout()
-        group.setLayout(related)
+        # Relatedness in the same column of fields as the rest, under a heading of its own.
+        heading = QLabel("Relatedness to each cause")
+        heading.setObjectName("section")
+        event.addRow(heading)
         self.relatedness: dict[str, ChoiceField] = {}
         for cause in self.causes:
             field = ChoiceField(f"relatedness to {cause}", f"Relatedness to {cause}",
                                 enum_choices(Relatedness, RELATEDNESS_LABELS))
-            self.relatedness[cause] = self._add(related, cause, field)
-        self.body.addWidget(group)
-
-        after = new_form_layout()
+            self.relatedness[cause] = self._add(event, cause, field)
+        heading = QLabel("Action and outcome")
+        heading.setObjectName("section")
+        event.addRow(heading)
         self.action = ChoiceField("action", "Action taken",
                                   enum_choices(AeAction, ACTION_LABELS))
         self.outcome = ChoiceField("outcome", "Outcome", enum_choices(AeOutcome, OUTCOME_LABELS))
         self.fatal_rule = computed_label()
         self.outcome.add_beside(self.fatal_rule)
-        self._add(after, "&Action taken", self.action)
-        self._add(after, "O&utcome", self.outcome)
-        self.body.addLayout(after)
+        self._add(event, "&Action taken", self.action)
+        self._add(event, "O&utcome", self.outcome)
+        self.body.addLayout(event)
         self._finish()
 
     @classmethod

@@ -9,7 +9,8 @@ Every field has the same small API:
 
 ``value()``
     The entered value (``datetime.date``, ``Decimal``, ``int``, a choice's value, ``bool``,
-    ``str``), or ``None`` while empty or invalid.
+    ``str``), or ``None`` while empty or refused by the field's own checks (a problem
+    across fields leaves it: the form checks the rule again with it).
 ``set_value(value)``
     Fill it in (an edit form's prefill; not the user's typing).
 ``problem()``
@@ -36,6 +37,7 @@ from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QDate, QStringListModel, Qt, Signal
+from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCalendarWidget,
@@ -102,10 +104,17 @@ class Field(QWidget):
 
     # -- the API -------------------------------------------------------------------------
     def value(self) -> Any:
-        """The entered value, or ``None`` while empty or invalid."""
+        """The entered value, or ``None`` while empty or refused by the field's own checks.
+
+        A problem across fields (``set_rule_problem``) leaves the value: the form needs it
+        to check the rule again.
+        """
         if self.is_empty() or self._own_problem() is not None:
             return None
-        return self._parsed()
+        parsed = self._parsed()
+        if self._check is not None and self._check(parsed) is not None:
+            return None
+        return parsed
 
     def set_value(self, value: Any) -> None:
         """Fill the field in with *value* (``None`` empties it)."""
@@ -239,6 +248,12 @@ class DateField(_LineField):
         self.calendar = QCalendarWidget()
         self.calendar.setMaximumDate(QDate(today.year, today.month, today.day))
         self.calendar.setGridVisible(True)
+        # The days after today cannot be chosen (past the maximum): grey, as disabled.
+        future = QTextCharFormat()
+        future.setForeground(QColor("#b0b0aa"))
+        for ahead in range(1, 43):  # as far as the month's page reaches past today
+            day = today + dt.timedelta(days=ahead)
+            self.calendar.setDateTextFormat(QDate(day.year, day.month, day.day), future)
         menu = QMenu(self.pick)
         action = QWidgetAction(menu)
         action.setDefaultWidget(self.calendar)

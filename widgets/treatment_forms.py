@@ -195,6 +195,7 @@ class DoseForm(ClinicalForm):
                          self.adjustment.value() not in (None, DoseAdjustment.NONE))
 
     def _show_computed(self) -> None:
+        self.taken.set_unit(self.dose_unit.value() or "")  # one unit for both doses
         head, detail = self.rdi_text()
         self.rdi.setText(f"<b>{html.escape(head)}</b><br>{html.escape(detail)}")
 
