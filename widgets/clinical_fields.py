@@ -140,7 +140,7 @@ class Field(QWidget):
             self._show()
 
     def set_required(self, required: bool) -> None:
-        """Whether an empty field is a problem (a reason only once there is an adjustment)."""
+        """Whether an empty field is a problem (a dose's reason once it is adjusted)."""
         if required != self.required:
             self.required = required
             self._show()
@@ -152,10 +152,6 @@ class Field(QWidget):
         # Top-aligned: a two-line grade beside it leaves the input level with its label.
         index = self.row.count() if at_end else self.row.count() - 1
         self.row.insertWidget(index, widget, stretch, Qt.AlignmentFlag.AlignTop)
-
-    def revalidate(self) -> None:
-        """Check again: the check depends on another field (a lab value on its unit)."""
-        self._show()
 
     @property
     def is_touched(self) -> bool:
@@ -188,7 +184,6 @@ class Field(QWidget):
         self.message.setText(f"{self.label} {problem}" if visible else "")
         if visible != self.message.isVisibleTo(self):
             self.message.setVisible(visible)
-            self._layout.activate()
             self.updateGeometry()  # the form's row takes the message's line, or gives it back
         for widget in self._inputs():
             if bool(widget.property("problem")) != visible:

@@ -8,8 +8,10 @@ flag. Beside the value it shows the CTCAE v4.03 term and grade (``core.clinical.
 or the reason the value cannot be graded ("no LLN given ..."); a value, LLN or ULN past
 the test's physical range (``core.clinical.limit_refusal``) is refused under it. A
 creatinine is graded here on its ULN alone (the subject's baseline clause needs the
-record, docs/clinical.md §2). The rest of the API is ``ClinicalForm``'s: ``value()``,
-``problems()``, ``existing``, ``today``.
+record, docs/clinical.md §2). An entry of another test (imported from a file) is edited
+with its own test and unit, ungraded. The rest of the API is ``ClinicalForm``'s:
+``value()``, ``problems()``, ``existing``, ``today``; in the edit mode as in a new entry, a
+value past its physical range is corrected before anything is saved.
 """
 
 from __future__ import annotations
@@ -92,6 +94,11 @@ class LabEntryForm(ClinicalForm):
         if test is None:
             self.unit.set_choices([])
             return
+        if test not in TESTS:  # an imported test this form does not grade: its own unit
+            assert self.existing is not None
+            self.unit.set_choices([(self.existing.unit, self.existing.unit)],
+                                  self.existing.unit)
+            return
         units = known_units(test)
         current = self.unit.value()
         keep = next((u for u in units if current and normalised_unit(u) ==
@@ -104,11 +111,21 @@ class LabEntryForm(ClinicalForm):
             field.set_unit(unit)
 
     def _prefill(self, value: LabResult) -> None:
+        if value.test_code not in TESTS:  # imported from a file: kept, never graded here
+            choices = [(code, f"{code} · {TEST_NAMES[code]}") for code in TESTS]
+            self.test.set_choices([*choices, (value.test_code, f"{value.test_code} · not "
+                                              "graded here")])
         self.test.set_value(value.test_code)
+        if value.test_code not in TESTS:
+            self._fill_values(value)
+            return
         units = [(unit, unit) for unit in known_units(value.test_code)]
         if value.unit not in dict(units):  # another spelling of a known unit: kept as stored
             units.append((value.unit, value.unit))
         self.unit.set_choices(units, value.unit)
+        self._fill_values(value)
+
+    def _fill_values(self, value: LabResult) -> None:
         self.visit_date.set_value(value.visit_date)
         self.lab_value.set_value(value.value)
         self.lln.set_value(value.lln)
@@ -139,6 +156,8 @@ class LabEntryForm(ClinicalForm):
             return NOT_GRADED_YET
         if self.lln.problem() or self.uln.problem():
             return ("CTCAE v4.03", "graded once the limits are corrected")
+        if test not in TESTS:
+            return ("Not graded", f"{test} is not a test CTCAE grades here")
         try:
             graded = grade_lab(test, number, unit, self.lln.value(), self.uln.value())
         except ClinicalDataError as error:
@@ -154,6 +173,8 @@ class LabEntryForm(ClinicalForm):
 
 
 def _limit(test: str, number: Decimal, unit: str) -> str | None:
+    if test not in TESTS:  # no physical range known: the model's checks only
+        return None
     try:
         return limit_refusal(test, number, unit)
     except ClinicalDataError as error:  # a unit of another spelling: the grade says so

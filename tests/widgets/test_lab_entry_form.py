@@ -181,3 +181,15 @@ def test_a_new_form_lists_what_to_fill_in_without_red(qtbot):
     type_into(qtbot, form.visit_date, "2026-02")
     assert shown_problem(form.visit_date) == \
         "Visit date must be a date as yyyy-mm-dd (e.g. 2024-01-31)"
+
+
+def test_an_imported_test_the_form_does_not_grade_is_edited_as_it_is(qtbot):
+    existing = LabResult(dt.date(2026, 1, 5), "TSH", Decimal("2.1"), "mU/L", Decimal("0.4"),
+                         Decimal("4.0"))
+    form = open_form(qtbot, LabEntryForm(existing=existing, today=TODAY))
+    assert form.test.input.currentText() == "TSH · not graded here"
+    assert form.unit.choices() == ("mU/L",)
+    assert form.value() == existing
+    assert form.grade_text() == ("Not graded", "TSH is not a test CTCAE grades here")
+    type_into(qtbot, form.lab_value, "2.4")
+    assert form.value().value == Decimal("2.4")
