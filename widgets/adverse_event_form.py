@@ -40,15 +40,17 @@ from widgets.clinical_form_base import ClinicalForm, computed_label, new_form_la
 # CTCAE v4.03's general definition of the grades (NCI 2010, "Grades").
 GRADE_CHOICES = ((1, "1 · Mild"), (2, "2 · Moderate"), (3, "3 · Severe"),
                  (4, "4 · Life-threatening"), (5, "5 · Death related to the AE"))
-# The seed's Table 3 is not in the repository: these are the CTCAE v4.03 terms of the
-# events its regimen is known for (TACE's post-embolisation syndrome, the anti-angiogenic
-# class effects of anlotinib, immune-related events of anti-PD-L1), then the lab terms.
+# The seed's Table 3 terms are not in the shared docs: these are the CTCAE v4.03 terms of
+# the events its regimen is known for (TACE's post-embolisation syndrome, the
+# anti-angiogenic class effects of anlotinib, immune-related events of anti-PD-L1; the
+# same that tests/trial31 chose for its Table 3), common unrelated ones, then the lab terms.
 REGIMEN_TERMS = (
     "Abdominal pain", "Fever", "Nausea", "Vomiting", "Fatigue", "Anorexia", "Hypertension",
     "Diarrhea", "Palmar-plantar erythrodysesthesia syndrome", "Proteinuria",
     "Rash maculo-papular", "Pruritus", "Hypothyroidism", "Hyperthyroidism", "Weight loss",
     "Mucositis oral", "Hoarseness", "Constipation", "Ascites", "Hepatic failure",
     "Pneumonitis", "Upper gastrointestinal hemorrhage", "Epistaxis",
+    "Upper respiratory infection", "Back pain",
 )
 SUGGESTED_TERMS = (*REGIMEN_TERMS, *(rule.term for rule in RULES.values()))
 RELATEDNESS_LABELS = MappingProxyType({

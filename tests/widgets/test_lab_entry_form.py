@@ -1,6 +1,6 @@
 """The lab value form graded as typed (CTCAE v4.03, docs/clinical.md §2): exactly 75
 platelets is grade 1 and 74.9 grade 2, exactly 3 × ULN AST grade 1, a missing LLN says so;
-future dates and values past the physical limits (§8) are refused as typed."""
+future dates and values past the physical limits (§9) are refused as typed."""
 
 from __future__ import annotations
 
