@@ -11,7 +11,8 @@ board stays usable meanwhile, its buttons disabled.
 The coordinator sees no image here: the import dialog lists series, never pixels, and the
 board holds no measurement (docs/reading.md §2). The second page, "Clinical record"
 (``desktop.clinical_screen``), holds one subject's clinical record at a time; the board's
-"Clinical record…" (or a double click on a subject) opens it there.
+"Clinical record…" (or a double click on a subject) opens it there. The third, "Reports"
+(``desktop.report_page``), draws the trial report's figures.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from core.store import Store
 from desktop.clinical_screen import ClinicalScreen
 from desktop.errors import reported_errors
 from desktop.import_dialog import ImportDialog
+from desktop.report_page import ReportPage
 from desktop.workers import Worker
 from widgets.board_dialogs import ImportTargetDialog
 from widgets.coordinator_board import CoordinatorBoard
@@ -101,6 +103,8 @@ class CoordinatorScreen(QWidget):
         self.pages = QTabWidget()
         self.pages.addTab(board_page, "Trial &board")
         self.pages.addTab(self.clinical, "&Clinical record")
+        self.reports = ReportPage(store, session)
+        self.pages.addTab(self.reports, "&Reports")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.pages, 1)
@@ -117,6 +121,7 @@ class CoordinatorScreen(QWidget):
         """Continue under the coordinator's new log-in (after the idle lock)."""
         self._session = session
         self.clinical.set_session(session)
+        self.reports.set_session(session)
 
     def open_clinical(self, subject: str) -> None:
         """Show *subject*'s clinical record."""
