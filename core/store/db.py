@@ -76,8 +76,8 @@ class Store:
         self._read_only = False
         self._shares_sessions = False  # a connection for another thread (for_thread)
         self.anchor_problem: str | None = None
-        # The copy of the file made before this open upgraded its schema, if it did.
-        self.upgrade_backup: Path | None = None
+        # The copy of the file made before this open upgraded its schema (upgrade_backup).
+        self._upgrade_backup: Path | None = None
 
     def __enter__(self) -> Store:
         return self
@@ -313,6 +313,12 @@ def upgrade_backup_path(path: Path, first_step: str, utc: str) -> Path:
     return folder / f"{path.stem}.before-{first_step}-{stamp}.sqlite"
 
 
+def upgrade_backup(store: Store) -> Path | None:
+    """The copy :func:`open_store` made of *store*'s file before upgrading its schema, or
+    ``None`` when this open upgraded nothing."""
+    return store._upgrade_backup
+
+
 def _copy_durably(source: Path, target: Path) -> None:
     """Copy *source* to the new file *target* and sync it; a copy cut short (a full disk)
     is removed, never left to pass for a backup."""
@@ -452,7 +458,7 @@ def open_store(
     """Open the trial store at *path* and bring its schema up to date.
 
     A store an older version wrote is first copied, byte for byte, into the backups folder
-    beside it (:func:`upgrade_backup_path`; ``Store.upgrade_backup`` names the copy), then
+    beside it (:func:`upgrade_backup_path`; :func:`upgrade_backup` names the copy), then
     upgraded in one transaction. A store from a newer version is refused unchanged.
 
     Parameters
@@ -481,7 +487,7 @@ def open_store(
     except sqlite3.DatabaseError as error:
         raise StoreError(path, f"not a trial store: {error}") from None
     store = Store(path, db, busy_timeout_s)
-    store.upgrade_backup = backup
+    store._upgrade_backup = backup
     try:
         applied = _migrate(store)
         if "m005_settings_and_ledger" in applied and not checkpoint_path(path).exists():

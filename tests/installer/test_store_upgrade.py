@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from core.cli import main as mrecist
 from core.errors import StoreError, StoreVersionError
 from core.store import init_store, open_store, open_store_read_only
+from core.store.db import upgrade_backup
 from core.store.integrity import check_store
 from core.store.migrations import migrations, step_names
 from desktop.app import build_window, parse_args
@@ -60,7 +61,7 @@ def test_every_earlier_schema_is_copied_as_it_was_then_upgraded(tmp_path, stop_b
     path = tmp_path / "trial.sqlite"
     before = _old_store(path, stop_before, journal_mode)
     with open_store(path) as store:
-        backup = store.upgrade_backup
+        backup = upgrade_backup(store)
         assert backup is not None
         assert backup.parent == tmp_path / "trial-backups"
         assert backup.name.startswith(f"trial.before-{stop_before}-")
@@ -70,7 +71,7 @@ def test_every_earlier_schema_is_copied_as_it_was_then_upgraded(tmp_path, stop_b
     assert _applied(backup) == list(STEPS[:STEPS.index(stop_before)])
     # Current now: opening it again copies nothing more.
     with open_store(path) as store:
-        assert store.upgrade_backup is None
+        assert upgrade_backup(store) is None
     assert [p.name for p in backup.parent.iterdir()] == [backup.name]
 
 
@@ -78,12 +79,12 @@ def test_a_new_store_and_a_current_one_are_not_copied(tmp_path):
     empty = tmp_path / "empty.sqlite"
     Database(empty).close()  # a file no step has touched: nothing to keep
     with open_store(empty) as store:
-        assert store.upgrade_backup is None
+        assert upgrade_backup(store) is None
     current = init_store(tmp_path / "current.sqlite", "T", "mRECIST", "admin", "Ada Admin",
                          PASSWORD)
     current.close()
     with open_store(current.path) as store:
-        assert store.upgrade_backup is None
+        assert upgrade_backup(store) is None
     assert not (tmp_path / "empty-backups").exists()
     assert not (tmp_path / "current-backups").exists()
 
@@ -122,7 +123,7 @@ def test_a_log_still_holding_pages_is_copied_with_the_file(tmp_path):
     other.commit()
     try:
         with open_store(path) as store:
-            backup = store.upgrade_backup
+            backup = upgrade_backup(store)
         assert backup is not None
         assert backup.with_name(backup.name + "-wal").is_file()
     finally:
@@ -195,7 +196,7 @@ def test_the_application_upgrades_an_older_store_after_its_copy(qtbot, tmp_path)
     window = build_window(parse_args(["--db", str(path)]))
     qtbot.addWidget(window)
     assert window.trial is not None
-    assert window.trial.store.upgrade_backup is not None
-    assert window.trial.store.upgrade_backup.read_bytes() == before
+    assert upgrade_backup(window.trial.store) is not None
+    assert upgrade_backup(window.trial.store).read_bytes() == before
     window.close_trial()
     assert _applied(path) == list(STEPS)

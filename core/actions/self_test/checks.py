@@ -262,7 +262,7 @@ def _upgrade_one(folder: Path, stop_before: str, steps: tuple[str, ...]) -> None
         migrations.apply(db, stop_before=stop_before)
     old = path.read_bytes()
     with open_store(path) as store:
-        backup = store.upgrade_backup
+        backup = store_db.upgrade_backup(store)
     if backup is None or backup.read_bytes() != old:
         raise CheckFailed(f"a store before {stop_before}: " + (
             "no copy made" if backup is None else f"the copy {backup.name} differs from it"))
