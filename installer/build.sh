@@ -43,4 +43,4 @@ if [ -n "${MRECIST_SIGN_COMMAND:-}" ]; then
   $MRECIST_SIGN_COMMAND "dist/$name.tar.gz"
 fi
 size=$(du -sm "$folder" | cut -f1)
-echo "dist/$name.tar.gz: $(du -m "dist/$name.tar.gz" | cut -f1) MB packed, ${size} MB unpacked, built in $((SECONDS - started)) s"
+echo "dist/$name.tar.gz: $(du -m "dist/$name.tar.gz" | cut -f1) MiB packed, ${size} MiB unpacked, built in $((SECONDS - started)) s"
