@@ -25,6 +25,7 @@ from core.cli import (
     import_dicom,
     inspect,
     labs,
+    self_test,
     stats,
     suggest,
     trial,
@@ -34,7 +35,7 @@ from core.cli.common import EXIT_INTERRUPTED, check_text_arguments, guarded
 # The modules that define subcommands, in the order ``--help`` lists them.
 SUBCOMMAND_MODULES: tuple[ModuleType, ...] = (
     demo, evaluate, stats, labs, inspect, import_dicom, suggest, db, trial, accounts,
-    clinical, endpoints,
+    clinical, endpoints, self_test,
 )
 
 
