@@ -21,8 +21,8 @@ from widgets.change_reason_dialog import ChangeReasonDialog
 from widgets.lab_entry_form import LabEntryForm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "widgets"))
-from clinical_records import click_row  # noqa: E402
-from clinical_typing import type_into  # noqa: E402
+from clinical_records import click_row
+from clinical_typing import type_into
 
 LEFT = Qt.MouseButton.LeftButton
 TODAY = dt.date(2024, 6, 30)
