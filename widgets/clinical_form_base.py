@@ -20,7 +20,9 @@ OK is disabled until the value is valid; Esc or Cancel closes the form without a
 (``result()`` is ``Rejected``). A *submit* callback, when given, is called with the value
 on OK and returns ``None`` (done, the form closes) or the store's one-line refusal, which
 the form shows and stays open with (a cut-off, a duplicate). The form itself never asks
-for a reason for a change: the caller does (``widgets.change_reason_dialog``).
+for a reason for a change: the caller does (``widgets.change_reason_dialog``), keeping the
+form open meanwhile (``show_refusal`` says what is awaited, or the store's refusal once
+the change is refused; ``finish()`` closes it once the change is recorded).
 """
 
 from __future__ import annotations
@@ -216,10 +218,20 @@ class ClinicalForm(QDialog):
         if self._submit is not None:
             refusal = self._submit(value)
             if refusal:
-                self.refusal.setText(refusal)
-                self.refusal.show()
-                self._fit_wrapped()
+                self.show_refusal(refusal)
                 return
+        super().accept()
+
+    def show_refusal(self, text: str) -> None:
+        """Show the store's refusal (or a step still to come) above the buttons; "" hides
+        it. The form stays open with everything typed."""
+        self.refusal.setText(text)
+        self.refusal.setVisible(bool(text))
+        self._fit_wrapped()
+
+    def finish(self) -> None:
+        """Close as accepted: the caller has recorded the value (after a later step, such
+        as the reason for a change)."""
         super().accept()
 
     # -- for the forms -----------------------------------------------------------------------
