@@ -25,7 +25,7 @@ def change_reason_refusal(reason: str | None) -> str | None:
         return REASON_NEEDED
     if len(reason) > MAX_REASON_CHARS:
         return f"the reason must be at most {MAX_REASON_CHARS} characters"
-    if any(ord(char) < 32 for char in reason):
+    if any(ord(char) < 32 or char in "\x85\u2028\u2029" for char in reason):
         return "the reason must be one line of text"
     return None
 

@@ -65,7 +65,7 @@ def test_a_dismissed_grade_1_episode_does_not_hide_its_later_grade_4(a13_trial):
     (proposal,) = _platelet_proposals(a13_trial)
     assert proposal.grade == 1
     record_lab_event_dismissal(store, coord, SUBJECT, DismissedLabEvent(
-        TERM, dt.date(2024, 2, 1), "within the lab's day-to-day variation"), today=TODAY)
+        TERM, dt.date(2024, 2, 1), "within the lab's day-to-day variation", 1), today=TODAY)
     # Three weeks later, still below the LLN all along: 18 x 10^9/L is grade 4.
     record_lab(store, coord, SUBJECT, _plat(dt.date(2024, 2, 22), "18"), today=TODAY)
     assert [p.grade for p in _platelet_proposals(a13_trial)] == [4]

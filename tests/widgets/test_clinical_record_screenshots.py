@@ -37,7 +37,8 @@ def test_screenshots_of_the_clinical_record(qtbot, demo_data_dir, monkeypatch, t
         platelets = next(p for p in subject_overview(store, coordinator, "HCC-002").proposals
                          if p.term == "Platelet count decreased")
         record_lab_event_dismissal(store, coordinator, "HCC-002", DismissedLabEvent(
-            platelets.term, platelets.onset, "known hypersplenism, stable since screening"),
+            platelets.term, platelets.onset, "known hypersplenism, stable since screening",
+            platelets.grade),
             today=TODAY)
         first = subject_overview(store, coordinator, "HCC-001")
         second = subject_overview(store, coordinator, "HCC-002")
