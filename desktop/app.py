@@ -1,5 +1,5 @@
 """Start the workstation: ``mrecist-workstation [--db FILE | --demo | --demo-studies]
-[--screenshot FILE] [FOLDER]``."""
+[--screenshot FILE] [FOLDER]``, or check the installation: ``--self-test [--report FILE]``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from typing import TextIO
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
+from core.actions.self_test import check_report_path
+from core.errors import CoreError
 from core.progress import Progress, print_progress
 from desktop.demo_data import (
     data_dir,
@@ -27,6 +29,7 @@ from desktop.errors import install_excepthook, reported_errors
 from desktop.main_window import MainWindow
 from desktop.presets import load_window_presets
 from desktop.progress import progress_dialog
+from desktop.self_test import prepare_platform, run_gui_self_test
 from desktop.trial_session import TrialSession
 
 ORGANISATION = "mRECIST"
@@ -52,7 +55,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="data folder (default: $MRECIST_DATA_DIR or the OS location)")
     parser.add_argument("--screenshot", type=Path, metavar="FILE.png",
                         help="render the window once its images are drawn, save it, exit")
-    return parser.parse_args(argv)
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (every check of `mrecist self-test`, "
+                        "then the main window drawn offscreen), print a line per check, exit "
+                        "0 only if all passed")
+    parser.add_argument("--report", type=Path, metavar="FILE",
+                        help="with --self-test: also write the report to FILE (JSON if it "
+                        "ends in .json, else text) for the installation-qualification record")
+    args = parser.parse_args(argv)
+    if args.report is not None and not args.self_test:
+        parser.error("--report goes with --self-test")
+    return args
 
 
 def build_window(args: argparse.Namespace) -> MainWindow:
@@ -128,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # (installer) build on Windows, a worker starting this executable must stop here.
     multiprocessing.freeze_support()
     args = parse_args(argv)
+    if args.self_test:
+        return _self_test(args.report)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
@@ -144,6 +159,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         app.exec()
         return status[0] if status else 1
     return app.exec()
+
+
+def _self_test(report: Path | None) -> int:
+    try:
+        check_report_path(report)
+    except CoreError as error:
+        print(f"mrecist-workstation --self-test: {error}", file=sys.stderr)
+        return 2
+    prepare_platform()
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
+    return run_gui_self_test(report)
 
 
 if __name__ == "__main__":

@@ -214,32 +214,47 @@ class ClinicalScreen(QWidget):
 
     def edit_entry(self, kind: ClinicalKind, entry_id: int) -> None:
         """Open the entry's form prefilled; OK asks the reason for the change, then
-        records it."""
+        records it. The form stays open until the change is recorded, so a refusal of the
+        store (a duplicate, the cut-off) leaves what was typed to be corrected."""
         entry, overview = self._entry(kind, entry_id), self.overview
         if entry is None or overview is None:
             return
+        form: ClinicalForm | None = None
 
         def submit(value: object) -> str | None:
-            # The form closes; the reason comes next, with the change old → new.
-            self._ask_change_reason(kind, entry_id, entry.value, value)
-            return None
+            assert form is not None
+            self._ask_change_reason(kind, entry_id, entry.value, value, form)
+            return "the reason for the change is asked (in front)"
 
-        form: ClinicalForm = form_for(kind, overview, entry.value, today=self.today,
-                                      submit=submit, parent=self)
+        form = form_for(kind, overview, entry.value, today=self.today, submit=submit,
+                        parent=self)
         self._open(form)
 
     def _ask_change_reason(self, kind: ClinicalKind, entry_id: int, old: object,
-                           new: object) -> None:
-        dialog = ChangeReasonDialog(what_of(kind, old), change_lines(old, new), parent=self)
+                           new: object, form: ClinicalForm) -> None:
+        dialog = ChangeReasonDialog(what_of(kind, old), change_lines(old, new), parent=form)
         update = _action("update", kind)
 
         def save() -> None:
             reason = dialog.reason() or ""
-            self._attempt(f"Change {what_of(kind, old)}", lambda: update(
+            refusal = self._attempt(f"Change {what_of(kind, old)}", lambda: update(
                 self._store, self._session, entry_id, new, reason, today=self.today))
+            if refusal is None:
+                form.finish()
+            else:
+                form.show_refusal(refusal)
 
-        # Opened once the form has closed (this runs inside its OK).
-        self._open(dialog, save)
+        def closed(_code: int) -> None:
+            if dialog.result() != QDialog.DialogCode.Accepted:
+                form.show_refusal("")
+            if self.dialog is dialog:
+                self.dialog = form if form.isVisible() else None
+
+        self.dialog = dialog
+        dialog.accepted.connect(save)
+        dialog.finished.connect(closed)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()
 
     def delete_entry(self, kind: ClinicalKind, entry_id: int) -> None:
         """Ask the reason for removing the entry, then remove it."""

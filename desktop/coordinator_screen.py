@@ -9,7 +9,10 @@ connection of the worker thread's own (``Store.for_thread``), with a progress ba
 board stays usable meanwhile, its buttons disabled.
 
 The coordinator sees no image here: the import dialog lists series, never pixels, and the
-board holds no measurement (docs/reading.md §2).
+board holds no measurement (docs/reading.md §2). The second page, "Clinical record"
+(``desktop.clinical_screen``), holds one subject's clinical record at a time; the board's
+"Clinical record…" (or a double click on a subject) opens it there. The third, "Reports"
+(``desktop.report_page``), draws the trial report's figures.
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QProgressBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.actions import add_subject, add_timepoint, assign_readers, coordinator_board
 from core.actions.importing import ImportResult, import_scanned
@@ -29,8 +39,10 @@ from core.dicom.scan import ScanResult
 from core.model.trial import Session
 from core.progress import Cancelled, Progress
 from core.store import Store
+from desktop.clinical_screen import ClinicalScreen
 from desktop.errors import reported_errors
 from desktop.import_dialog import ImportDialog
+from desktop.report_page import ReportPage
 from desktop.workers import Worker
 from widgets.board_dialogs import ImportTargetDialog
 from widgets.coordinator_board import CoordinatorBoard
@@ -80,22 +92,41 @@ class CoordinatorScreen(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet("QWidget#coordinatorScreen { background: #f5f5f2; } "
                            "QWidget#coordinatorScreen QLabel { color: #1f1f1f; }")
+        self.clinical = ClinicalScreen(store, session)
+        board_page = QWidget()
+        board_layout = QVBoxLayout(board_page)
+        board_layout.setContentsMargins(0, 0, 0, 0)
+        board_layout.addWidget(self.board, 1)
+        board_layout.addWidget(self.progress)
+        board_layout.addWidget(self.message)
+        # The board and the clinical record of one subject: two pages of one screen.
+        self.pages = QTabWidget()
+        self.pages.addTab(board_page, "Trial &board")
+        self.pages.addTab(self.clinical, "&Clinical record")
+        self.reports = ReportPage(store, session)
+        self.pages.addTab(self.reports, "&Reports")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.board, 1)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.message)
+        layout.addWidget(self.pages, 1)
         self.board.subject_requested.connect(self.register_subject)
         self.board.timepoint_requested.connect(self.add_timepoint)
         self.board.assignment_requested.connect(self.assign_readers)
         self.board.import_requested.connect(self.start_import)
         self.board.backup_requested.connect(self.start_backup)
         self.board.refresh_requested.connect(self.refresh)
+        self.board.clinical_requested.connect(self.open_clinical)
         self.refresh()
 
     def set_session(self, session: Session) -> None:
         """Continue under the coordinator's new log-in (after the idle lock)."""
         self._session = session
+        self.clinical.set_session(session)
+        self.reports.set_session(session)
+
+    def open_clinical(self, subject: str) -> None:
+        """Show *subject*'s clinical record."""
+        self.pages.setCurrentWidget(self.clinical)
+        self.clinical.show_subject(subject)
 
     # -- the board ---------------------------------------------------------------------
     def refresh(self) -> None:
@@ -118,6 +149,7 @@ class CoordinatorScreen(QWidget):
             add_subject(self._store, self._session, code)
             self._say(f"Subject {code} registered.")
         self.refresh()
+        self.clinical.load_subjects()
         self.board.select_subject(code)
 
     def add_timepoint(self, subject: str, label: str, date: dt.date,

@@ -113,6 +113,8 @@ class CoordinatorBoard(QWidget):
                                                     code or None
     backup_requested()                              back up the store now
     refresh_requested()                             load the board again
+    clinical_requested(str)                         open the selected subject's clinical
+                                                    record
     """
 
     subject_requested = Signal(str)
@@ -121,6 +123,7 @@ class CoordinatorBoard(QWidget):
     import_requested = Signal(object)
     backup_requested = Signal()
     refresh_requested = Signal()
+    clinical_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -146,6 +149,9 @@ class CoordinatorBoard(QWidget):
         self.assign_button = QPushButton("Assign readers…")
         self.import_button = QPushButton("Import DICOM…")
         self.backup_button = QPushButton("Back up now")
+        self.clinical_button = QPushButton("Clinical record…")
+        self.clinical_button.setToolTip("The selected subject's eligibility, baseline, "
+                                        "treatment, labs, adverse events and follow-up")
         self.refresh_button = QPushButton("Refresh")
         self.register_button.clicked.connect(self.ask_subject)
         self.timepoint_button.clicked.connect(self.ask_timepoint)
@@ -154,10 +160,12 @@ class CoordinatorBoard(QWidget):
             lambda: self.import_requested.emit(self.selected_subject()))
         self.backup_button.clicked.connect(self.backup_requested.emit)
         self.refresh_button.clicked.connect(self.refresh_requested.emit)
+        self.clinical_button.clicked.connect(self._ask_clinical)
+        self.grid.doubleClicked.connect(lambda _index: self._ask_clinical())
 
         buttons = QHBoxLayout()
         for button in (self.register_button, self.timepoint_button, self.assign_button,
-                       self.import_button, self.backup_button):
+                       self.import_button, self.backup_button, self.clinical_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
@@ -302,6 +310,12 @@ class CoordinatorBoard(QWidget):
         has_subjects = self._board is not None and bool(self._board.subjects)
         self.timepoint_button.setEnabled(has_subjects)
         self.assign_button.setEnabled(self.selected_subject() is not None)
+        self.clinical_button.setEnabled(self.selected_subject() is not None)
+
+    def _ask_clinical(self) -> None:
+        code = self.selected_subject()
+        if code is not None:
+            self.clinical_requested.emit(code)
 
     def set_busy(self, busy: bool) -> None:
         """Disable the buttons while long work (an import, a backup) runs."""

@@ -100,4 +100,5 @@ class DismissDialog(QDialog):
         reason = self.reason_field.text().strip()
         if reason_refusal(reason) is not None:
             return None
-        return DismissedLabEvent(self.proposal.term, self.proposal.onset, reason)
+        return DismissedLabEvent(self.proposal.term, self.proposal.onset, reason,
+                                 self.proposal.grade)

@@ -81,9 +81,10 @@ class ProposedEventsPanel(QWidget):
         super().__init__(parent)
         self._proposals: tuple[ProposedEvent, ...] = ()
         self.intro = QLabel(
-            "Each lab abnormality of CTCAE grade 1 or more is proposed once per episode, at "
-            "its worst grade. Confirm it as an adverse event (with its relatedness) or "
-            "dismiss it with the reason it is not one.")
+            "Each treatment-emergent lab abnormality (CTCAE grade 1 or more, after the first "
+            "treatment and worse than at baseline) is proposed once per episode, at its "
+            "worst grade. Confirm it as an adverse event (with its relatedness) or dismiss "
+            "it with the reason it is not one.")
         self.intro.setWordWrap(True)
         self.proposals = _ProposalTable(self)
         self.proposals.setHorizontalHeaderLabels(PROPOSAL_COLUMNS)

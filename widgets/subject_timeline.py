@@ -3,15 +3,18 @@
 The coordinator sees at a glance when each DEB-TACE session, drug exposure, tumour
 assessment (with the final read's response), adverse event, progression and death fell,
 in days from day 0 (``core.model.timeline``). One lane per kind, top to bottom; marks
-carry their text beside them. The widget draws the ``Timeline`` it is given and emits
-nothing: it is a picture, and ``items()`` says what it drew (tests, reports).
+carry their text beside them: above the mark, and below it when the mark before in the
+same lane is close enough for the texts to collide. The widget draws the ``Timeline`` it
+is given and emits nothing: it is a picture, and ``items()`` says what it drew (tests,
+reports). Light paper and dark ink, as the rest of the coordinator's screen (and as it
+prints); shapes differ as well as colours, for a grey printout.
 """
 
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from core.model.timeline import Lane, MarkKind, Timeline
@@ -21,15 +24,16 @@ _LANE_NAMES = {Lane.TREATMENT: "Treatment", Lane.DRUGS: "Drugs", Lane.IMAGING: "
                Lane.EVENTS: "Events"}
 # Symbol and colour per mark: shapes differ as well as colours (a printout may be grey).
 _MARKS = {
-    MarkKind.TACE: ("t", "#4fc3f7"),
-    MarkKind.ASSESSMENT: ("o", "#e0e0e0"),
-    MarkKind.ADVERSE_EVENT: ("d", "#ffb74d"),
-    MarkKind.PROGRESSION: ("s", "#ef5350"),
-    MarkKind.DEATH: ("x", "#ffffff"),
-    MarkKind.LAST_KNOWN_ALIVE: ("t1", "#81c784"),
+    MarkKind.TACE: ("t", "#01579b"),
+    MarkKind.ASSESSMENT: ("o", "#37474f"),
+    MarkKind.ADVERSE_EVENT: ("d", "#e65100"),
+    MarkKind.PROGRESSION: ("s", "#c62828"),
+    MarkKind.DEATH: ("x", "#000000"),
+    MarkKind.LAST_KNOWN_ALIVE: ("t1", "#2e7d32"),
 }
-_SPAN_COLOURS = {Lane.TREATMENT: "#2e7d32", Lane.DRUGS: "#5c6bc0"}
+_SPAN_COLOURS = {Lane.TREATMENT: "#c8e6c9", Lane.DRUGS: "#c5cae9"}
 _SPAN_HEIGHT = 0.5
+PAPER, INK, AXIS = "#ffffff", "#1f1f1f", "#8a8a86"
 
 
 def _row(lane: Lane) -> float:
@@ -45,8 +49,8 @@ class SubjectTimeline(QWidget):
         # A QWidget subclass paints a style sheet's background only when asked to: without
         # it the light title was drawn on whatever the parent is (unreadable on paper).
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet("SubjectTimeline { background: #1e1f22; }")
-        self.plot = pg.PlotWidget(background="#1e1f22")
+        self.setStyleSheet(f"SubjectTimeline {{ background: {PAPER}; }}")
+        self.plot = pg.PlotWidget(background=PAPER)
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.showGrid(x=True, y=False, alpha=0.2)
         self.plot.setLabel("bottom", "days from day 0")
@@ -54,10 +58,10 @@ class SubjectTimeline(QWidget):
         axis.setTicks([[(_row(lane), _LANE_NAMES[lane]) for lane in _LANES]])
         axis.setWidth(78)
         for side in ("left", "bottom"):
-            self.plot.getAxis(side).setTextPen("#d0d0d0")
-            self.plot.getAxis(side).setPen("#707070")
+            self.plot.getAxis(side).setTextPen(INK)
+            self.plot.getAxis(side).setPen(AXIS)
         self.title = QLabel()
-        self.title.setStyleSheet("color: #e0e0e0; font-weight: bold; padding: 2px 4px;")
+        self.title.setStyleSheet(f"color: {INK}; font-weight: bold; padding: 2px 4px;")
         self.plot.setYRange(-0.8, len(_LANES) - 0.2, padding=0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -69,6 +73,7 @@ class SubjectTimeline(QWidget):
         """Draw *timeline*, replacing what was shown."""
         self.plot.clear()
         self._drawn = []
+        shown_days = max(timeline.last_day, 42) + 21
         self.title.setText(f"{timeline.subject} — day 0 {timeline.day_zero.isoformat()}")
         # Several spans in one lane (two drugs) share it, each a thinner band of its own.
         by_lane: dict[Lane, list[int]] = {}
@@ -81,26 +86,50 @@ class SubjectTimeline(QWidget):
                 start, end = timeline.day(span.start), timeline.day(span.end) + 1
                 low = _row(lane) - _SPAN_HEIGHT / 2 + position * band
                 bar = pg.BarGraphItem(x0=[start], x1=[end], y0=[low], height=[band * 0.9],
-                                      brush=_SPAN_COLOURS.get(lane, "#5c6bc0"),
-                                      pen=pg.mkPen("#1e1f22"))
+                                      brush=_SPAN_COLOURS.get(lane, "#c5cae9"),
+                                      pen=pg.mkPen(AXIS))
                 self.plot.addItem(bar)
-                text = pg.TextItem(span.label, color="#f0f0f0", anchor=(0, 0.5))
-                text.setFont(QFont("", 8))
-                text.setPos(start, low + band * 0.45)
+                inside = self._days_wide(span.label, shown_days) < (end - start) * 0.9
+                # Inside the span, at its end (the marks at its start stay clear), or just
+                # after a span too short to hold it.
+                text = pg.TextItem(span.label, color=INK,
+                                   anchor=(1, 0.5) if inside else (0, 0.5))
+                text.setFont(self._font())
+                text.setPos(end, low + band * 0.45)
                 self.plot.addItem(text)
                 self._drawn.append(("span", span.label, float(start), float(end)))
-        for mark in timeline.marks:
+        last_x: dict[Lane, tuple[float, float, bool]] = {}
+        for mark in sorted(timeline.marks, key=lambda m: (m.lane, m.date)):
             symbol, colour = _MARKS[mark.kind]
             x, y = float(timeline.day(mark.date)), _row(mark.lane)
+            if mark.lane is Lane.TREATMENT:
+                y += _SPAN_HEIGHT / 2 + 0.08  # on the span's upper edge, not over its text
             self.plot.addItem(pg.ScatterPlotItem([x], [y], symbol=symbol, size=11,
                                                  brush=colour, pen=pg.mkPen(colour)))
             if mark.label:
-                text = pg.TextItem(mark.label, color=colour, anchor=(0.5, 1.2))
-                text.setFont(QFont("", 8))
+                half = self._days_wide(mark.label, shown_days) / 2
+                before = last_x.get(mark.lane)
+                below = (before is not None and not before[2]
+                         and x - before[0] < before[1] + half + shown_days * 0.01)
+                text = pg.TextItem(mark.label, color=colour,
+                                   anchor=(0.5, -0.25) if below else (0.5, 1.2))
+                text.setFont(self._font())
                 text.setPos(x, y)
                 self.plot.addItem(text)
+                last_x[mark.lane] = (x, half, below)
             self._drawn.append((str(mark.kind), mark.label, x, x))
         self.plot.setXRange(-7, max(timeline.last_day, 42) + 14, padding=0)
+
+    def _days_wide(self, text: str, shown_days: float) -> float:
+        """How many days of the axis *text* covers at the widget's width."""
+        pixels = QFontMetrics(self._font()).horizontalAdvance(text)
+        plot_pixels = max(self.width() - 100, 200)  # less the lane names' axis
+        return pixels * shown_days / plot_pixels
+
+    def _font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSize(8)
+        return font
 
     def items(self) -> list[tuple[str, str, float, float]]:
         """What was drawn: (span or mark kind, label, first day, last day)."""

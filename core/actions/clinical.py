@@ -102,10 +102,12 @@ def _dismissal_refusal(store: Store, subject: Subject, value: ClinicalValue,
     record = dataclasses.replace(record, dismissals=tuple(
         entry for entry in record.dismissals if entry.entry_id != exclude))
     if any(proposal.term == value.term and proposal.onset == value.onset_date
+           and proposal.grade == value.grade
            for proposal in clinical_overview(record).proposals):
         return None
-    return (f"no {value.term!r} episode from {value.onset_date.isoformat()} is proposed now: "
-            "only an abnormal lab episode not yet recorded or dismissed can be dismissed")
+    return (f"no {value.term!r} episode of grade {value.grade} from "
+            f"{value.onset_date.isoformat()} is proposed now: only an abnormal lab episode "
+            "not yet recorded or dismissed can be dismissed, at the grade proposed")
 
 
 def _record(store: Store, session: Session, subject: str, value: ClinicalValue,

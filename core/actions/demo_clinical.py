@@ -64,6 +64,14 @@ _LABS = {
     "HCC-002": ((D("46"), D("131")), (D("58"), D("118")), (D("130"), D("109"))),
     "HCC-003": ((D("35"), D("190")), (D("41"), D("176")), (D("96"), D("142"))),
 }
+# The rest of each subject's screening labs (flagged baseline), so that every computed
+# inclusion criterion and the creatinine clearance have their values: ANC, ALT, INR and
+# creatinine, with the bilirubin of the baseline characteristics.
+_SCREENING = {
+    "HCC-001": (D("3.4"), D("36"), D("1.05"), D("82")),
+    "HCC-002": (D("2.1"), D("52"), D("1.18"), D("71")),
+    "HCC-003": (D("4.0"), D("29"), D("1.22"), D("96")),
+}
 _CRITERIA = (("IN01", "first diagnosis of HCC, clinical"), ("IN02", "Child-Pugh A"),
              ("IN04", "BCLC stage C"), ("EX07", "HBV DNA below 500 IU/mL"))
 
@@ -120,6 +128,14 @@ def _record_subject(store: Store, who: Session, code: str, visits: list[dt.date]
                                            D("5"), D("40"), visit == baseline))
         put(clinical.record_lab, LabResult(visit - dt.timedelta(days=1), "PLAT", platelets,
                                            "10^9/L", D("125"), D("350"), visit == baseline))
+    anc, alt, inr_lab, creatinine = _SCREENING[code]
+    screening_day = baseline - dt.timedelta(days=1)
+    for test, value, unit, lln, uln in (
+            ("NEUT", anc, "10^9/L", D("1.8"), D("7.5")), ("ALT", alt, "U/L", D("7"), D("40")),
+            ("INR", inr_lab, "ratio", D("0.8"), D("1.2")),
+            ("BILI", bili, "umol/L", D("3.4"), D("20.5")),
+            ("CREAT", creatinine, "umol/L", D("59"), D("104"))):
+        put(clinical.record_lab, LabResult(screening_day, test, value, unit, lln, uln, True))
     related = (("anlotinib", Relatedness.PROBABLE), ("anti-PD-L1", Relatedness.POSSIBLE),
                ("DEB-TACE", Relatedness.NOT_RELATED))
     put(clinical.record_adverse_event, AdverseEvent(

@@ -17,6 +17,7 @@ from typing import Any
 from core.actions._access import authorize
 from core.actions.clinical import CLINICAL_ROLES, _load_record
 from core.clinical import Endpoint, TumourAssessment, overall_survival, progression_free_survival
+from core.errors import CoreError
 from core.model.clinical_record import ClinicalRecord, ScreeningOutcome
 from core.model.trial import FinalResult, Session
 from core.store import Store, adjudications
@@ -58,9 +59,20 @@ def subject_endpoints(store: Store, session: Session) -> tuple[SubjectEndpoints,
             if screening is None or screening.outcome is not ScreeningOutcome.ENROLLED \
                     or screening.enrolment_date is None:
                 continue
-            out.append(_endpoints(record, screening.enrolment_date,
-                                  finals.get(subject.code), window))
+            out.append(_subject(record, screening.enrolment_date, finals.get(subject.code),
+                                window))
         return tuple(out)
+
+
+def _subject(record: ClinicalRecord, enrolment: dt.date, final: FinalResult | None,
+             window_days: int) -> SubjectEndpoints:
+    """The subject's endpoints; a record they cannot be derived from yet (no contact, a
+    death before the enrolment) gives none, with the rule's reason, and never stops the
+    other subjects' (the record is then to be completed or corrected)."""
+    try:
+        return _endpoints(record, enrolment, final, window_days)
+    except CoreError as exc:
+        return SubjectEndpoints(record.subject, None, None, f"not derivable: {exc}")
 
 
 def _endpoints(record: ClinicalRecord, enrolment: dt.date, final: FinalResult | None,

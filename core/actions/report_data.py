@@ -26,7 +26,7 @@ from core.actions.endpoints import (
     DEFAULT_VISIT_WINDOW_DAYS,
     VISIT_WINDOW_SETTING,
     SubjectEndpoints,
-    _endpoints,
+    _subject,
 )
 from core.actions.integrity import check_adjudication, check_read
 from core.actions.key_images import caliper_sha256
@@ -208,7 +208,7 @@ def _report_subject(store: Store, info: TrialInfo, subject: Subject,
     at_cut = FinalResult(final.subject, final.through_label, final.source, final.reader_slot,
                          data, final.adjudication_id, final.rationale)
     try:
-        endpoints = _endpoints(record, enrolment, at_cut, window)
+        endpoints = _subject(record, enrolment, at_cut, window)
     except ClinicalDataError as error:
         endpoints = SubjectEndpoints(subject.code, None, None,
                                      f"OS and PFS not derived: {error}")
@@ -387,7 +387,7 @@ def _clinical_summary(record: ClinicalRecord, final: FinalResult | None,
     note = "not enrolled: no OS or PFS"
     if enrolment is not None:
         try:
-            endpoints = _endpoints(record, enrolment, final, window)
+            endpoints = _subject(record, enrolment, final, window)
             os, pfs, note = (endpoints.overall_survival, endpoints.progression_free_survival,
                              endpoints.note)
         except ClinicalDataError as error:

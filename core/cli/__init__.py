@@ -26,6 +26,7 @@ from core.cli import (
     inspect,
     labs,
     report,
+    self_test,
     stats,
     suggest,
     trial,
@@ -35,7 +36,7 @@ from core.cli.common import EXIT_INTERRUPTED, check_text_arguments, guarded
 # The modules that define subcommands, in the order ``--help`` lists them.
 SUBCOMMAND_MODULES: tuple[ModuleType, ...] = (
     demo, evaluate, stats, labs, inspect, import_dicom, suggest, db, trial, accounts,
-    clinical, endpoints, report,
+    clinical, endpoints, report, self_test,
 )
 
 

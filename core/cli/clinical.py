@@ -129,14 +129,26 @@ def _date(line: dict[str, str], column: str, *, optional: bool = False) -> dt.da
     text = _optional(line, column) if optional else _required(line, column)
     if text is None:
         return None
-    # An SDTM --DTC may carry a time (2024-01-05T08:30): the record keeps the day.
-    day = text.split("T", 1)[0]
+    # An SDTM --DTC may carry a time (2024-01-05T08:30): the record keeps the day, once
+    # the time is one (anything else after the T is a mistake, not a time to drop).
+    day, _, time = text.partition("T")
     if not _DATE.fullmatch(day):
         raise LineError(f"{column} {text!r} is not a complete ISO 8601 date (YYYY-MM-DD)")
+    if "T" in text and not _is_time(time):
+        raise LineError(f"{column} {text!r}: what follows the T is not an ISO 8601 time "
+                        "(hh:mm or hh:mm:ss)")
     try:
         return dt.date.fromisoformat(day)
     except ValueError:
         raise LineError(f"{column} {text!r} is not a date of the calendar") from None
+
+
+def _is_time(text: str) -> bool:
+    try:
+        dt.time.fromisoformat(text)
+    except ValueError:
+        return False
+    return bool(text)
 
 
 def _day(line: dict[str, str], column: str) -> dt.date:
@@ -352,13 +364,16 @@ def _write_end_of_treatment(end: EndOfTreatment) -> dict[str, str]:
 
 
 def _parse_dismissal(line: dict[str, str]) -> ClinicalValue:
+    grade = _required(line, "AETOXGR")
+    if grade not in ("1", "2", "3", "4"):
+        raise LineError(f"AETOXGR {grade[:20]!r} is not a lab grade 1-4")
     return DismissedLabEvent(_required(line, "AETERM"), _day(line, "AESTDTC"),
-                             _required(line, "COVAL"))
+                             _required(line, "COVAL"), int(grade))
 
 
 def _write_dismissal(dismissal: DismissedLabEvent) -> dict[str, str]:
-    return {"AETERM": dismissal.term, "AESTDTC": _text_of(dismissal.onset_date),
-            "COVAL": dismissal.reason}
+    return {"AETERM": dismissal.term, "AETOXGR": str(dismissal.grade),
+            "AESTDTC": _text_of(dismissal.onset_date), "COVAL": dismissal.reason}
 
 
 LAYOUTS: dict[str, Layout] = {
@@ -428,9 +443,11 @@ LAYOUTS: dict[str, Layout] = {
          ("discontinuation_reason", "DSDECOD"))),
     "lab-event-dismissals": Layout(
         ClinicalKind.LAB_EVENT_DISMISSAL, "dismissed lab events",
-        ("USUBJID", "AETERM", "AESTDTC", "COVAL"), ("USUBJID", "AETERM", "AESTDTC", "COVAL"),
+        ("USUBJID", "AETERM", "AETOXGR", "AESTDTC", "COVAL"),
+        ("USUBJID", "AETERM", "AETOXGR", "AESTDTC", "COVAL"),
         _parse_dismissal, _write_dismissal,
-        (("term", "AETERM"), ("onset_date", "AESTDTC"), ("reason", "COVAL"))),
+        (("term", "AETERM"), ("grade", "AETOXGR"), ("onset_date", "AESTDTC"),
+         ("reason", "COVAL"))),
 }
 
 
@@ -445,6 +462,10 @@ class ParsedFile:
 
 
 def _header_problem(layout: Layout, header: Sequence[str]) -> str | None:
+    unnamed = [str(number) for number, name in enumerate(header, 1) if not name.strip()]
+    if unnamed:
+        return (f"column {', '.join(unnamed)} of the header has no name (a trailing comma?); "
+                "every column needs its name")
     missing = [name for name in layout.required if name not in header]
     allowed = set(layout.columns)
     unknown = [name for name in header if name not in allowed

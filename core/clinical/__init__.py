@@ -1,5 +1,5 @@
 """Clinical rules, pure: lab units and CTCAE v4.03 grades, scores, eligibility, dose
-intensity, OS and PFS (docs/clinical.md).
+intensity, OS and PFS, the physical limits a form checks (docs/clinical.md).
 
 Functions of plain values (``Decimal``, ``int``, ``str``, ``date``): no store, no file, no
 Qt, so that the clinical store's actions, ``mrecist labs`` and a screen apply the same
@@ -31,6 +31,14 @@ from core.clinical.endpoints import (
     overall_survival,
     progression_free_survival,
 )
+from core.clinical.limits import (
+    LAB_LIMITS,
+    MEASURE_LIMITS,
+    Limit,
+    known_units,
+    limit_refusal,
+    measure_refusal,
+)
 from core.clinical.proposals import GradedSample, KnownEvent, ProposedEvent, proposed_events
 from core.clinical.scores import (
     Albi,
@@ -48,6 +56,8 @@ from core.clinical.values import ClinicalDataError
 
 __all__ = [
     "GRADING_UNITS",
+    "LAB_LIMITS",
+    "MEASURE_LIMITS",
     "TESTS",
     "Albi",
     "Ascites",
@@ -61,6 +71,7 @@ __all__ = [
     "GradedSample",
     "KnownEvent",
     "LabGrade",
+    "Limit",
     "ProposedEvent",
     "ScreeningLabs",
     "Status",
@@ -82,7 +93,10 @@ __all__ = [
     "eligibility_summary",
     "grade_lab",
     "inr_criterion",
+    "known_units",
     "lab_criteria",
+    "limit_refusal",
+    "measure_refusal",
     "missed_assessments",
     "overall_survival",
     "platelets_criterion",

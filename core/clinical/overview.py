@@ -113,16 +113,17 @@ def clinical_overview(record: ClinicalRecord,
     screening = record.screening.value if record.screening else None
     enrolment = (screening.enrolment_date if screening is not None
                  and screening.outcome is ScreeningOutcome.ENROLLED else None)
-    baseline_labs = _baseline_samples(record.labs)
+    start = _treatment_start(record, enrolment)
+    baseline_labs = _baseline_samples(record.labs, start)
     labs = tuple(_graded(entry, baseline_labs) for entry in record.labs)
     graded = [lab.grade for lab in labs if lab.grade is not None]
     baseline = record.baseline.value if record.baseline else None
     found = _scores(baseline, baseline_labs.get("CREAT"))
-    known = [KnownEvent(record.subject, e.value.term, e.value.onset_date)
+    known = [KnownEvent(record.subject, e.value.term, e.value.onset_date, e.value.grade)
              for e in record.adverse_events]
-    known += [KnownEvent(record.subject, d.value.term, d.value.onset_date)
+    known += [KnownEvent(record.subject, d.value.term, d.value.onset_date, d.value.grade)
               for d in record.dismissals]
-    samples = _emergent_samples(record, labs, enrolment)
+    samples = _emergent_samples(record, labs, start)
     drugs = sorted({dose.value.drug for dose in record.doses}
                    | {session.value.drug for session in record.treatment_sessions})
     return ClinicalOverview(
@@ -137,8 +138,25 @@ def clinical_overview(record: ClinicalRecord,
         causes=(*drugs, TACE_CAUSE))
 
 
+def _treatment_start(record: ClinicalRecord, enrolment: dt.date | None) -> dt.date | None:
+    """The first treatment: the first DEB-TACE session or dose, else the enrolment."""
+    starts = [entry.value.session_date for entry in record.treatment_sessions]
+    starts += [entry.value.start_date for entry in record.doses]
+    return min(starts, default=enrolment)
+
+
+def _is_baseline(lab: LabResult, start: dt.date | None) -> bool:
+    """A sample of the subject's baseline: taken before the first treatment, or flagged
+    baseline on the first treatment's day at the latest (CDISC: the last value before the
+    first dose). A flag on a later sample is a slip, and the sample counts as on
+    treatment, so that it can never hide what treatment did."""
+    if start is None:
+        return lab.is_baseline
+    return lab.visit_date < start or (lab.is_baseline and lab.visit_date <= start)
+
+
 def _emergent_samples(record: ClinicalRecord, labs: tuple[GradedLab, ...],
-                      enrolment: dt.date | None) -> list[GradedSample]:
+                      start: dt.date | None) -> list[GradedSample]:
     """The graded samples an adverse event can be proposed from: treatment-emergent ones.
 
     An abnormality present before treatment is the subject's medical history, not an
@@ -147,21 +165,18 @@ def _emergent_samples(record: ClinicalRecord, labs: tuple[GradedLab, ...],
     term's baseline grade (ICH E9 glossary, "treatment emergent"; docs/clinical.md §5a).
     A sample not past its baseline grade counts as grade 0: it ends an episode.
     """
-    starts = [entry.value.session_date for entry in record.treatment_sessions]
-    starts += [entry.value.start_date for entry in record.doses]
-    start = min(starts, default=enrolment)
     if start is None:
         return []
     baseline_grade: dict[str, int] = {}
     for lab in labs:
-        if lab.grade is not None and lab.grade.grade is not None and (
-                lab.entry.value.is_baseline or lab.entry.value.visit_date < start):
+        if lab.grade is not None and lab.grade.grade is not None and _is_baseline(
+                lab.entry.value, start):
             term = lab.grade.term
             baseline_grade[term] = max(baseline_grade.get(term, 0), lab.grade.grade)
     samples = []
     for lab in labs:
         value = lab.entry.value
-        if lab.grade is None or value.is_baseline or value.visit_date < start:
+        if lab.grade is None or _is_baseline(value, start):
             continue
         grade = lab.grade.grade
         if grade is not None and grade <= baseline_grade.get(lab.grade.term, 0):
@@ -170,13 +185,16 @@ def _emergent_samples(record: ClinicalRecord, labs: tuple[GradedLab, ...],
     return samples
 
 
-def _baseline_samples(
-        labs: tuple[ClinicalEntry[LabResult], ...]) -> dict[str, LabResult]:
-    """The baseline sample of each test: the latest flagged as baseline."""
+def _baseline_samples(labs: tuple[ClinicalEntry[LabResult], ...],
+                      start: dt.date | None) -> dict[str, LabResult]:
+    """The baseline sample of each test: the latest flagged as baseline, on or before the
+    first treatment (a flag after it is not the baseline: ``_is_baseline``)."""
     out: dict[str, LabResult] = {}
     for entry in sorted(labs, key=lambda e: e.value.visit_date):
-        if entry.value.is_baseline and entry.value.test_code in TESTS:
-            out[entry.value.test_code] = entry.value
+        lab = entry.value
+        if lab.is_baseline and lab.test_code in TESTS and (start is None
+                                                           or lab.visit_date <= start):
+            out[lab.test_code] = lab
     return out
 
 

@@ -6,7 +6,7 @@ only once the coordinator confirms it, with its relatedness, or dismisses it wit
 episode: consecutive abnormal samples of one term are one episode, proposed at its worst
 grade from its first date; a sample back at grade 0 ends the episode. An episode already
 recorded (an event of that term whose onset is within it) or dismissed is not proposed
-again.
+again, unless it has since reached a grade worse than the event's or the dismissal's.
 """
 
 from __future__ import annotations
@@ -28,11 +28,13 @@ class GradedSample:
 
 @dataclass(frozen=True, slots=True)
 class KnownEvent:
-    """An event the coordinator has already recorded or dismissed: subject, term, onset."""
+    """An event the coordinator has already recorded or dismissed: subject, term, onset,
+    and the grade it was recorded or dismissed at (``None``: whatever grade)."""
 
     subject: str
     term: str
     onset: dt.date
+    grade: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,9 @@ def _episode(subject: str, term: str, samples: list[GradedSample]) -> ProposedEv
 
 
 def _known(proposal: ProposedEvent, known: Sequence[KnownEvent]) -> bool:
+    # Handled only up to the grade it was handled at: a grade-1 event (or dismissal) does
+    # not answer the grade 4 the same episode reaches later.
     return any(event.subject == proposal.subject and event.term == proposal.term
                and proposal.onset <= event.onset <= proposal.last_abnormal
+               and (event.grade is None or event.grade >= proposal.grade)
                for event in known)

@@ -182,8 +182,22 @@ def _text(name: str, value: str, *, required: bool = True) -> None:
         raise InvalidValueError(name, value, "must not be empty")
     if len(value) > MAX_TEXT_CHARS:
         raise InvalidValueError(name, value, f"must be at most {MAX_TEXT_CHARS} characters")
-    if any(ord(char) < 32 and char not in "\t" for char in value):
+    # Unicode's own line breaks too (U+0085, U+2028, U+2029): a CRF line is one line.
+    if any((ord(char) < 32 and char not in "\t") or char in "\x85\u2028\u2029"
+           for char in value):
         raise InvalidValueError(name, value, "must be one line of text")
+    if _reads_as_formula(value):
+        raise InvalidValueError(name, value, "must not begin with =, +, -, @ or a tab: a "
+                                "spreadsheet opening an export would run it as a formula")
+
+
+def _reads_as_formula(text: str) -> bool:
+    """Whether a spreadsheet would take *text* as a formula (OWASP, "CSV Injection"): it
+    begins with =, +, @, a tab or a carriage return, or with - not followed by a space
+    (a "- see source" note is text)."""
+    if not text:
+        return False
+    return text[0] in "=+@\t\r" or (text[0] == "-" and text[1:2] not in ("", " "))
 
 
 def _decimal(name: str, value: Decimal | None, *, positive: bool = False,
@@ -569,19 +583,24 @@ class DismissedLabEvent:
     """A lab abnormality the coordinator judged not to be an adverse event, with why.
 
     A graded lab value is proposed as an adverse event (``core.clinical.proposals``); the
-    coordinator confirms it by recording the event, or dismisses the episode (its term and
-    first abnormal date) with a reason, which keeps it from being proposed again and tells
-    a monitor why no event was recorded (docs/clinical.md §5).
+    coordinator confirms it by recording the event, or dismisses the episode (its term,
+    first abnormal date and the worst grade seen) with a reason, which keeps it from being
+    proposed again unless it grows worse, and tells a monitor why no event was recorded
+    (docs/clinical.md §5a).
     """
 
     term: str
     onset_date: dt.date
     reason: str
+    # The episode's worst grade when it was dismissed: a later, worse sample of the same
+    # episode is proposed again (the dismissal covers what was seen, not what came after).
+    grade: int
 
     def __post_init__(self) -> None:
         _text("term", self.term)
         _date("onset_date", self.onset_date)
         _text("reason", self.reason)
+        _integer("grade", self.grade, 1, 4)
 
     def reference_date(self) -> dt.date | None:
         """The date this entry belongs to (the episode's first abnormal sample)."""

@@ -25,7 +25,7 @@ def change_reason_refusal(reason: str | None) -> str | None:
         return REASON_NEEDED
     if len(reason) > MAX_REASON_CHARS:
         return f"the reason must be at most {MAX_REASON_CHARS} characters"
-    if any(ord(char) < 32 for char in reason):
+    if any(ord(char) < 32 or char in "\x85\u2028\u2029" for char in reason):
         return "the reason must be one line of text"
     return None
 
@@ -39,13 +39,25 @@ def future_date_refusal(value: ClinicalValue, today: dt.date) -> str | None:
     return None
 
 
+def dates_of(value: ClinicalValue) -> tuple[dt.date, ...]:
+    """Every date *value* holds (a follow-up contact may hold three, an end of treatment
+    two), in field order."""
+    return tuple(day for item in dataclasses.fields(value)
+                 if isinstance(day := getattr(value, item.name), dt.date))
+
+
 def is_behind_cut_off(value: ClinicalValue, cut_off: dt.date | None) -> bool:
     """Whether a data cut-off on *cut_off* covers *value*: it is undated (eligibility,
-    screening, baseline) or dated on or before the cut-off."""
+    screening, baseline) or any of its dates is on or before the cut-off.
+
+    Any date, not only the entry's own (``reference_date``): a death on a date behind the
+    cut-off, written beside a later discontinuation, would change what the locked record
+    says of overall survival; so would a subsequent therapy started behind it, of PFS.
+    """
     if cut_off is None:
         return False
-    day = value.reference_date()
-    return day is None or day <= cut_off
+    dates = dates_of(value)
+    return not dates or min(dates) <= cut_off
 
 
 def locked_refusal(is_locked: bool, value: ClinicalValue | None,

@@ -56,13 +56,23 @@ class DrugExposure:
 
 
 def drug_exposures(doses: Sequence[DoseRecord]) -> tuple[DrugExposure, ...]:
-    """Each drug's total exposure, by drug name."""
+    """Each drug's total exposure, by drug name.
+
+    Names and units are compared without case or surrounding spaces: "Anlotinib" and
+    "anlotinib " are one drug, "mg" and "MG" one unit. Split, a drug's reduced period alone
+    could remove a subject the whole exposure keeps (or the reverse). The name shown is the
+    first spelling recorded.
+    """
     by_drug: dict[str, list[DoseRecord]] = {}
+    names: dict[str, str] = {}
     for dose in doses:
-        by_drug.setdefault(dose.drug, []).append(dose)
+        key = dose.drug.strip().casefold()
+        names.setdefault(key, dose.drug.strip())
+        by_drug.setdefault(key, []).append(dose)
     out = []
-    for drug, records in sorted(by_drug.items()):
-        units = sorted({record.dose_unit for record in records})
+    for key, records in sorted(by_drug.items()):
+        drug = names[key]
+        units = sorted({record.dose_unit.strip().casefold() for record in records})
         if len(units) > 1:
             out.append(DrugExposure(drug, None, None, "/".join(units), None,
                                     f"{drug}: doses recorded in {', '.join(units)} cannot be "
@@ -70,11 +80,12 @@ def drug_exposures(doses: Sequence[DoseRecord]) -> tuple[DrugExposure, ...]:
             continue
         taken = sum((record.taken_dose for record in records), Decimal(0))
         prescribed = sum((record.prescribed_dose for record in records), Decimal(0))
+        unit = records[0].dose_unit.strip()  # as first recorded
         try:
-            out.append(DrugExposure(drug, taken, prescribed, units[0],
+            out.append(DrugExposure(drug, taken, prescribed, unit,
                                     dose_intensity(taken, prescribed)))
         except ClinicalDataError as error:
-            out.append(DrugExposure(drug, taken, prescribed, units[0], None,
+            out.append(DrugExposure(drug, taken, prescribed, unit, None,
                                     f"{drug}: dose intensity not computed: {error}"))
     return tuple(out)
 

@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +36,10 @@ Params = tuple[Any, ...] | dict[str, Any]
 
 # Seconds a process waits for another one's write to finish before giving up.
 DEFAULT_BUSY_TIMEOUT_S = 30.0
+
+# The folder beside a store that holds its backups (the coordinator's "Back up now", the
+# scheduled ones and the copy kept before a schema upgrade): ``<store name>-backups``.
+BACKUPS_SUFFIX = "-backups"
 
 
 def utc_now() -> str:
@@ -71,6 +76,8 @@ class Store:
         self._read_only = False
         self._shares_sessions = False  # a connection for another thread (for_thread)
         self.anchor_problem: str | None = None
+        # The copy of the file made before this open upgraded its schema (upgrade_backup).
+        self._upgrade_backup: Path | None = None
 
     def __enter__(self) -> Store:
         return self
@@ -273,14 +280,128 @@ def _connect(path: Path, busy_timeout_s: float, read_only: bool = False) -> Data
     return db
 
 
+def _applied_steps(conn: sqlite3.Connection) -> set[str]:
+    """The schema steps recorded in the file (none in a new, empty one)."""
+    found = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?",
+                         (migrations.migrations_table,)).fetchone()
+    if found is None:
+        return set()
+    return {str(row[0]) for row in conn.execute(
+        f"SELECT name FROM [{migrations.migrations_table}] WHERE migration_set = ?",
+        (migrations.name,))}
+
+
+def _newer(path: Path, applied: set[str]) -> StoreVersionError | None:
+    unknown = applied - set(step_names())
+    if not unknown:
+        return None
+    return StoreVersionError(path, f"written by a newer application (schema "
+                             f"{', '.join(sorted(unknown))}, unknown to this version): open "
+                             "it with that version or a later one; the file was not changed")
+
+
+def upgrade_backup_path(path: Path, first_step: str, utc: str) -> Path:
+    """Where the copy of *path* made before applying *first_step* (and the steps after it)
+    goes: ``<store name>-backups/<store name>.before-<step>-<UTC>.sqlite`` beside it.
+
+    The "." after the name keeps it out of the rotation of ordinary backups
+    (``<store name>-<UTC>.sqlite``, the newest ten kept): a copy from before an upgrade is
+    kept until the site deletes it.
+    """
+    stamp = utc.replace("-", "").replace(":", "").replace(".", "")
+    folder = path.parent / f"{path.stem}{BACKUPS_SUFFIX}"
+    return folder / f"{path.stem}.before-{first_step}-{stamp}.sqlite"
+
+
+def upgrade_backup(store: Store) -> Path | None:
+    """The copy :func:`open_store` made of *store*'s file before upgrading its schema, or
+    ``None`` when this open upgraded nothing."""
+    return store._upgrade_backup
+
+
+def _copy_durably(source: Path, target: Path) -> None:
+    """Copy *source* to the new file *target* and sync it; a copy cut short (a full disk)
+    is removed, never left to pass for a backup."""
+    with source.open("rb") as reading, target.open("xb") as writing:
+        try:
+            while chunk := reading.read(1 << 20):
+                writing.write(chunk)
+            writing.flush()
+            os.fsync(writing.fileno())
+        except BaseException:
+            writing.close()
+            target.unlink(missing_ok=True)
+            raise
+
+
+def _back_up_before_upgrade(path: Path, busy_timeout_s: float) -> Path | None:
+    """Copy an older store byte for byte beside it before its schema is upgraded.
+
+    A store no step has touched (a new file) or one already current is not copied. The
+    copy is made under the write lock (``BEGIN IMMEDIATE``), so no other process changes
+    the file while it is read; a write-ahead log still holding committed pages (another
+    process has the store open) is copied too, as ``<copy>-wal``, which SQLite reads with
+    the copy. A store from a newer application is refused here, before anything is written.
+
+    Raises
+    ------
+    StoreVersionError
+        A newer application wrote the store.
+    StoreError
+        The copy cannot be written (the upgrade is then not attempted).
+    """
+    try:
+        # A plain connection changes nothing (the journal mode stays as it is); closing the
+        # last one folds a write-ahead log left by a killed process into the file.
+        with contextlib.closing(sqlite3.connect(str(path), timeout=busy_timeout_s)) as probe:
+            applied = _applied_steps(probe)
+    except sqlite3.DatabaseError:
+        return None  # not a trial store: opening it says so
+    if (newer := _newer(path, applied)) is not None:
+        raise newer
+    if not applied or set(step_names()) <= applied:
+        return None
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_s, isolation_level=None)
+    try:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if _is_lock_error(error):
+                raise StoreLockedError(path, f"another process kept the store busy for more "
+                                       f"than {busy_timeout_s:g} s ({error}); try again") from None
+            raise StoreError(path, f"cannot be upgraded: {error}") from None
+        applied = _applied_steps(conn)  # another process may have upgraded it meanwhile
+        pending = [step for step in step_names() if step not in applied]
+        if not pending:
+            return None
+        target = upgrade_backup_path(path, pending[0], utc_now())
+        wal = path.with_name(path.name + "-wal")
+        copied = False
+        try:
+            target.parent.mkdir(exist_ok=True)
+            _copy_durably(path, target)
+            copied = True
+            if wal.is_file() and wal.stat().st_size > 0:
+                _copy_durably(wal, target.with_name(target.name + "-wal"))
+        except OSError as error:
+            if copied:
+                target.unlink(missing_ok=True)  # without its log, the copy is incomplete
+            raise StoreError(path, f"cannot keep a copy before upgrading the schema "
+                             f"({error.filename or target}: {error.strerror or error}); the "
+                             "store was not changed") from None
+    finally:
+        conn.close()  # the transaction only held the lock: nothing to commit
+    log.warning("%s: upgrading its schema (%s); the file as it was is kept in %s",
+                path, ", ".join(pending), target)
+    return target
+
+
 def _migrate(store: Store) -> tuple[str, ...]:
     """Apply the pending steps; return their names."""
     db = store._db
-    known = set(step_names())
     applied = {migration.name for migration in migrations.applied(db)}
-    if applied - known:
-        newer = ", ".join(sorted(applied - known))
-        raise StoreVersionError(store.path, f"written by a newer application (schema {newer})")
+    if (newer := _newer(store.path, applied)) is not None:
+        raise newer
     if not migrations.pending(db):
         return ()
     # Two processes opening a new store at once: the write lock makes the second one wait
@@ -321,11 +442,10 @@ def open_store_read_only(path: Path | str,
         applied = {migration.name for migration in migrations.applied(db)}
     except sqlite3.DatabaseError as error:
         raise StoreError(path, f"not a trial store: {error}") from None
-    known = set(step_names())
-    if applied - known:
+    if (newer := _newer(path, applied)) is not None:
         store.close()
-        raise StoreVersionError(path, "written by a newer application")
-    if known - applied:
+        raise newer
+    if set(step_names()) - applied:
         store.close()
         raise StoreError(path, "written by an older version: open it with the application "
                          "once to upgrade it, then check it")
@@ -336,6 +456,10 @@ def open_store(
     path: Path | str, *, create: bool = False, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S
 ) -> Store:
     """Open the trial store at *path* and bring its schema up to date.
+
+    A store an older version wrote is first copied, byte for byte, into the backups folder
+    beside it (:func:`upgrade_backup_path`; :func:`upgrade_backup` names the copy), then
+    upgraded in one transaction. A store from a newer version is refused unchanged.
 
     Parameters
     ----------
@@ -349,18 +473,21 @@ def open_store(
     Raises
     ------
     StoreError
-        If the file does not exist (and *create* is false) or is not an SQLite database.
+        If the file does not exist (and *create* is false), is not an SQLite database, or
+        is older and the copy before its upgrade cannot be written.
     StoreVersionError
         If a newer application wrote it.
     """
     path = Path(path)
     if not create and not path.is_file():
         raise StoreError(path, "no trial store here (create one with `mrecist db init`)")
+    backup = _back_up_before_upgrade(path, busy_timeout_s) if path.is_file() else None
     try:
         db = _connect(path, busy_timeout_s)
     except sqlite3.DatabaseError as error:
         raise StoreError(path, f"not a trial store: {error}") from None
     store = Store(path, db, busy_timeout_s)
+    store._upgrade_backup = backup
     try:
         applied = _migrate(store)
         if "m005_settings_and_ledger" in applied and not checkpoint_path(path).exists():

@@ -449,8 +449,9 @@ def m010_clinical(db: Database) -> None:
 def m011_lab_event_dismissals(db: Database) -> None:
     """Lab abnormalities dismissed as adverse events, each with the coordinator's reason.
 
-    A graded lab value is proposed as an adverse event; a dismissal (the episode's term
-    and first abnormal date, and why) keeps it from being proposed again (issue #13;
+    A graded lab value is proposed as an adverse event; a dismissal (the episode's term,
+    first abnormal date and worst grade then, and why) keeps it from being proposed again
+    unless it grows worse (issue #13;
     docs/clinical.md §5). One per subject, term and onset.
     """
     _run(db, (
@@ -460,6 +461,7 @@ def m011_lab_event_dismissals(db: Database) -> None:
             term TEXT NOT NULL,
             onset_date TEXT NOT NULL,
             reason TEXT NOT NULL,
+            grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 4),
             is_locked INTEGER NOT NULL DEFAULT 0 CHECK (is_locked IN (0, 1)),
             UNIQUE (subject_id, term, onset_date))""",
     ))

@@ -73,8 +73,14 @@ def test_the_reading_view_shows_none_of_the_other_reader_s_work(qtbot, demo_data
     assert "Rolf" not in texts
     # Nor anything of the coordinator's clinical record of the subject (#13).
     for clinical in ("regorafenib", "Hypertension", "pirarubicin", "anlotinib", "AST",
-                     "enrol", "Child-Pugh"):
+                     "enrol", "Child-Pugh", "Clinical record", "CTCAE"):
         assert clinical not in texts
+    # No clinical page exists in a reader's window, shown or hidden.
+    from desktop.clinical_screen import ClinicalScreen
+    from widgets.clinical_record_view import ClinicalRecordView
+
+    assert window.findChildren(ClinicalScreen) == []
+    assert window.findChildren(ClinicalRecordView) == []
     assert "signed" not in texts.replace("not signed", "")
 
 

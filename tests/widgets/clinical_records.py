@@ -137,7 +137,7 @@ def hand_built(*, criteria: tuple[tuple[str, CriterionStatus], ...] = (
         if locked else (),
         dismissals=(_entry(60, DismissedLabEvent(
             "Platelet count decreased", dt.date(2026, 2, 20), "clumped sample, repeat "
-            "normal"), False),) if dismissal else ())
+            "normal", 3), False),) if dismissal else ())
     return clinical_overview(record)
 
 

@@ -47,17 +47,18 @@ def test_the_worked_example_scores_beside_the_characteristics(qtbot):
     assert not page.entries.add_button.isEnabled()
 
 
-def test_the_demo_subject_says_why_there_is_no_crcl(qtbot, tmp_path, demo_store_template):
+def test_the_demo_subject_shows_its_scores_and_crcl(qtbot, tmp_path, demo_store_template):
     shutil.copytree(demo_store_template, tmp_path / "data")
     overview = demo_overviews(tmp_path / "data")["HCC-003"]
     page = _page(qtbot)
     page.show_overview(overview)
     assert page.child_pugh.text().startswith("score 6, class A (bilirubin 1 + albumin 2 ")
     assert page.albi.text() == "−1.99, grade 2"
-    assert page.crcl.text() == "not computed: no baseline creatinine (CREAT) recorded"
+    # (140 − 68) × 80 kg / (72 × 96 umol/L / 88.4) = 73.67 mL/min (Cockcroft-Gault).
+    assert page.crcl.text() == "73.7 mL/min"
     rows = {cells[0]: cells[1:] for cells in page.entries.cell_texts()}
     assert rows["Albumin"] == ["34 g/L", "Child-Pugh 2 points · ALBI"]
-    assert rows["Age"] == ["68 years", ""]
+    assert rows["Age"] == ["68 years", "used by CrCl"]
     assert rows["Extrahepatic metastasis"] == ["yes", ""]
 
 

@@ -37,7 +37,8 @@ def test_screenshots_of_the_clinical_record(qtbot, demo_data_dir, monkeypatch, t
         platelets = next(p for p in subject_overview(store, coordinator, "HCC-002").proposals
                          if p.term == "Platelet count decreased")
         record_lab_event_dismissal(store, coordinator, "HCC-002", DismissedLabEvent(
-            platelets.term, platelets.onset, "known hypersplenism, stable since screening"),
+            platelets.term, platelets.onset, "known hypersplenism, stable since screening",
+            platelets.grade),
             today=TODAY)
         first = subject_overview(store, coordinator, "HCC-001")
         second = subject_overview(store, coordinator, "HCC-002")
@@ -52,7 +53,8 @@ def test_screenshots_of_the_clinical_record(qtbot, demo_data_dir, monkeypatch, t
     qtbot.waitExposed(view)
     view.show_overview(first)
     labs = view.tables[ClinicalKind.LAB]
-    assert sum(row.locked for row in labs.rows) == 4  # the baseline and week-6 samples
+    # The screening, baseline and week-6 samples: on or before the cut-off.
+    assert sum(row.locked for row in labs.rows) == 9
     # The week-12 AST, after the cut-off, selected: it alone may be edited.
     week_12_ast = next(lab.entry.entry_id for lab in first.labs
                        if lab.entry.value.test_code == "AST" and not lab.entry.is_locked)

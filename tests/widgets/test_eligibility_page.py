@@ -63,14 +63,16 @@ def test_a_criterion_not_met_is_red_with_its_reason_and_named_in_the_overall_lin
     assert page.checked.table.item(checked_row, 2).foreground().color().name() == ALERT_INK
 
 
-def test_the_demo_subject_is_incomplete_and_says_what_is_missing(page, tmp_path,
-                                                                 demo_store_template):
+def test_the_demo_subject_is_eligible_and_each_computed_criterion_says_why(
+        page, tmp_path, demo_store_template):
     shutil.copytree(demo_store_template, tmp_path / "data")
     page.show_overview(demo_overviews(tmp_path / "data")["HCC-001"])
-    assert page.summary.verdict is Verdict.INCOMPLETE
-    assert page.overall_text() == (
-        "incomplete: no ANC given; no total bilirubin given; no ALT given; "
-        "no creatinine clearance given; no INR given")
+    assert page.summary.verdict is Verdict.ELIGIBLE
+    assert page.overall_text() == "eligible: all criteria met"
+    computed = {name: (status, why) for name, status, why in page.computed_texts()}
+    # (140 − 61) × 72 kg / (72 × 82 umol/L / 88.4) = 85.17 mL/min.
+    assert computed["creatinine clearance ≥ 60 mL/min"] == (
+        "met", "creatinine clearance 85.16 mL/min ≥ 60 mL/min")
     assert [row[0] for row in page.checked.cell_texts()] == ["EX07", "IN01", "IN02", "IN04"]
     assert page.computed_texts()[3] == (
         "platelets ≥ 75 × 10^9/L", "met", "platelet count 168 × 10^9/L ≥ 75 × 10^9/L")

@@ -63,7 +63,8 @@ def test_a_dismissal_is_listed_with_its_reason_and_withdrawn_by_its_id(qtbot, de
         platelets = next(p for p in subject_overview(store, session, "HCC-002").proposals
                          if p.term == "Platelet count decreased")
         dismissed = record_lab_event_dismissal(store, session, "HCC-002", DismissedLabEvent(
-            platelets.term, platelets.onset, "known hypersplenism, stable since screening"),
+            platelets.term, platelets.onset, "known hypersplenism, stable since screening",
+            platelets.grade),
             today=TODAY)
         overview = subject_overview(store, session, "HCC-002")
     panel = _panel(qtbot)

@@ -161,7 +161,7 @@ def test_worst_grades_and_proposals_leave_out_recorded_and_dismissed_episodes():
     known = clinical_overview(_record(
         labs=_entries(*labs), treatment_sessions=TACE, adverse_events=_entries(hepatitis),
         dismissals=_entries(DismissedLabEvent("Platelet count decreased", day,
-                                              "hypersplenism, stable"))))
+                                              "hypersplenism, stable", 2))))
     assert [(p.term, p.onset) for p in known.proposals] == [("Anemia", day)]
 
 

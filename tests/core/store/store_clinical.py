@@ -74,7 +74,7 @@ def sample(kind: ClinicalKind) -> ClinicalValue:
         # The episode of EMERGENT_LAB (recorded first: a dismissal names a proposed one).
         ClinicalKind.LAB_EVENT_DISMISSAL: DismissedLabEvent(
             "Platelet count decreased", EMERGENT_LAB.visit_date,
-            "known hypersplenism, fluctuating since diagnosis: not an adverse event"),
+            "known hypersplenism, fluctuating since diagnosis: not an adverse event", 2),
     }
     return values[kind]
 

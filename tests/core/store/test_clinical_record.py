@@ -45,6 +45,7 @@ from core.model.clinical_record import (
     AeAction,
     AeOutcome,
     ClinicalKind,
+    CriterionStatus,
     DoseAdjustment,
     DoseRecord,
     Eligibility,
@@ -491,3 +492,14 @@ def test_a_trial_made_before_the_clinical_record_keeps_its_audit_intact(trial):
     trial.coordinator = login(trial.store, "coord", PASSWORD)
     _record(trial, ClinicalKind.LAB)
     assert check_store(trial.store).is_intact
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1+2", "@SUM(A1)", "-2+3",
+                                  "\tindent", "a\u2028b", "a\x85b"])
+def test_text_a_spreadsheet_would_run_or_break_is_refused_at_entry(text):
+    with pytest.raises(InvalidValueError, match=r"^note"):
+        Eligibility("IN02", CriterionStatus.MET, text)
+
+
+def test_a_note_beginning_with_a_dash_and_a_space_is_text():
+    assert Eligibility("IN02", CriterionStatus.MET, "- see source").note == "- see source"

@@ -28,7 +28,8 @@ def test_each_demo_subject_has_a_clinical_course(demo_store):
         assert record.screening is not None
         assert record.baseline is not None
         assert len(record.treatment_sessions) == 2
-        assert len(record.labs) == 6  # AST and platelets at each of three visits
+        # AST and platelets at each of three visits, and five more screening labs.
+        assert len(record.labs) == 11
         assert record.adverse_events
         assert record.follow_up
     progressor = clinical_record(demo_store, coordinator, "HCC-003")
@@ -49,7 +50,9 @@ def test_the_demo_labs_grade_and_propose_what_the_demo_says(demo_store):
         grades.append(graded)
         samples.append(GradedSample("HCC-001", lab.visit_date, graded.term, graded.grade))
     assert worst_grades(grades) == {
-        "Aspartate aminotransferase increased": 2, "Platelet count decreased": 0}
+        "Aspartate aminotransferase increased": 2, "Platelet count decreased": 0,
+        "Alanine aminotransferase increased": 0, "Blood bilirubin increased": 0,
+        "Creatinine increased": 0, "INR increased": 0, "Neutrophil count decreased": 0}
     # The week-6 AST rise is recorded as an event already: nothing left to propose.
     known_terms = {entry.value.term for entry in record.adverse_events}
     assert "Aspartate aminotransferase increased" in known_terms
