@@ -32,8 +32,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.actions import add_subject, add_timepoint, assign_readers, coordinator_board
+from core.actions import (
+    add_subject,
+    add_timepoint,
+    assign_readers,
+    coordinator_board,
+    print_case_summary,
+)
 from core.actions.importing import ImportResult, import_scanned
+from core.actions.printing import PrintedReport
 from core.actions.safekeeping import rotate_store_backups
 from core.dicom.scan import ScanResult
 from core.model.trial import Session
@@ -42,7 +49,7 @@ from core.store import Store
 from desktop.clinical_screen import ClinicalScreen
 from desktop.errors import reported_errors
 from desktop.import_dialog import ImportDialog
-from desktop.report_page import ReportPage
+from desktop.report_page import ReportPage, ask_pdf_path, default_page_size, printed_text
 from desktop.workers import Worker
 from widgets.board_dialogs import ImportTargetDialog
 from widgets.coordinator_board import CoordinatorBoard
@@ -80,6 +87,8 @@ class CoordinatorScreen(QWidget):
         self.target_dialog: ImportTargetDialog | None = None
         # Where the files to import are: a folder dialog (tests give their own).
         self.ask_paths: Callable[[], Sequence[Path]] = self._ask_folder
+        # Where a PDF goes: a save dialog (tests give their own).
+        self.ask_pdf_path: Callable[[str], Path | None] = partial(ask_pdf_path, self)
         self.board = CoordinatorBoard()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -115,6 +124,7 @@ class CoordinatorScreen(QWidget):
         self.board.backup_requested.connect(self.start_backup)
         self.board.refresh_requested.connect(self.refresh)
         self.board.clinical_requested.connect(self.open_clinical)
+        self.board.print_requested.connect(self.print_case_summary)
         self.refresh()
 
     def set_session(self, session: Session) -> None:
@@ -209,6 +219,24 @@ class CoordinatorScreen(QWidget):
     def wait(self, timeout_s: float = 60.0) -> bool:
         """Block until the running import or backup has ended (tests); True if it has."""
         return self._worker is None or self._worker.wait(timeout_s)
+
+    # printing
+    def print_case_summary(self, subject: str) -> None:
+        """Ask where, then write *subject*'s case summary as a PDF off the GUI thread."""
+        if self.is_busy:
+            return
+        out = self.ask_pdf_path(f"case-summary-{subject}.pdf")
+        if out is None:
+            return
+        store, session, size = self._store, self._session, default_page_size()
+
+        def task(*, progress: Progress, is_cancelled: Cancelled) -> PrintedReport:
+            progress(0.0, f"printing the case summary of {subject}…")
+            with store.for_thread() as mine:
+                return print_case_summary(mine, session, subject, out, page_size=size)
+
+        self._run(task, "case-summary-pdf", f"Print case summary {subject}",
+                  lambda printed: self._say(printed_text(printed)))  # type: ignore[arg-type]
 
     # backup
     def start_backup(self) -> None:

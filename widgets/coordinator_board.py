@@ -115,6 +115,8 @@ class CoordinatorBoard(QWidget):
     refresh_requested()                             load the board again
     clinical_requested(str)                         open the selected subject's clinical
                                                     record
+    print_requested(str)                            print the selected subject's case
+                                                    summary (PDF)
     """
 
     subject_requested = Signal(str)
@@ -124,6 +126,7 @@ class CoordinatorBoard(QWidget):
     backup_requested = Signal()
     refresh_requested = Signal()
     clinical_requested = Signal(str)
+    print_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -152,6 +155,10 @@ class CoordinatorBoard(QWidget):
         self.clinical_button = QPushButton("Clinical record…")
         self.clinical_button.setToolTip("The selected subject's eligibility, baseline, "
                                         "treatment, labs, adverse events and follow-up")
+        self.print_button = QPushButton("Print case summary…")
+        self.print_button.setToolTip("The selected subject's case summary as a PDF for the "
+                                     "trial master file (Ctrl+P)")
+        self.print_button.setShortcut("Ctrl+P")
         self.refresh_button = QPushButton("Refresh")
         self.register_button.clicked.connect(self.ask_subject)
         self.timepoint_button.clicked.connect(self.ask_timepoint)
@@ -161,11 +168,13 @@ class CoordinatorBoard(QWidget):
         self.backup_button.clicked.connect(self.backup_requested.emit)
         self.refresh_button.clicked.connect(self.refresh_requested.emit)
         self.clinical_button.clicked.connect(self._ask_clinical)
+        self.print_button.clicked.connect(self._ask_print)
         self.grid.doubleClicked.connect(lambda _index: self._ask_clinical())
 
         buttons = QHBoxLayout()
         for button in (self.register_button, self.timepoint_button, self.assign_button,
-                       self.import_button, self.backup_button, self.clinical_button):
+                       self.import_button, self.backup_button, self.clinical_button,
+                       self.print_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
@@ -311,6 +320,12 @@ class CoordinatorBoard(QWidget):
         self.timepoint_button.setEnabled(has_subjects)
         self.assign_button.setEnabled(self.selected_subject() is not None)
         self.clinical_button.setEnabled(self.selected_subject() is not None)
+        self.print_button.setEnabled(self.selected_subject() is not None)
+
+    def _ask_print(self) -> None:
+        code = self.selected_subject()
+        if code is not None:
+            self.print_requested.emit(code)
 
     def _ask_clinical(self) -> None:
         code = self.selected_subject()
@@ -320,7 +335,8 @@ class CoordinatorBoard(QWidget):
     def set_busy(self, busy: bool) -> None:
         """Disable the buttons while long work (an import, a backup) runs."""
         for button in (self.register_button, self.timepoint_button, self.assign_button,
-                       self.import_button, self.backup_button, self.refresh_button):
+                       self.import_button, self.backup_button, self.refresh_button,
+                       self.print_button):
             button.setEnabled(not busy)
         if not busy:
             self._update_buttons()

@@ -73,3 +73,56 @@ def test_the_reports_page_updates_its_figures_off_the_gui_thread(qtbot, trial31,
             qtbot.wait(50)
             name = page.plots.tabs.tabText(tab).lower().replace("-", "")
             assert screen.grab().save(str(folder / f"reports-{name}.png"))
+
+
+def _pdf_text(path):
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def test_the_coordinator_prints_a_case_summary_from_the_board_and_the_trial_report(
+        qtbot, trial31, tmp_path):
+    from desktop.coordinator_screen import CoordinatorScreen
+
+    with open_store(trial31.path) as store:
+        screen = CoordinatorScreen(store, login(store, COORDINATOR, trial31.password))
+        qtbot.addWidget(screen)
+        screen.resize(1280, 800)
+        screen.show()
+        qtbot.waitExposed(screen)
+        board = screen.board
+        row = board.row_of("HCC-001")
+        item = board.grid.item(row, 0)
+        qtbot.mouseClick(board.grid.viewport(), Qt.MouseButton.LeftButton,
+                         pos=board.grid.visualItemRect(item).center())
+        asked: list[str] = []
+
+        def ask(suggested: str):
+            asked.append(suggested)
+            return tmp_path / suggested
+
+        screen.ask_pdf_path = ask
+        qtbot.mouseClick(board.print_button, Qt.MouseButton.LeftButton)
+        assert screen.wait(60)
+        qtbot.waitUntil(lambda: not screen.is_busy)
+        assert asked == ["case-summary-HCC-001.pdf"]
+        case = tmp_path / "case-summary-HCC-001.pdf"
+        assert "HCC-001" in _pdf_text(case)
+        assert screen.message.text().startswith("Printed ")
+        assert str(case) in screen.message.text()
+        # The trial report, from the Reports page, on Letter paper.
+        screen.pages.setCurrentWidget(screen.reports)
+        page = screen.reports
+        page.ask_pdf_path = ask
+        page.paper.setCurrentIndex(page.paper.findText("Letter"))
+        qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not page.is_busy, timeout=60_000)
+        report = tmp_path / "trial-report.pdf"
+        text = _pdf_text(report)
+        assert "20/31 (64.5 %" in text
+        from pypdf import PdfReader
+
+        width = float(PdfReader(report).pages[0].mediabox.width)
+        assert round(width) == 612  # US Letter, 8.5 in
+        assert "Printed" in page.message.text()
