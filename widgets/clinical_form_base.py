@@ -343,3 +343,17 @@ class ClinicalForm(QDialog):
         first = next((f for f in self._fields if f not in self._inactive), None)
         if first is not None and self.focusWidget() is None:
             first.setFocus()
+
+
+def accept_buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
+    """OK (*ok_text*, the default) and Cancel for one of the clinical dialogs, wired to its
+    accept and reject; the OK button, to enable as the dialog's value allows."""
+    buttons = QDialogButtonBox()
+    ok_button = QPushButton(ok_text)
+    ok_button.setDefault(True)
+    buttons.addButton(ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
+    cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setAutoDefault(False)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok_button

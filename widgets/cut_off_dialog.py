@@ -14,17 +14,15 @@ import datetime as dt
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLayout,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
-from widgets.clinical_form_base import PAPER_STYLE
+from widgets.clinical_form_base import PAPER_STYLE, accept_buttons
 
 
 def cut_off_refusal(text: str, today: dt.date, current: dt.date | None) -> str | None:
@@ -71,14 +69,7 @@ class CutOffDialog(QDialog):
         self.subject = subject
         self.message = QLabel()
         self.message.setObjectName("problem")
-        self.buttons = QDialogButtonBox()
-        self.ok_button = QPushButton("Lock")
-        self.ok_button.setDefault(True)
-        self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAutoDefault(False)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = accept_buttons(self, "Lock")
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.setContentsMargins(18, 14, 18, 12)

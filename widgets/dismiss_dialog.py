@@ -12,18 +12,16 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLayout,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from core.clinical.proposals import ProposedEvent
 from core.model.clinical_record import MAX_TEXT_CHARS, DismissedLabEvent
-from widgets.clinical_form_base import PAPER_STYLE
+from widgets.clinical_form_base import PAPER_STYLE, accept_buttons
 
 
 def reason_refusal(reason: str) -> str | None:
@@ -62,14 +60,7 @@ class DismissDialog(QDialog):
         self.reason_field.setAccessibleName("Reason")
         self.message = QLabel()
         self.message.setObjectName("problem")
-        self.buttons = QDialogButtonBox()
-        self.ok_button = QPushButton("Dismiss")
-        self.ok_button.setDefault(True)
-        self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAutoDefault(False)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = accept_buttons(self, "Dismiss")
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.setContentsMargins(18, 14, 18, 12)
